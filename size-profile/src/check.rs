@@ -1,0 +1,139 @@
+//! A package's inputs read once, then checked profile by profile: the one path from inputs to
+//! findings that the build script, the attribute and the CLI share.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use crate::config::Options;
+use crate::finding::{Finding, Policy, check_profile};
+use crate::manifest::Problem;
+use crate::preset::Preset;
+use crate::profile::{FileKind, Layer, Profiles};
+use crate::resolve::{Entry, ResolveError, Resolved, Rustflags};
+use crate::setting::Setting;
+use crate::workspace::Inputs;
+
+/// A package's profiles and options, ready to check.
+#[derive(Clone, Debug)]
+pub struct Project {
+    /// The root manifest, as shown in messages.
+    pub root_manifest: PathBuf,
+    /// The merged profile tables.
+    pub profiles: Profiles,
+    /// The options in effect (metadata, then the builder's).
+    pub options: Options,
+    /// Input problems: each is one warning.
+    pub problems: Vec<Problem>,
+    /// The rustflags rustc also gets.
+    pub rustflags: Option<Rustflags>,
+    ignored_profiles: Option<Finding>,
+}
+
+/// Options set in code (the `Check` builder, the attribute), which win over the metadata.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// The preset.
+    pub preset: Option<Preset>,
+    /// The checked profiles.
+    pub profiles: Option<Vec<String>>,
+    /// Settings allowed on top of the metadata's `allow`.
+    pub allow: BTreeSet<Setting>,
+    /// Whether findings fail the build.
+    pub deny: Option<bool>,
+}
+
+impl Project {
+    /// Reads the inputs. `profile_names` are profile names known from elsewhere (the profile
+    /// being built), so their `CARGO_PROFILE_<NAME>_*` variables are recognised.
+    pub fn new(inputs: &Inputs, overrides: &Overrides, profile_names: &[&str]) -> Project {
+        let mut problems = inputs.problems.clone();
+        let options = {
+            let mut o = Options::read(inputs.package.as_ref(), &inputs.root, &mut problems);
+            if let Some(p) = overrides.preset {
+                o.preset = p;
+            }
+            if let Some(p) = &overrides.profiles {
+                o.profiles = Some(p.clone());
+            }
+            o.allow.extend(overrides.allow.iter().copied());
+            if let Some(d) = overrides.deny {
+                o.deny = d;
+            }
+            o
+        };
+        let mut layers = vec![Layer::from_document(&inputs.root, FileKind::Manifest)];
+        layers.extend(
+            inputs
+                .configs
+                .iter()
+                .map(|c| Layer::from_document(c, FileKind::Config)),
+        );
+        let mut known: BTreeSet<String> =
+            ["dev", "release", "test", "bench"].map(String::from).into();
+        known.extend(layers.iter().flat_map(|l| l.names().cloned()));
+        known.extend(profile_names.iter().map(|s| s.to_string()));
+        if let Some(p) = &options.profiles {
+            known.extend(p.iter().cloned());
+        }
+        layers.push(Layer::from_env(&inputs.env, &known));
+        let profiles = Profiles::merge(&layers);
+
+        let ignored_profiles = inputs.package.as_ref().and_then(|member| {
+            let at = member.profile_table()?.clone();
+            Some(Finding::IgnoredProfiles {
+                at,
+                root: inputs.root.path().to_path_buf(),
+            })
+        });
+        Project {
+            root_manifest: inputs.root.path().to_path_buf(),
+            profiles,
+            options,
+            problems,
+            rustflags: inputs.rustflags.clone(),
+            ignored_profiles,
+        }
+    }
+
+    /// The profiles that ship: the metadata's `profiles`, else `release` and every profile
+    /// inheriting from it.
+    pub fn checked(&self) -> Vec<String> {
+        match &self.options.profiles {
+            Some(p) => p.clone(),
+            None => self.profiles.shipping(),
+        }
+    }
+
+    /// Resolves one profile.
+    pub fn resolve(&self, profile: &str) -> Result<Resolved, ResolveError> {
+        self.profiles.resolve(profile, self.rustflags.as_ref())
+    }
+
+    /// Every finding for a resolved profile: values cargo would reject in its tables, member
+    /// profiles cargo ignores, then the preset's rules, less the allowed settings.
+    ///
+    /// `settings` are the values to check (usually `&resolved.settings`).
+    pub fn findings(
+        &self,
+        resolved: &Resolved,
+        settings: &BTreeMap<Setting, Entry>,
+    ) -> Vec<Finding> {
+        let mut findings: Vec<Finding> = self
+            .profiles
+            .invalid
+            .iter()
+            .filter(|i| i.profile == "*" || resolved.chain.contains(&i.profile))
+            .map(|i| Finding::Invalid(i.clone()))
+            .collect();
+        findings.extend(self.ignored_profiles.clone());
+        let checked = self.checked();
+        let policy = Policy {
+            preset: self.options.preset,
+            allow: &self.options.allow,
+            checked: &checked,
+            root_manifest: &self.root_manifest,
+        };
+        findings.extend(check_profile(resolved, settings, &policy));
+        findings
+    }
+}

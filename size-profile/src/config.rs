@@ -1,0 +1,246 @@
+//! The crate's own settings: `[package.metadata.size-profile]`, falling back to
+//! `[workspace.metadata.size-profile]` in the workspace root.
+//!
+//! ```toml
+//! [package.metadata.size-profile]
+//! preset = "min-size"          # or "small-fast"
+//! profiles = ["release"]       # default: release and every profile inheriting from it
+//! allow = ["panic"]            # settings this crate keeps on purpose
+//! deny = false                 # true: findings fail the build
+//! max-size = "3 MiB"           # used by `cargo size-profile budget`
+//! ```
+
+use std::collections::BTreeSet;
+
+use crate::manifest::{Document, Item, Node, Problem};
+use crate::preset::Preset;
+use crate::setting::Setting;
+
+/// The options of a check.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// The preset to check against.
+    pub preset: Preset,
+    /// The profiles that ship; `None` means `release` and every profile inheriting from it.
+    pub profiles: Option<Vec<String>>,
+    /// Settings this crate keeps on purpose.
+    pub allow: BTreeSet<Setting>,
+    /// Whether findings fail the build.
+    pub deny: bool,
+    /// The size budget of the shipped binary, in bytes.
+    pub max_size: Option<u64>,
+}
+
+const KEYS: &str = "preset, profiles, allow, deny, max-size";
+
+impl Options {
+    /// Reads the options from the package's manifest (`package` is `None` when the package
+    /// is the root), else the workspace root's; every problem is reported and the option
+    /// keeps its default.
+    pub fn read(
+        package: Option<&Document>,
+        root: &Document,
+        problems: &mut Vec<Problem>,
+    ) -> Options {
+        let found = Some(package.unwrap_or(root))
+            .and_then(|d| {
+                d.root
+                    .at_path(&["package", "metadata", "size-profile"])
+                    .map(|n| (n, "package"))
+            })
+            .or_else(|| {
+                root.root
+                    .at_path(&["workspace", "metadata", "size-profile"])
+                    .map(|n| (n, "workspace"))
+            });
+        let mut options = Options::default();
+        let Some((node, scope)) = found else {
+            return options;
+        };
+        let table_name = format!("{scope}.metadata.size-profile");
+        let Some(table) = node.table() else {
+            problems.push(Problem::key(
+                &node.at,
+                table_name,
+                format!("expected a table, found a {}", node.type_name()),
+            ));
+            return options;
+        };
+        for (key, value) in table {
+            let full = format!("{table_name}.{key}");
+            let mut bad =
+                |message: String| problems.push(Problem::key(&value.at, full.clone(), message));
+            match key.as_str() {
+                "preset" => match value.str().map(|s| (s, Preset::from_name(s))) {
+                    Some((_, Some(preset))) => options.preset = preset,
+                    Some((name, None)) => bad(format!(
+                        "unknown preset \"{name}\"; expected one of {}",
+                        Preset::names()
+                    )),
+                    None => bad(format!("expected a string, one of {}", Preset::names())),
+                },
+                "profiles" => match strings(value) {
+                    Some(names) => options.profiles = Some(names),
+                    None => bad("expected a list of profile names, e.g. [\"release\"]".into()),
+                },
+                "allow" => match strings(value) {
+                    Some(names) => {
+                        for name in names {
+                            match Setting::from_key(&name) {
+                                Some(setting) => {
+                                    options.allow.insert(setting);
+                                }
+                                None => bad(format!(
+                                    "unknown setting \"{name}\"; expected one of {}",
+                                    setting_names()
+                                )),
+                            }
+                        }
+                    }
+                    None => bad(format!(
+                        "expected a list of settings, e.g. [\"panic\"]; one of {}",
+                        setting_names()
+                    )),
+                },
+                "deny" => match value.item {
+                    Item::Bool(b) => options.deny = b,
+                    _ => bad(format!(
+                        "expected true or false, found a {}",
+                        value.type_name()
+                    )),
+                },
+                "max-size" => match &value.item {
+                    Item::Int(n) if *n > 0 => options.max_size = Some(n.unsigned_abs()),
+                    Item::Str(s) => match parse_size(s) {
+                        Ok(n) => options.max_size = Some(n),
+                        Err(e) => bad(e),
+                    },
+                    _ => bad(
+                        "expected a size such as \"3 MiB\", \"2500 KB\" or a number of bytes"
+                            .into(),
+                    ),
+                },
+                _ => bad(format!("unknown key; expected one of {KEYS}")),
+            }
+        }
+        options
+    }
+}
+
+fn strings(node: &Node) -> Option<Vec<String>> {
+    match &node.item {
+        Item::Array(items) => items.iter().map(|n| n.str().map(str::to_owned)).collect(),
+        _ => None,
+    }
+}
+
+fn setting_names() -> String {
+    Setting::ALL.map(Setting::key).join(", ")
+}
+
+/// Parses a size: bytes as a number, or a number with a unit (`B`, `KB`, `KiB`, `MB`, `MiB`,
+/// `GB`, `GiB`; decimal units are powers of 1000, binary ones of 1024).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '_'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: String = number.chars().filter(|c| *c != '_').collect();
+    let scale: u64 = match unit.trim() {
+        "" | "B" => 1,
+        "KB" | "kB" => 1000,
+        "KiB" => 1024,
+        "MB" => 1000 * 1000,
+        "MiB" => 1024 * 1024,
+        "GB" => 1000 * 1000 * 1000,
+        "GiB" => 1024 * 1024 * 1024,
+        other => {
+            return Err(format!(
+                "unknown unit \"{other}\" in \"{text}\"; expected B, KB, KiB, MB, MiB, GB or GiB"
+            ));
+        }
+    };
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("expected a size such as \"3 MiB\", found \"{text}\""))?;
+    let bytes = (value * scale as f64).round();
+    if !(bytes >= 1.0 && bytes < u64::MAX as f64) {
+        return Err(format!("\"{text}\" is not a usable size"));
+    }
+    Ok(bytes as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::doc;
+
+    fn read(package: &str, root: &str) -> (Options, Vec<String>) {
+        let mut problems = Vec::new();
+        let p = doc("app/Cargo.toml", package);
+        let r = doc("Cargo.toml", root);
+        let options = Options::read(Some(&p), &r, &mut problems);
+        (options, problems.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn every_key_is_read() {
+        let (o, problems) = read(
+            "[package.metadata.size-profile]\npreset = \"small-fast\"\nprofiles = [\"dist\"]\nallow = [\"panic\", \"strip\"]\ndeny = true\nmax-size = \"3 MiB\"\n",
+            "",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(o.preset, Preset::SmallFast);
+        assert_eq!(o.profiles, Some(vec!["dist".to_string()]));
+        assert_eq!(o.allow, [Setting::Panic, Setting::Strip].into());
+        assert!(o.deny);
+        assert_eq!(o.max_size, Some(3 * 1024 * 1024));
+    }
+
+    #[test]
+    fn workspace_metadata_is_the_fallback() {
+        let (o, _) = read(
+            "[package]\nname = \"app\"\n",
+            "[workspace.metadata.size-profile]\ndeny = true\n",
+        );
+        assert!(o.deny);
+        let (o, _) = read(
+            "[package.metadata.size-profile]\n",
+            "[workspace.metadata.size-profile]\ndeny = true\n",
+        );
+        assert!(!o.deny, "the package's table wins, even empty");
+    }
+
+    #[test]
+    fn bad_values_name_file_line_and_key_and_keep_defaults() {
+        let (o, problems) = read(
+            "[package.metadata.size-profile]\npreset = \"tiny\"\nallow = [\"lto\", \"speed\"]\ndeny = \"yes\"\nmax-size = \"3 MB/s\"\nmax_size = 1\n",
+            "",
+        );
+        assert_eq!(o.preset, Preset::MinSize);
+        assert!(!o.deny);
+        assert_eq!(o.allow, [Setting::Lto].into());
+        assert_eq!(
+            problems,
+            vec![
+                "app/Cargo.toml:3: `package.metadata.size-profile.allow`: unknown setting \"speed\"; expected one of opt-level, lto, codegen-units, panic, strip, debug, incremental",
+                "app/Cargo.toml:4: `package.metadata.size-profile.deny`: expected true or false, found a string",
+                "app/Cargo.toml:5: `package.metadata.size-profile.max-size`: unknown unit \"MB/s\" in \"3 MB/s\"; expected B, KB, KiB, MB, MiB, GB or GiB",
+                "app/Cargo.toml:6: `package.metadata.size-profile.max_size`: unknown key; expected one of preset, profiles, allow, deny, max-size",
+                "app/Cargo.toml:2: `package.metadata.size-profile.preset`: unknown preset \"tiny\"; expected one of \"min-size\", \"small-fast\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("2500 KB"), Ok(2_500_000));
+        assert_eq!(parse_size("1.5MiB"), Ok(1_572_864));
+        assert_eq!(parse_size("300_000"), Ok(300_000));
+        assert_eq!(parse_size("12 B"), Ok(12));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("").is_err());
+    }
+}

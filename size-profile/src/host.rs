@@ -1,0 +1,40 @@
+//! What the core asks of its host: environment variables and file contents.
+//!
+//! The fronts pass the real process environment and disk (`io`); tests pass maps.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Read access to environment variables.
+pub trait Env {
+    /// The value of a variable, if it is set and valid UTF-8.
+    fn var(&self, key: &str) -> Option<String>;
+    /// Every variable whose name starts with `prefix`.
+    fn vars_with_prefix(&self, prefix: &str) -> Vec<(String, String)>;
+}
+
+/// Read access to files.
+pub trait Files {
+    /// The text of a file: `None` when it does not exist, `Some(Err(message))` when it
+    /// exists but cannot be read.
+    fn read(&self, path: &Path) -> Option<Result<String, String>>;
+}
+
+impl Env for BTreeMap<String, String> {
+    fn var(&self, key: &str) -> Option<String> {
+        self.get(key).cloned()
+    }
+
+    fn vars_with_prefix(&self, prefix: &str) -> Vec<(String, String)> {
+        self.iter()
+            .filter(|(k, _)| k.starts_with(prefix))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+}
+
+impl Files for BTreeMap<PathBuf, String> {
+    fn read(&self, path: &Path) -> Option<Result<String, String>> {
+        self.get(path).cloned().map(Ok)
+    }
+}

@@ -1,0 +1,49 @@
+//! The one place that touches the process: environment variables, files and stdout.
+
+#![allow(clippy::disallowed_methods)]
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::buildscript::Directive;
+use crate::host::{Env, Files};
+
+/// The real process environment.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ProcessEnv;
+
+impl Env for ProcessEnv {
+    fn var(&self, key: &str) -> Option<String> {
+        std::env::var(key).ok()
+    }
+
+    fn vars_with_prefix(&self, prefix: &str) -> Vec<(String, String)> {
+        std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .filter(|(k, _)| k.starts_with(prefix))
+            .collect()
+    }
+}
+
+/// The real file system.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Disk;
+
+impl Files for Disk {
+    fn read(&self, path: &Path) -> Option<Result<String, String>> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Some(Ok(text)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => Some(Err(e.to_string())),
+        }
+    }
+}
+
+/// Prints every directive for cargo, one per line, on stdout.
+pub(crate) fn emit(directives: &[Directive]) {
+    let mut out = std::io::stdout().lock();
+    for d in directives {
+        // stdout closed means cargo is gone: nothing useful is left to do
+        let _ = writeln!(out, "{d}");
+    }
+}

@@ -1,0 +1,160 @@
+//! Checks in `build.rs` that the profile you ship is the one that makes small binaries.
+//!
+//! Add the crate as a build dependency and call [`check`] from `build.rs`:
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() {
+//!     size_profile::check();
+//! }
+//! ```
+//!
+//! In a shipping profile (`release` and every profile that inherits from it, unless
+//! `[package.metadata.size-profile] profiles` says otherwise), each setting that makes the
+//! binary bigger than the preset allows becomes one cargo warning: the setting, its current
+//! value, where that value comes from (a line of `Cargo.toml` or `.cargo/config.toml`, a
+//! `CARGO_PROFILE_*` variable, a `-C` flag, or cargo's default) and the fix. Dev and test
+//! builds stay silent. `deny = true` turns the findings into errors.
+//!
+//! The check also sets `cfg(size_optimized)` in shipping profiles (and declares it in every
+//! profile), so code can swap parts for size:
+//!
+//! ```
+//! #[cfg(size_optimized)]
+//! fn log(_: &str) {}
+//! #[cfg(not(size_optimized))]
+//! fn log(message: &str) { eprintln!("{message}") }
+//! # log("hi");
+//! ```
+//!
+//! What a build script cannot see: values given with `--config` on cargo's command line.
+//! Cargo's `OPT_LEVEL` and `DEBUG` still reveal those two settings, and the check reports them
+//! as set "where a build script cannot see". A `.cargo/config.toml` in a directory below the
+//! package (where cargo was started) is not read either: cargo does not tell build scripts
+//! where it was started, so config files are looked up from the package's directory upwards.
+//!
+//! The resolver underneath ([`Project`], [`Profiles`], [`Resolved`]) is pure: text and maps in,
+//! values out. The `#[size_optimized]` attribute and `cargo size-profile` use it too.
+//! See <https://doc.rust-lang.org/cargo/reference/profiles.html>.
+
+// build.rs examples show the whole `fn main` of a build script on purpose
+#![allow(clippy::needless_doctest_main)]
+
+mod buildscript;
+mod check;
+mod config;
+mod finding;
+mod host;
+mod io;
+mod manifest;
+mod preset;
+mod profile;
+mod resolve;
+mod setting;
+mod source;
+mod workspace;
+
+use std::collections::BTreeSet;
+
+pub use buildscript::{CFG, Directive};
+pub use check::{Overrides, Project};
+pub use config::{Options, parse_size};
+pub use finding::{Finding, Fix, SettingFinding};
+pub use host::{Env, Files};
+pub use io::{Disk, ProcessEnv};
+pub use manifest::{Document, Problem};
+pub use preset::{Preset, Rule};
+pub use profile::{InvalidValue, Profiles, Sourced};
+pub use resolve::{Entry, Override, ResolveError, Resolved, Rustflags};
+pub use setting::{Debug, Lto, OptLevel, Panic, Setting, Strip, Value};
+pub use source::{Location, Source, SourceFile};
+pub use workspace::{FlagsFrom, Inputs, gather};
+
+/// Checks the profile being built against the crate's preset; call it from `build.rs`.
+///
+/// Options come from `[package.metadata.size-profile]` (or `[workspace.metadata.size-profile]`
+/// in the workspace root). Use [`Check`] to set them in code instead.
+///
+/// ```no_run
+/// fn main() {
+///     size_profile::check();
+/// }
+/// ```
+pub fn check() {
+    Check::new().run();
+}
+
+/// A check with options set in code; they win over `[package.metadata.size-profile]`.
+///
+/// ```no_run
+/// use size_profile::{Check, Preset, Setting};
+///
+/// fn main() {
+///     Check::new()
+///         .preset(Preset::SmallFast)
+///         .profiles(["release", "dist"])
+///         .allow(Setting::Panic)
+///         .deny(true)
+///         .run();
+/// }
+/// ```
+///
+/// The size budget (`max-size`) is a manifest key only: `cargo size-profile budget` reads it,
+/// because a build script runs before the binary it would measure exists.
+#[derive(Clone, Debug, Default)]
+#[must_use = "a Check does nothing until `run` is called"]
+pub struct Check {
+    overrides: Overrides,
+}
+
+impl Check {
+    /// A check with the options of `[package.metadata.size-profile]`.
+    pub fn new() -> Check {
+        Check::default()
+    }
+
+    /// Checks against this preset.
+    pub fn preset(mut self, preset: Preset) -> Check {
+        self.overrides.preset = Some(preset);
+        self
+    }
+
+    /// Checks these profiles (by name) instead of `release` and its descendants.
+    pub fn profiles<I, S>(mut self, profiles: I) -> Check
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.overrides.profiles = Some(profiles.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Keeps this setting as it is, whatever the preset says.
+    pub fn allow(mut self, setting: Setting) -> Check {
+        self.overrides.allow.insert(setting);
+        self
+    }
+
+    /// Whether findings fail the build.
+    pub fn deny(mut self, deny: bool) -> Check {
+        self.overrides.deny = Some(deny);
+        self
+    }
+
+    /// The settings allowed in code.
+    pub fn allowed(&self) -> &BTreeSet<Setting> {
+        &self.overrides.allow
+    }
+
+    /// What the check tells cargo, computed from `env` and `files` without printing:
+    /// for tests, and for build scripts that filter or add to the output.
+    pub fn directives(&self, env: &dyn Env, files: &dyn Files) -> Vec<Directive> {
+        buildscript::plan(&self.overrides, env, files)
+    }
+
+    /// Runs the check in a build script: reads the environment and files, prints the
+    /// `cargo::` directives.
+    pub fn run(self) {
+        io::emit(&self.directives(&ProcessEnv, &Disk));
+    }
+}

@@ -1,0 +1,294 @@
+//! TOML files (`Cargo.toml`, `.cargo/config.toml`) read into a small owned tree that keeps
+//! the line of every value, and the facts the checker needs from a manifest.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use toml::de::{DeTable, DeValue};
+
+use crate::source::{Location, SourceFile};
+
+/// A problem with the input: a file that cannot be read or parsed, or a setting of our own
+/// that is wrong. It is reported as one warning; the build goes on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The file the problem is in.
+    pub file: PathBuf,
+    /// The line, when known.
+    pub line: Option<usize>,
+    /// The key, when the problem is one key's value.
+    pub key: Option<String>,
+    /// What is wrong, in lowercase, without a trailing period.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem with the whole file.
+    pub fn file(file: impl Into<PathBuf>, message: impl Into<String>) -> Problem {
+        Problem {
+            file: file.into(),
+            line: None,
+            key: None,
+            message: message.into(),
+        }
+    }
+
+    /// A problem with one key of a file.
+    pub fn key(at: &Location, key: impl Into<String>, message: impl Into<String>) -> Problem {
+        Problem {
+            file: at.file.clone(),
+            line: Some(at.line),
+            key: Some(key.into()),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(key) = &self.key {
+            write!(f, ": `{key}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// A TOML value with the line it is on.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Node {
+    pub(crate) item: Item,
+    pub(crate) at: Location,
+}
+
+/// An owned TOML value.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Item {
+    Bool(bool),
+    Int(i64),
+    Str(String),
+    Array(Vec<Node>),
+    Table(BTreeMap<String, Node>),
+    /// A float or datetime: never valid where we read, named for messages.
+    Other(&'static str),
+}
+
+impl Node {
+    pub(crate) fn table(&self) -> Option<&BTreeMap<String, Node>> {
+        match &self.item {
+            Item::Table(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn get(&self, key: &str) -> Option<&Node> {
+        self.table()?.get(key)
+    }
+
+    /// The node at a dotted path of keys.
+    pub(crate) fn at_path(&self, path: &[&str]) -> Option<&Node> {
+        path.iter().try_fold(self, |node, key| node.get(key))
+    }
+
+    pub(crate) fn str(&self) -> Option<&str> {
+        match &self.item {
+            Item::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The name of this value's TOML type, for messages.
+    pub(crate) fn type_name(&self) -> &'static str {
+        match &self.item {
+            Item::Bool(_) => "boolean",
+            Item::Int(_) => "integer",
+            Item::Str(_) => "string",
+            Item::Array(_) => "array",
+            Item::Table(_) => "table",
+            Item::Other(kind) => kind,
+        }
+    }
+
+    /// The value as a typed-setting input.
+    pub(crate) fn raw(&self) -> crate::setting::Raw<'_> {
+        use crate::setting::Raw;
+        match &self.item {
+            Item::Bool(b) => Raw::Bool(*b),
+            Item::Int(n) => Raw::Int(*n),
+            Item::Str(s) => Raw::Str(s),
+            _ => Raw::Other(self.type_name()),
+        }
+    }
+}
+
+/// A parsed TOML file.
+#[derive(Clone, Debug)]
+pub struct Document {
+    pub(crate) file: SourceFile,
+    pub(crate) root: Node,
+}
+
+impl Document {
+    /// Parses a TOML file; a syntax error is a [`Problem`] naming the file and line.
+    pub fn parse(file: SourceFile) -> Result<Document, Problem> {
+        let root = match DeTable::parse(&file.text) {
+            Ok(table) => {
+                let span = table.span();
+                convert_table(&file, table.into_inner(), span.start)
+            }
+            Err(err) => {
+                let line = err.span().map(|s| file.line_of(s.start));
+                let message = err.message().trim_end_matches('\n').replace('\n', " ");
+                return Err(Problem {
+                    file: file.path.clone(),
+                    line,
+                    key: None,
+                    message: format!("invalid TOML: {}", message.trim_end_matches('.')),
+                });
+            }
+        };
+        Ok(Document { file, root })
+    }
+
+    /// The path this document is shown as.
+    pub fn path(&self) -> &std::path::Path {
+        &self.file.path
+    }
+
+    /// The text this document was parsed from.
+    pub fn text(&self) -> &str {
+        &self.file.text
+    }
+
+    /// Whether this manifest has a `[workspace]` table.
+    pub fn is_workspace_root(&self) -> bool {
+        self.root.get("workspace").is_some()
+    }
+
+    /// `package.name`, when this manifest has a package.
+    pub fn package_name(&self) -> Option<&str> {
+        self.root.at_path(&["package", "name"])?.str()
+    }
+
+    /// `package.workspace`: the path of the workspace root this package names.
+    pub fn package_workspace(&self) -> Option<&str> {
+        self.root.at_path(&["package", "workspace"])?.str()
+    }
+
+    /// A list of strings under `workspace.<key>` (`members`, `exclude`).
+    pub fn workspace_list(&self, key: &str) -> Vec<String> {
+        match self.root.at_path(&["workspace", key]).map(|n| &n.item) {
+            Some(Item::Array(items)) => items
+                .iter()
+                .filter_map(|n| n.str().map(str::to_owned))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Where this file's `[profile]` table starts, when it has one.
+    pub fn profile_table(&self) -> Option<&Location> {
+        self.root.get("profile").map(|n| &n.at)
+    }
+}
+
+fn convert_table(file: &SourceFile, table: DeTable<'_>, start: usize) -> Node {
+    let map = table
+        .into_iter()
+        .map(|(key, value)| {
+            let span = value.span();
+            (
+                key.into_inner().into_owned(),
+                convert(file, value.into_inner(), span.start),
+            )
+        })
+        .collect();
+    Node {
+        item: Item::Table(map),
+        at: file.locate(start),
+    }
+}
+
+fn convert(file: &SourceFile, value: DeValue<'_>, start: usize) -> Node {
+    let item = match value {
+        DeValue::String(s) => Item::Str(s.into_owned()),
+        DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+            Ok(n) => Item::Int(n),
+            Err(_) => Item::Other("integer too large"),
+        },
+        DeValue::Float(_) => Item::Other("float"),
+        DeValue::Boolean(b) => Item::Bool(b),
+        DeValue::Datetime(_) => Item::Other("datetime"),
+        DeValue::Array(items) => Item::Array(
+            items
+                .into_iter()
+                .map(|v| {
+                    let span = v.span();
+                    convert(file, v.into_inner(), span.start)
+                })
+                .collect(),
+        ),
+        DeValue::Table(t) => return convert_table(file, t, start),
+    };
+    Node {
+        item,
+        at: file.locate(start),
+    }
+}
+
+#[cfg(test)]
+pub(crate) fn doc(path: &str, text: &str) -> Document {
+    Document::parse(SourceFile::new(path, text)).expect("test TOML parses")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_keep_their_lines_through_every_table_form() {
+        let d = doc(
+            "Cargo.toml",
+            "[package]\nname = \"app\"\n\n[profile.release]\nlto = true\n\n[profile]\ndist = { inherits = \"release\", opt-level = 0x3 }\ndev.debug = 1\n",
+        );
+        let lto = d.root.at_path(&["profile", "release", "lto"]).unwrap();
+        assert_eq!((lto.item.clone(), lto.at.line), (Item::Bool(true), 5));
+        let opt = d.root.at_path(&["profile", "dist", "opt-level"]).unwrap();
+        assert_eq!((opt.item.clone(), opt.at.line), (Item::Int(3), 8));
+        assert_eq!(
+            d.root
+                .at_path(&["profile", "dev", "debug"])
+                .unwrap()
+                .at
+                .line,
+            9
+        );
+        assert_eq!(d.package_name(), Some("app"));
+    }
+
+    #[test]
+    fn syntax_errors_name_file_and_line() {
+        let err = Document::parse(SourceFile::new("Cargo.toml", "[profile.release]\nlto = \n"))
+            .unwrap_err();
+        assert_eq!(err.file, PathBuf::from("Cargo.toml"));
+        assert_eq!(err.line, Some(2));
+        assert!(err.message.starts_with("invalid TOML: "), "{}", err.message);
+        assert!(!err.to_string().contains('\n'));
+    }
+
+    #[test]
+    fn workspace_facts() {
+        let d = doc(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"crates/*\"]\nexclude = [\"old\"]\n",
+        );
+        assert!(d.is_workspace_root());
+        assert_eq!(d.workspace_list("members"), vec!["crates/*"]);
+        assert_eq!(d.workspace_list("exclude"), vec!["old"]);
+        assert_eq!(d.package_name(), None);
+    }
+}

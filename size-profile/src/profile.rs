@@ -1,0 +1,478 @@
+//! Profile tables as each layer writes them (the root manifest, `.cargo/config.toml` files,
+//! `CARGO_PROFILE_*` variables) and their merge, in cargo's precedence.
+//!
+//! Cargo merges the config layers into the manifest's tables *before* it follows `inherits`:
+//! a `[profile.release]` in `.cargo/config.toml` also reaches a `[profile.dist]` that inherits
+//! from release, unless dist sets the key itself.
+//! See <https://doc.rust-lang.org/cargo/reference/config.html#profile>.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::manifest::{Document, Node};
+use crate::setting::{Raw, Setting, Value, env_form};
+use crate::source::Source;
+
+/// A value and where it was set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sourced<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was set.
+    pub source: Source,
+}
+
+/// Settings of one table: a profile, a `package.<spec>` override, or `build-override`.
+pub(crate) type Settings = BTreeMap<Setting, Sourced<Value>>;
+
+/// One `[profile.<name>]` table, as one layer writes it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProfileTable {
+    /// The settings the table sets.
+    pub settings: Settings,
+    /// `inherits`.
+    pub inherits: Option<Sourced<String>>,
+    /// `[profile.<name>.package.<spec>]` tables by spec (`"*"`, `name`, `name@version`).
+    pub packages: BTreeMap<String, Settings>,
+    /// `[profile.<name>.build-override]`: build scripts and proc-macros, which do not ship.
+    pub build_override: Settings,
+}
+
+impl ProfileTable {
+    /// Lays `over` on top of `self`: every key `over` sets wins.
+    fn merge(&mut self, over: &ProfileTable) {
+        self.settings.extend(over.settings.clone());
+        if over.inherits.is_some() {
+            self.inherits.clone_from(&over.inherits);
+        }
+        for (spec, settings) in &over.packages {
+            self.packages
+                .entry(spec.clone())
+                .or_default()
+                .extend(settings.clone());
+        }
+        self.build_override.extend(over.build_override.clone());
+    }
+}
+
+/// A value cargo would reject, found while reading a layer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidValue {
+    /// The profile the value is for.
+    pub profile: String,
+    /// The full key, e.g. `profile.release.lto`.
+    pub key: String,
+    /// The value as written.
+    pub value: String,
+    /// Where it is.
+    pub source: Source,
+    /// What cargo expects instead.
+    pub problem: String,
+}
+
+/// The profile tables of one layer, with the global `incremental` switch.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Layer {
+    /// Tables by profile name.
+    pub profiles: BTreeMap<String, ProfileTable>,
+    /// `build.incremental` (config) or `CARGO_INCREMENTAL` (env): overrides every profile.
+    pub incremental: Option<Sourced<bool>>,
+    /// Values cargo would reject; they take no part in the merge.
+    pub invalid: Vec<InvalidValue>,
+}
+
+/// Which kind of file a layer comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// The workspace root `Cargo.toml`.
+    Manifest,
+    /// A `.cargo/config.toml` file.
+    Config,
+}
+
+impl Layer {
+    /// Reads the `[profile]` tables of a manifest or config file.
+    pub fn from_document(doc: &Document, kind: FileKind) -> Layer {
+        let mut layer = Layer::default();
+        let source = |node: &Node| match kind {
+            FileKind::Manifest => Source::Manifest(node.at.clone()),
+            FileKind::Config => Source::Config(node.at.clone()),
+        };
+        if let Some(profiles) = doc.root.get("profile").and_then(Node::table) {
+            for (name, node) in profiles {
+                let Some(table) = node.table() else {
+                    layer.invalid.push(InvalidValue {
+                        profile: name.clone(),
+                        key: format!("profile.{name}"),
+                        value: format!("a {}", node.type_name()),
+                        source: source(node),
+                        problem: "expected a table".into(),
+                    });
+                    continue;
+                };
+                let mut profile = ProfileTable::default();
+                for (key, value) in table {
+                    let full = format!("profile.{name}.{key}");
+                    match key.as_str() {
+                        "inherits" => match value.str() {
+                            Some(parent) => {
+                                profile.inherits = Some(Sourced {
+                                    value: parent.to_owned(),
+                                    source: source(value),
+                                });
+                            }
+                            None => layer.invalid.push(InvalidValue {
+                                profile: name.clone(),
+                                key: full,
+                                value: value.raw().to_string(),
+                                source: source(value),
+                                problem: "expected the name of a profile".into(),
+                            }),
+                        },
+                        "package" => {
+                            for (spec, node) in value.table().into_iter().flatten() {
+                                let key = format!("{full}.\"{spec}\"");
+                                let settings =
+                                    read_overrides(&mut layer.invalid, name, &key, node, &source);
+                                profile.packages.insert(spec.clone(), settings);
+                            }
+                        }
+                        "build-override" => {
+                            profile.build_override =
+                                read_overrides(&mut layer.invalid, name, &full, value, &source);
+                        }
+                        _ => {
+                            let Some(setting) = Setting::from_key(key) else {
+                                continue;
+                            };
+                            match setting.parse(&value.raw()) {
+                                Ok(v) => {
+                                    profile.settings.insert(
+                                        setting,
+                                        Sourced {
+                                            value: v,
+                                            source: source(value),
+                                        },
+                                    );
+                                }
+                                Err(problem) => layer.invalid.push(InvalidValue {
+                                    profile: name.clone(),
+                                    key: full,
+                                    value: value.raw().to_string(),
+                                    source: source(value),
+                                    problem,
+                                }),
+                            }
+                        }
+                    }
+                }
+                layer.profiles.insert(name.clone(), profile);
+            }
+        }
+        if kind == FileKind::Config {
+            if let Some(node) = doc.root.at_path(&["build", "incremental"]) {
+                match node.raw() {
+                    Raw::Bool(b) => {
+                        layer.incremental = Some(Sourced {
+                            value: b,
+                            source: source(node),
+                        })
+                    }
+                    raw => layer.invalid.push(InvalidValue {
+                        profile: "*".into(),
+                        key: "build.incremental".into(),
+                        value: raw.to_string(),
+                        source: source(node),
+                        problem: Setting::Incremental.accepted().into(),
+                    }),
+                }
+            }
+        }
+        layer
+    }
+
+    /// Reads `CARGO_PROFILE_<NAME>_<KEY>` and `CARGO_INCREMENTAL` variables.
+    ///
+    /// A variable names its profile only in upper case with `_` for `-`, so it is matched
+    /// against `known` profile names (longest first). Per-package variables
+    /// (`CARGO_PROFILE_<NAME>_PACKAGE_<SPEC>_<KEY>`) are not read: their spec cannot be
+    /// recovered from the variable name.
+    pub fn from_env(env: &BTreeMap<String, String>, known: &BTreeSet<String>) -> Layer {
+        let mut layer = Layer::default();
+        let mut names: Vec<&String> = known.iter().collect();
+        names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        for (var, text) in env.range("CARGO_PROFILE_".to_owned()..) {
+            let Some(rest) = var.strip_prefix("CARGO_PROFILE_") else {
+                break;
+            };
+            let Some((profile, key)) = names.iter().find_map(|name| {
+                let key = rest.strip_prefix(&env_form(name))?.strip_prefix('_')?;
+                Some((name.as_str(), key))
+            }) else {
+                continue;
+            };
+            let source = Source::Env(var.clone());
+            let table = || ProfileTable::default();
+            if key == "INHERITS" {
+                let entry = layer
+                    .profiles
+                    .entry(profile.to_owned())
+                    .or_insert_with(table);
+                entry.inherits = Some(Sourced {
+                    value: text.clone(),
+                    source,
+                });
+                continue;
+            }
+            let Some(setting) = Setting::ALL.into_iter().find(|s| s.env_key() == key) else {
+                continue;
+            };
+            match setting.parse(&Raw::from_env(text)) {
+                Ok(value) => {
+                    let entry = layer
+                        .profiles
+                        .entry(profile.to_owned())
+                        .or_insert_with(table);
+                    entry.settings.insert(setting, Sourced { value, source });
+                }
+                Err(problem) => layer.invalid.push(InvalidValue {
+                    profile: profile.to_owned(),
+                    key: var.clone(),
+                    value: format!("{text:?}"),
+                    source,
+                    problem,
+                }),
+            }
+        }
+        if let Some(text) = env.get("CARGO_INCREMENTAL") {
+            // cargo: "1" turns it on, any other value off
+            let source = Source::Env("CARGO_INCREMENTAL".into());
+            layer.incremental = Some(Sourced {
+                value: text == "1",
+                source,
+            });
+        }
+        layer
+    }
+
+    /// The profile names this layer defines.
+    pub fn names(&self) -> impl Iterator<Item = &String> {
+        self.profiles.keys()
+    }
+}
+
+fn read_overrides(
+    invalid: &mut Vec<InvalidValue>,
+    profile: &str,
+    key: &str,
+    node: &Node,
+    source: &dyn Fn(&Node) -> Source,
+) -> Settings {
+    let mut settings = Settings::new();
+    for (name, value) in node.table().into_iter().flatten() {
+        let Some(setting) = Setting::from_key(name) else {
+            continue;
+        };
+        let full = format!("{key}.{name}");
+        let parsed = if setting.allowed_in_override() {
+            setting.parse(&value.raw())
+        } else {
+            Err(format!(
+                "`{name}` may not be set for a single package; set it in [profile.{profile}]"
+            ))
+        };
+        match parsed {
+            Ok(v) => {
+                settings.insert(
+                    setting,
+                    Sourced {
+                        value: v,
+                        source: source(value),
+                    },
+                );
+            }
+            Err(problem) => invalid.push(InvalidValue {
+                profile: profile.to_owned(),
+                key: full,
+                value: value.raw().to_string(),
+                source: source(value),
+                problem,
+            }),
+        }
+    }
+    settings
+}
+
+/// Every layer merged: the profile tables cargo would build from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Profiles {
+    /// Merged tables by profile name (user-written tables only; built-ins are implied).
+    pub tables: BTreeMap<String, ProfileTable>,
+    /// The global `incremental` override, if any layer sets one.
+    pub incremental: Option<Sourced<bool>>,
+    /// Every invalid value from every layer.
+    pub invalid: Vec<InvalidValue>,
+}
+
+impl Profiles {
+    /// Merges layers given lowest precedence first (manifest, then config files from
+    /// `$CARGO_HOME` to the nearest directory, then the environment).
+    pub fn merge<'a>(layers: impl IntoIterator<Item = &'a Layer>) -> Profiles {
+        let mut merged = Profiles::default();
+        for layer in layers {
+            for (name, table) in &layer.profiles {
+                merged.tables.entry(name.clone()).or_default().merge(table);
+            }
+            if layer.incremental.is_some() {
+                merged.incremental.clone_from(&layer.incremental);
+            }
+            merged.invalid.extend(layer.invalid.iter().cloned());
+        }
+        merged
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::doc;
+    use crate::setting::{Lto, OptLevel};
+
+    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn manifest_tables_with_overrides() {
+        let d = doc(
+            "Cargo.toml",
+            r#"
+[profile.release]
+opt-level = "z"
+lto = "thin"
+
+[profile.release.package."*"]
+opt-level = 3
+
+[profile.release.build-override]
+opt-level = 0
+
+[profile.dist]
+inherits = "release"
+"#,
+        );
+        let layer = Layer::from_document(&d, FileKind::Manifest);
+        assert!(layer.invalid.is_empty(), "{:?}", layer.invalid);
+        let release = &layer.profiles["release"];
+        assert_eq!(
+            release.settings[&Setting::OptLevel].value,
+            Value::OptLevel(OptLevel::Z)
+        );
+        assert_eq!(
+            release.settings[&Setting::Lto].source.to_string(),
+            "Cargo.toml:4"
+        );
+        assert_eq!(
+            release.packages["*"][&Setting::OptLevel].value,
+            Value::OptLevel(OptLevel::O3)
+        );
+        assert_eq!(
+            release.build_override[&Setting::OptLevel].value,
+            Value::OptLevel(OptLevel::O0)
+        );
+        assert_eq!(
+            layer.profiles["dist"].inherits.as_ref().unwrap().value,
+            "release"
+        );
+    }
+
+    #[test]
+    fn rejected_values_are_named_with_file_key_and_value() {
+        let d = doc(
+            ".cargo/config.toml",
+            "[profile.release]\nlto = \"maybe\"\ncodegen-units = 0\n[profile.release.package.foo]\npanic = \"abort\"\n[build]\nincremental = 1\n",
+        );
+        let layer = Layer::from_document(&d, FileKind::Config);
+        let got: Vec<String> = layer
+            .invalid
+            .iter()
+            .map(|i| format!("{} {} = {}: {}", i.source, i.key, i.value, i.problem))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                r#".cargo/config.toml:3 profile.release.codegen-units = 0: expected a whole number of at least 1"#,
+                r#".cargo/config.toml:2 profile.release.lto = "maybe": expected true, false, "fat", "thin" or "off""#,
+                r#".cargo/config.toml:5 profile.release.package."foo".panic = "abort": `panic` may not be set for a single package; set it in [profile.release]"#,
+                r#".cargo/config.toml:7 build.incremental = 1: true or false"#,
+            ]
+        );
+        assert!(
+            !layer.profiles["release"]
+                .settings
+                .contains_key(&Setting::Lto)
+        );
+    }
+
+    #[test]
+    fn env_variables_match_the_longest_profile_name() {
+        let known: BTreeSet<String> = ["release", "release-lto"].map(String::from).into();
+        let layer = Layer::from_env(
+            &env(&[
+                ("CARGO_PROFILE_RELEASE_LTO", "false"),
+                ("CARGO_PROFILE_RELEASE_LTO_LTO", "fat"),
+                ("CARGO_PROFILE_RELEASE_LTO_INHERITS", "release"),
+                ("CARGO_PROFILE_RELEASE_OPT_LEVEL", "s"),
+                ("CARGO_PROFILE_RELEASE_DEBUG", "nope"),
+                ("CARGO_PROFILE_OTHER_LTO", "true"),
+                ("CARGO_INCREMENTAL", "0"),
+                ("PATH", "/bin"),
+            ]),
+            &known,
+        );
+        let release = &layer.profiles["release"].settings;
+        assert_eq!(release[&Setting::Lto].value, Value::Lto(Lto::ThinLocal));
+        assert_eq!(
+            release[&Setting::OptLevel].value,
+            Value::OptLevel(OptLevel::S)
+        );
+        let lto = &layer.profiles["release-lto"];
+        assert_eq!(lto.settings[&Setting::Lto].value, Value::Lto(Lto::Fat));
+        assert_eq!(lto.inherits.as_ref().unwrap().value, "release");
+        assert!(!layer.profiles.contains_key("other"));
+        assert_eq!(layer.invalid.len(), 1);
+        assert_eq!(layer.invalid[0].key, "CARGO_PROFILE_RELEASE_DEBUG");
+        assert_eq!(layer.incremental.as_ref().map(|s| s.value), Some(false));
+    }
+
+    #[test]
+    fn later_layers_win_key_by_key() {
+        let manifest = Layer::from_document(
+            &doc(
+                "Cargo.toml",
+                "[profile.release]\nlto = true\nopt-level = \"s\"\n[profile.release.package.\"*\"]\nopt-level = 3\n",
+            ),
+            FileKind::Manifest,
+        );
+        let config = Layer::from_document(
+            &doc(
+                ".cargo/config.toml",
+                "[profile.release]\nlto = false\n[profile.release.package.\"*\"]\ndebug = 1\n",
+            ),
+            FileKind::Config,
+        );
+        let merged = Profiles::merge([&manifest, &config]);
+        let release = &merged.tables["release"];
+        assert_eq!(
+            release.settings[&Setting::Lto].source.to_string(),
+            ".cargo/config.toml:2"
+        );
+        assert_eq!(
+            release.settings[&Setting::OptLevel].source.to_string(),
+            "Cargo.toml:3"
+        );
+        assert_eq!(release.packages["*"].len(), 2);
+    }
+}

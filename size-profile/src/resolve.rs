@@ -1,0 +1,647 @@
+//! The effective value of every size setting of a named profile, with its source.
+//!
+//! Order, as cargo applies it (first wins per key, walking the `inherits` chain from the
+//! named profile to its root `dev` or `release`): the merged layers' tables, then cargo's
+//! built-in defaults of the root; then the global `incremental` switch; then `-C` flags in
+//! the rustflags, which rustc reads after cargo's own.
+//! See <https://doc.rust-lang.org/cargo/reference/profiles.html#default-profiles>.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::profile::{Profiles, Settings, Sourced};
+use crate::setting::{Debug, Lto, OptLevel, Panic, Setting, Strip, Value};
+use crate::source::Source;
+
+/// Why a profile cannot be resolved. Cargo refuses such a build too.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ResolveError {
+    /// No table defines the profile and it is not built in.
+    Unknown(String),
+    /// A custom profile without `inherits`.
+    NoInherits(String),
+    /// `inherits` names a profile that does not exist.
+    UnknownParent {
+        /// The profile with the `inherits`.
+        profile: String,
+        /// The missing parent.
+        parent: String,
+        /// Where the `inherits` is.
+        source: Source,
+    },
+    /// The `inherits` chain comes back to a profile it has passed.
+    Cycle(Vec<String>),
+}
+
+impl fmt::Display for ResolveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ResolveError::Unknown(name) => write!(f, "profile `{name}` is not defined"),
+            ResolveError::NoInherits(name) => {
+                write!(
+                    f,
+                    "profile `{name}` needs `inherits = \"release\"` (or another profile)"
+                )
+            }
+            ResolveError::UnknownParent {
+                profile,
+                parent,
+                source,
+            } => {
+                write!(
+                    f,
+                    "profile `{profile}` inherits from `{parent}`, which is not defined ({source})"
+                )
+            }
+            ResolveError::Cycle(chain) => {
+                write!(f, "profiles inherit in a cycle: {}", chain.join(" -> "))
+            }
+        }
+    }
+}
+
+impl std::error::Error for ResolveError {}
+
+/// A resolved value, where it was set, and which profile table set it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// The effective value.
+    pub value: Value,
+    /// Where it was set.
+    pub source: Source,
+    /// The profile whose table set it, when that is not the resolved profile itself
+    /// (the value is inherited), or `None`.
+    pub inherited_from: Option<String>,
+}
+
+/// A `[profile.X.package.<spec>]` value in effect for the resolved profile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Override {
+    /// The package spec (`"*"` is every dependency, never a workspace member).
+    pub spec: String,
+    /// The setting.
+    pub setting: Setting,
+    /// The value and where it was set.
+    pub value: Sourced<Value>,
+}
+
+/// The effective profile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resolved {
+    /// The profile's name.
+    pub profile: String,
+    /// The `inherits` chain, starting with `profile` and ending with `dev` or `release`.
+    pub chain: Vec<String>,
+    /// Every setting's effective value.
+    pub settings: BTreeMap<Setting, Entry>,
+    /// Per-package overrides in effect, nearest profile first.
+    pub overrides: Vec<Override>,
+    /// `build-override` values (build scripts and proc-macros; they do not ship).
+    pub build_override: Vec<Override>,
+}
+
+impl Resolved {
+    /// The effective value of one setting.
+    pub fn get(&self, setting: Setting) -> &Entry {
+        &self.settings[&setting]
+    }
+
+    /// The root profile (`dev` or `release`) whose defaults apply.
+    pub fn root(&self) -> &str {
+        self.chain.last().map_or("release", String::as_str)
+    }
+
+    /// The values cargo uses for one workspace member's own code: the profile with the
+    /// member's `package.<name>` overrides applied (`"*"` never applies to members).
+    pub fn for_member(&self, package: &str) -> BTreeMap<Setting, Entry> {
+        let mut settings = self.settings.clone();
+        for o in self.overrides.iter().rev() {
+            let name = o.spec.split('@').next().unwrap_or_default();
+            if name == package {
+                let entry = Entry {
+                    value: o.value.value,
+                    source: o.value.source.clone(),
+                    inherited_from: None,
+                };
+                settings.insert(o.setting, entry);
+            }
+        }
+        settings
+    }
+}
+
+/// `-C` flags given to rustc beside cargo's own, and where they came from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Rustflags {
+    /// Where the flags came from, e.g. `RUSTFLAGS` or `CARGO_ENCODED_RUSTFLAGS`.
+    pub origin: String,
+    /// The flags, one argument each.
+    pub flags: Vec<String>,
+}
+
+impl Rustflags {
+    /// Splits a space-separated `RUSTFLAGS` value.
+    pub fn from_spaced(origin: &str, text: &str) -> Rustflags {
+        Rustflags {
+            origin: origin.into(),
+            flags: text.split_whitespace().map(String::from).collect(),
+        }
+    }
+
+    /// Splits a `CARGO_ENCODED_RUSTFLAGS` value (separated by `0x1f`).
+    pub fn from_encoded(origin: &str, text: &str) -> Rustflags {
+        let flags = text
+            .split('\x1f')
+            .filter(|f| !f.is_empty())
+            .map(String::from)
+            .collect();
+        Rustflags {
+            origin: origin.into(),
+            flags,
+        }
+    }
+
+    /// The size settings these flags set, last one wins, with the flag as written.
+    pub fn settings(&self) -> BTreeMap<Setting, (Value, String)> {
+        let mut out = BTreeMap::new();
+        let mut args = self.flags.iter().map(String::as_str);
+        while let Some(arg) = args.next() {
+            let (codegen, shown) = match arg {
+                "-C" | "--codegen" => match args.next() {
+                    Some(next) => (next, format!("{arg} {next}")),
+                    None => break,
+                },
+                "-g" => ("debuginfo=2", arg.to_owned()),
+                _ => match arg
+                    .strip_prefix("-C")
+                    .or_else(|| arg.strip_prefix("--codegen="))
+                {
+                    Some(rest) => (rest, arg.to_owned()),
+                    None => continue,
+                },
+            };
+            let (key, value) = codegen.split_once('=').unwrap_or((codegen, ""));
+            let parsed = match key {
+                "opt-level" => OptLevel::from_flag(value).map(Value::OptLevel),
+                "lto" => match value {
+                    "" | "y" | "yes" | "on" | "true" | "fat" => Some(Value::Lto(Lto::Fat)),
+                    "n" | "no" | "off" | "false" => Some(Value::Lto(Lto::Off)),
+                    "thin" => Some(Value::Lto(Lto::Thin)),
+                    _ => None,
+                },
+                "codegen-units" => value
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .map(Value::CodegenUnits),
+                "panic" => match value {
+                    "abort" => Some(Value::Panic(Panic::Abort)),
+                    "unwind" => Some(Value::Panic(Panic::Unwind)),
+                    _ => None,
+                },
+                "strip" => match value {
+                    "none" => Some(Value::Strip(Strip::None)),
+                    "debuginfo" => Some(Value::Strip(Strip::Debuginfo)),
+                    "symbols" => Some(Value::Strip(Strip::Symbols)),
+                    _ => None,
+                },
+                "debuginfo" => match value {
+                    "0" | "none" => Some(Value::Debug(Debug::None)),
+                    "line-directives-only" => Some(Value::Debug(Debug::LineDirectivesOnly)),
+                    "line-tables-only" => Some(Value::Debug(Debug::LineTablesOnly)),
+                    "1" | "limited" => Some(Value::Debug(Debug::Limited)),
+                    "2" | "full" => Some(Value::Debug(Debug::Full)),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some(v) = parsed {
+                out.insert(v.setting(), (v, shown));
+            }
+        }
+        out
+    }
+}
+
+/// The built-in parent of `test` and `bench` when they set no `inherits`.
+fn builtin_parent(name: &str) -> Option<&'static str> {
+    match name {
+        "test" | "doc" | "check" => Some("dev"),
+        "bench" => Some("release"),
+        _ => None,
+    }
+}
+
+/// Cargo's default for a setting of a root profile. `codegen-units` follows rustc's own
+/// default (256 with incremental compilation, else 16); `strip` is decided later, from `debug`.
+fn default_value(root: &str, setting: Setting, incremental: bool) -> Value {
+    let dev = root == "dev";
+    match setting {
+        Setting::OptLevel => Value::OptLevel(if dev { OptLevel::O0 } else { OptLevel::O3 }),
+        Setting::Lto => Value::Lto(Lto::ThinLocal),
+        Setting::CodegenUnits => Value::CodegenUnits(if incremental { 256 } else { 16 }),
+        Setting::Panic => Value::Panic(Panic::Unwind),
+        Setting::Strip => Value::Strip(Strip::None),
+        Setting::Debug => Value::Debug(if dev { Debug::Full } else { Debug::None }),
+        Setting::Incremental => Value::Incremental(dev),
+    }
+}
+
+impl Profiles {
+    /// The `inherits` chain of a profile, from itself to `dev` or `release`.
+    pub fn chain(&self, name: &str) -> Result<Vec<String>, ResolveError> {
+        let mut chain = vec![name.to_owned()];
+        let mut current = name.to_owned();
+        loop {
+            if current == "dev" || current == "release" {
+                return Ok(chain);
+            }
+            let table = self.tables.get(&current);
+            let parent = match table.and_then(|t| t.inherits.as_ref()) {
+                Some(p) => p.value.clone(),
+                None => match (builtin_parent(&current), table) {
+                    (Some(p), _) => p.to_owned(),
+                    (None, Some(_)) => return Err(ResolveError::NoInherits(current)),
+                    (None, None) => return Err(ResolveError::Unknown(current)),
+                },
+            };
+            if chain.contains(&parent) {
+                chain.push(parent);
+                return Err(ResolveError::Cycle(chain));
+            }
+            let known = self.tables.contains_key(&parent)
+                || builtin_parent(&parent).is_some()
+                || parent == "dev"
+                || parent == "release";
+            if !known {
+                let source = table
+                    .and_then(|t| t.inherits.as_ref())
+                    .map(|i| i.source.clone())
+                    .unwrap_or_else(|| Source::Default(current.clone()));
+                return Err(ResolveError::UnknownParent {
+                    profile: current,
+                    parent,
+                    source,
+                });
+            }
+            chain.push(parent.clone());
+            current = parent;
+        }
+    }
+
+    /// Resolves a profile; `rustflags` are the `-C` flags rustc also gets.
+    pub fn resolve(
+        &self,
+        name: &str,
+        rustflags: Option<&Rustflags>,
+    ) -> Result<Resolved, ResolveError> {
+        let chain = self.chain(name)?;
+        let root = chain.last().cloned().unwrap_or_default();
+        let tables: Vec<(&String, Option<&crate::profile::ProfileTable>)> =
+            chain.iter().map(|p| (p, self.tables.get(p))).collect();
+
+        let from_tables = |setting: Setting| {
+            tables.iter().find_map(|(profile, table)| {
+                let v = (*table)?.settings.get(&setting)?;
+                let inherited_from = (profile.as_str() != name).then(|| (*profile).clone());
+                Some(Entry {
+                    value: v.value,
+                    source: v.source.clone(),
+                    inherited_from,
+                })
+            })
+        };
+
+        let mut settings = BTreeMap::new();
+        // incremental first: the codegen-units default depends on it
+        let incremental = match &self.incremental {
+            Some(global) => Entry {
+                value: Value::Incremental(global.value),
+                source: global.source.clone(),
+                inherited_from: None,
+            },
+            None => from_tables(Setting::Incremental).unwrap_or_else(|| Entry {
+                value: default_value(&root, Setting::Incremental, false),
+                source: Source::Default(root.clone()),
+                inherited_from: None,
+            }),
+        };
+        let incremental_on = incremental.value == Value::Incremental(true);
+        settings.insert(Setting::Incremental, incremental);
+        for setting in Setting::ALL {
+            if setting == Setting::Incremental {
+                continue;
+            }
+            let entry = from_tables(setting).unwrap_or_else(|| Entry {
+                value: default_value(&root, setting, incremental_on),
+                source: Source::Default(root.clone()),
+                inherited_from: None,
+            });
+            settings.insert(setting, entry);
+        }
+        // cargo strips debug info by default when the profile generates none
+        if matches!(settings[&Setting::Strip].source, Source::Default(_))
+            && settings[&Setting::Debug].value == Value::Debug(Debug::None)
+        {
+            settings
+                .get_mut(&Setting::Strip)
+                .expect("every setting resolved")
+                .value = Value::Strip(Strip::Debuginfo);
+        }
+        if let Some(flags) = rustflags {
+            for (setting, (value, flag)) in flags.settings() {
+                let source = Source::Rustflags {
+                    origin: flags.origin.clone(),
+                    flag,
+                };
+                settings.insert(
+                    setting,
+                    Entry {
+                        value,
+                        source,
+                        inherited_from: None,
+                    },
+                );
+            }
+        }
+
+        let overrides_of =
+            |pick: &dyn Fn(&crate::profile::ProfileTable) -> Vec<(String, Settings)>| {
+                let mut out: Vec<Override> = Vec::new();
+                for (_, table) in &tables {
+                    let Some(table) = table else { continue };
+                    for (spec, values) in pick(table) {
+                        for (setting, value) in values {
+                            if !out.iter().any(|o| o.spec == spec && o.setting == setting) {
+                                out.push(Override {
+                                    spec: spec.clone(),
+                                    setting,
+                                    value,
+                                });
+                            }
+                        }
+                    }
+                }
+                out
+            };
+        let overrides = overrides_of(&|t| t.packages.clone().into_iter().collect());
+        let build_override =
+            overrides_of(&|t| vec![("build-override".to_owned(), t.build_override.clone())]);
+
+        Ok(Resolved {
+            profile: name.to_owned(),
+            chain,
+            settings,
+            overrides,
+            build_override,
+        })
+    }
+
+    /// Every profile name that is defined (by a table or built in).
+    pub fn defined(&self) -> Vec<String> {
+        let mut names: Vec<String> = ["dev", "release", "test", "bench"].map(String::from).into();
+        for name in self.tables.keys() {
+            if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+        names
+    }
+
+    /// `release` and every profile that inherits from it, except the built-in `bench`:
+    /// the profiles that ship by default.
+    pub fn shipping(&self) -> Vec<String> {
+        self.defined()
+            .into_iter()
+            .filter(|name| name != "bench")
+            .filter(|name| {
+                self.chain(name)
+                    .is_ok_and(|c| c.last().is_some_and(|r| r == "release"))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::doc;
+    use crate::profile::{FileKind, Layer};
+    use std::collections::BTreeSet;
+
+    fn profiles(manifest: &str) -> Profiles {
+        Profiles::merge([&Layer::from_document(
+            &doc("Cargo.toml", manifest),
+            FileKind::Manifest,
+        )])
+    }
+
+    fn show(r: &Resolved, s: Setting) -> String {
+        let e = r.get(s);
+        match &e.inherited_from {
+            Some(p) => format!("{} @ {} via {p}", e.value, e.source),
+            None => format!("{} @ {}", e.value, e.source),
+        }
+    }
+
+    #[test]
+    fn release_defaults_strip_debuginfo_only() {
+        let r = profiles("").resolve("release", None).unwrap();
+        assert_eq!(
+            show(&r, Setting::OptLevel),
+            "3 @ cargo's default for release"
+        );
+        assert_eq!(
+            show(&r, Setting::Strip),
+            "\"debuginfo\" @ cargo's default for release"
+        );
+        assert_eq!(
+            show(&r, Setting::CodegenUnits),
+            "16 @ cargo's default for release"
+        );
+        assert_eq!(
+            show(&r, Setting::Debug),
+            "false @ cargo's default for release"
+        );
+        assert_eq!(
+            show(&r, Setting::Lto),
+            "false @ cargo's default for release"
+        );
+    }
+
+    #[test]
+    fn debug_info_turns_the_default_strip_off() {
+        let r = profiles("[profile.release]\ndebug = 1\n")
+            .resolve("release", None)
+            .unwrap();
+        assert_eq!(r.get(Setting::Strip).value, Value::Strip(Strip::None));
+    }
+
+    #[test]
+    fn dev_defaults() {
+        let r = profiles("").resolve("dev", None).unwrap();
+        assert_eq!(
+            r.get(Setting::OptLevel).value,
+            Value::OptLevel(OptLevel::O0)
+        );
+        assert_eq!(r.get(Setting::CodegenUnits).value, Value::CodegenUnits(256));
+        assert_eq!(r.get(Setting::Incremental).value, Value::Incremental(true));
+        assert_eq!(r.get(Setting::Strip).value, Value::Strip(Strip::None));
+        let t = profiles("").resolve("test", None).unwrap();
+        assert_eq!(t.chain, vec!["test", "dev"]);
+    }
+
+    #[test]
+    fn inherits_chain_reports_which_profile_set_a_value() {
+        let p = profiles(
+            "[profile.release]\nlto = true\n[profile.dist]\ninherits = \"release\"\npanic = \"abort\"\n[profile.tiny]\ninherits = \"dist\"\nopt-level = \"z\"\n",
+        );
+        let r = p.resolve("tiny", None).unwrap();
+        assert_eq!(r.chain, vec!["tiny", "dist", "release"]);
+        assert_eq!(show(&r, Setting::Lto), "true @ Cargo.toml:2 via release");
+        assert_eq!(
+            show(&r, Setting::Panic),
+            "\"abort\" @ Cargo.toml:5 via dist"
+        );
+        assert_eq!(show(&r, Setting::OptLevel), "\"z\" @ Cargo.toml:8");
+        assert_eq!(p.shipping(), vec!["release", "dist", "tiny"]);
+    }
+
+    #[test]
+    fn broken_chains_are_errors_not_panics() {
+        let p = profiles(
+            "[profile.a]\ninherits = \"b\"\n[profile.b]\ninherits = \"a\"\n[profile.c]\nlto = true\n[profile.d]\ninherits = \"nope\"\n",
+        );
+        assert_eq!(
+            p.chain("a").unwrap_err().to_string(),
+            "profiles inherit in a cycle: a -> b -> a"
+        );
+        assert_eq!(
+            p.chain("c").unwrap_err().to_string(),
+            "profile `c` needs `inherits = \"release\"` (or another profile)"
+        );
+        assert_eq!(
+            p.chain("d").unwrap_err().to_string(),
+            "profile `d` inherits from `nope`, which is not defined (Cargo.toml:8)"
+        );
+        assert_eq!(p.chain("e").unwrap_err(), ResolveError::Unknown("e".into()));
+        assert_eq!(p.shipping(), vec!["release"]);
+    }
+
+    #[test]
+    fn config_reaches_children_before_inherits_is_followed() {
+        let manifest = Layer::from_document(
+            &doc(
+                "Cargo.toml",
+                "[profile.dist]\ninherits = \"release\"\nlto = true\n",
+            ),
+            FileKind::Manifest,
+        );
+        let config = Layer::from_document(
+            &doc(
+                ".cargo/config.toml",
+                "[profile.release]\nlto = \"off\"\ncodegen-units = 3\n",
+            ),
+            FileKind::Config,
+        );
+        let r = Profiles::merge([&manifest, &config])
+            .resolve("dist", None)
+            .unwrap();
+        assert_eq!(show(&r, Setting::Lto), "true @ Cargo.toml:3");
+        assert_eq!(
+            show(&r, Setting::CodegenUnits),
+            "3 @ .cargo/config.toml:3 via release"
+        );
+    }
+
+    #[test]
+    fn env_beats_config_and_global_incremental_beats_profiles() {
+        let config = Layer::from_document(
+            &doc(
+                ".cargo/config.toml",
+                "[profile.release]\nlto = true\nincremental = false\n",
+            ),
+            FileKind::Config,
+        );
+        let env: BTreeMap<String, String> = [
+            ("CARGO_PROFILE_RELEASE_LTO".to_string(), "thin".to_string()),
+            ("CARGO_INCREMENTAL".to_string(), "1".to_string()),
+        ]
+        .into();
+        let known: BTreeSet<String> = ["release".to_string()].into();
+        let r = Profiles::merge([&config, &Layer::from_env(&env, &known)])
+            .resolve("release", None)
+            .unwrap();
+        assert_eq!(
+            show(&r, Setting::Lto),
+            "\"thin\" @ env CARGO_PROFILE_RELEASE_LTO"
+        );
+        assert_eq!(
+            show(&r, Setting::Incremental),
+            "true @ env CARGO_INCREMENTAL"
+        );
+        assert_eq!(r.get(Setting::CodegenUnits).value, Value::CodegenUnits(256));
+    }
+
+    #[test]
+    fn rustflags_win_last_flag_first() {
+        let flags = Rustflags::from_spaced(
+            "RUSTFLAGS",
+            "-C opt-level=2 -Copt-level=3 --codegen lto -g -C target-cpu=native",
+        );
+        let r = profiles("[profile.release]\nopt-level = \"z\"\n")
+            .resolve("release", Some(&flags))
+            .unwrap();
+        assert_eq!(
+            show(&r, Setting::OptLevel),
+            "3 @ `-Copt-level=3` in RUSTFLAGS"
+        );
+        assert_eq!(
+            show(&r, Setting::Lto),
+            "true @ `--codegen lto` in RUSTFLAGS"
+        );
+        assert_eq!(show(&r, Setting::Debug), "true @ `-g` in RUSTFLAGS");
+        let enc = Rustflags::from_encoded(
+            "CARGO_ENCODED_RUSTFLAGS",
+            "-C\x1fpanic=abort\x1f-Cstrip=symbols",
+        );
+        let s = enc.settings();
+        assert_eq!(s[&Setting::Panic].0, Value::Panic(Panic::Abort));
+        assert_eq!(s[&Setting::Strip].1, "-Cstrip=symbols");
+    }
+
+    #[test]
+    fn package_overrides_nearest_profile_first() {
+        let p = profiles(
+            "[profile.release.package.\"*\"]\nopt-level = 3\ndebug = 1\n[profile.dist]\ninherits = \"release\"\n[profile.dist.package.\"*\"]\nopt-level = 2\n[profile.dist.package.app]\nopt-level = 1\n[profile.dist.build-override]\nopt-level = 0\n",
+        );
+        let r = p.resolve("dist", None).unwrap();
+        let got: Vec<String> = r
+            .overrides
+            .iter()
+            .map(|o| {
+                format!(
+                    "{} {}={} {}",
+                    o.spec, o.setting, o.value.value, o.value.source
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                "* opt-level=2 Cargo.toml:7",
+                "app opt-level=1 Cargo.toml:9",
+                "* debug=\"limited\" Cargo.toml:3"
+            ]
+        );
+        assert_eq!(r.build_override.len(), 1);
+        assert_eq!(
+            r.for_member("app")[&Setting::OptLevel].value,
+            Value::OptLevel(OptLevel::O1)
+        );
+        assert_eq!(
+            r.for_member("other")[&Setting::OptLevel].value,
+            Value::OptLevel(OptLevel::O3)
+        );
+    }
+}

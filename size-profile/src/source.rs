@@ -1,0 +1,139 @@
+//! Where a value came from, so a fix can point at the place that sets it.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A line in a file, shown as `path:line`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Location {
+    /// The file, as the front chose to show it (usually relative to the workspace root).
+    pub file: PathBuf,
+    /// The 1-based line.
+    pub line: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file.display(), self.line)
+    }
+}
+
+/// Where a resolved value came from.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Source {
+    /// A `[profile]` table in the workspace root `Cargo.toml`.
+    Manifest(Location),
+    /// A `[profile]` table in a `.cargo/config.toml` file.
+    Config(Location),
+    /// An environment variable such as `CARGO_PROFILE_RELEASE_LTO` or `CARGO_INCREMENTAL`.
+    Env(String),
+    /// A `-C` flag in `RUSTFLAGS`, `CARGO_ENCODED_RUSTFLAGS` or `build.rustflags`; rustc takes
+    /// the last `-C` it sees, so these win over the profile.
+    Rustflags {
+        /// The variable or config key the flags came from.
+        origin: String,
+        /// The flag as written, e.g. `-C opt-level=3`.
+        flag: String,
+    },
+    /// Cargo's built-in default for the root profile (`dev` or `release`).
+    Default(String),
+    /// Cargo told the build script (`OPT_LEVEL`, `DEBUG`) a value that no file or variable it
+    /// can see sets: most likely `--config` on cargo's command line.
+    Hidden(String),
+}
+
+impl Source {
+    /// The file this value is written in, if it is in one.
+    pub fn location(&self) -> Option<&Location> {
+        match self {
+            Source::Manifest(loc) | Source::Config(loc) => Some(loc),
+            _ => None,
+        }
+    }
+
+    /// The file this value is written in, if it is in one.
+    pub fn file(&self) -> Option<&Path> {
+        self.location().map(|l| l.file.as_path())
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Manifest(loc) | Source::Config(loc) => write!(f, "{loc}"),
+            Source::Env(var) => write!(f, "env {var}"),
+            Source::Rustflags { origin, flag } => write!(f, "`{flag}` in {origin}"),
+            Source::Default(profile) => write!(f, "cargo's default for {profile}"),
+            Source::Hidden(var) => write!(f, "cargo's {var}, set where a build script cannot see"),
+        }
+    }
+}
+
+/// A text file given to the core: a path to show and its contents.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceFile {
+    /// The path shown in messages.
+    pub path: PathBuf,
+    /// The file's text.
+    pub text: String,
+}
+
+impl SourceFile {
+    /// A file with the given display path and text.
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> SourceFile {
+        SourceFile {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
+    /// The 1-based line of a byte offset into the text.
+    pub(crate) fn line_of(&self, offset: usize) -> usize {
+        let end = offset.min(self.text.len());
+        self.text.as_bytes()[..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
+    }
+
+    /// The location of a byte offset into the text.
+    pub(crate) fn locate(&self, offset: usize) -> Location {
+        Location {
+            file: self.path.clone(),
+            line: self.line_of(offset),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_map_to_lines() {
+        let file = SourceFile::new("Cargo.toml", "a = 1\nb = 2\n\nc = 3\n");
+        assert_eq!(file.line_of(0), 1);
+        assert_eq!(file.line_of(6), 2);
+        assert_eq!(file.line_of(13), 4);
+        assert_eq!(file.locate(13).to_string(), "Cargo.toml:4");
+        assert_eq!(file.line_of(999), 5);
+    }
+
+    #[test]
+    fn sources_read_as_places() {
+        let loc = Location {
+            file: ".cargo/config.toml".into(),
+            line: 3,
+        };
+        assert_eq!(Source::Config(loc).to_string(), ".cargo/config.toml:3");
+        assert_eq!(
+            Source::Env("CARGO_PROFILE_RELEASE_LTO".into()).to_string(),
+            "env CARGO_PROFILE_RELEASE_LTO"
+        );
+        assert_eq!(
+            Source::Default("release".into()).to_string(),
+            "cargo's default for release"
+        );
+    }
+}

@@ -1,0 +1,452 @@
+//! Finding the files cargo reads: the workspace root manifest (found as cargo finds it, by
+//! walking up and reading manifests, not by running `cargo metadata`) and the
+//! `.cargo/config.toml` files, nearest first, then `$CARGO_HOME`'s.
+//! See <https://doc.rust-lang.org/cargo/reference/workspaces.html#root-package> and
+//! <https://doc.rust-lang.org/cargo/reference/config.html#hierarchical-structure>.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use crate::host::{Env, Files};
+use crate::manifest::{Document, Item, Problem};
+use crate::resolve::Rustflags;
+use crate::source::SourceFile;
+
+/// Everything the core reads for one package.
+#[derive(Clone, Debug)]
+pub struct Inputs {
+    /// The directory of the workspace root manifest.
+    pub root_dir: PathBuf,
+    /// The workspace root manifest (paths in documents are shown relative to `root_dir`).
+    pub root: Document,
+    /// The package's own manifest, when the package is not the workspace root.
+    pub package: Option<Document>,
+    /// `.cargo/config.toml` files, lowest precedence first (`$CARGO_HOME`'s, then from the
+    /// outermost directory to the nearest).
+    pub configs: Vec<Document>,
+    /// `CARGO_PROFILE_*` and `CARGO_INCREMENTAL` variables.
+    pub env: BTreeMap<String, String>,
+    /// The rustflags rustc gets beside cargo's own flags.
+    pub rustflags: Option<Rustflags>,
+    /// Every file read, as a real path: what a front must watch for changes.
+    pub read: Vec<PathBuf>,
+    /// Problems met on the way (an unreadable config file, say); they do not stop the check.
+    pub problems: Vec<Problem>,
+}
+
+/// How the rustflags are known to the front.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlagsFrom {
+    /// A build script: `CARGO_ENCODED_RUSTFLAGS` holds exactly what rustc gets.
+    EncodedVar,
+    /// Anywhere else: `RUSTFLAGS`, else `build.rustflags` in the config files.
+    Guess,
+}
+
+/// Reads a package's manifests and config files, as cargo would find them.
+///
+/// `manifest_dir` is the package's directory. Config files are looked up from it upwards:
+/// cargo starts from the directory it runs in, which a build script cannot see, so a config
+/// file in a directory *below* the package (where cargo was run) is not read.
+pub fn gather(
+    manifest_dir: &Path,
+    env: &dyn Env,
+    files: &dyn Files,
+    flags: FlagsFrom,
+) -> Result<Inputs, Problem> {
+    let mut read = Vec::new();
+    let mut problems = Vec::new();
+    let package_path = manifest_dir.join("Cargo.toml");
+    let package_text = read_required(files, &package_path)?;
+    read.push(package_path.clone());
+    let package = parse(&package_path, manifest_dir, package_text)?;
+
+    let root_dir = find_root(manifest_dir, &package, files, &mut read, &mut problems);
+    let (root, package) = if root_dir == manifest_dir {
+        (relabel(package, &root_dir, &package_path), None)
+    } else {
+        let root_path = root_dir.join("Cargo.toml");
+        let text = read_required(files, &root_path)?;
+        let root = parse(&root_path, &root_dir, text)?;
+        (root, Some(relabel(package, &root_dir, &package_path)))
+    };
+
+    let mut configs = Vec::new();
+    for path in config_paths(manifest_dir, env, files) {
+        match files.read(&path) {
+            Some(Ok(text)) => {
+                read.push(path.clone());
+                match parse(&path, &root_dir, text) {
+                    Ok(doc) => configs.push(doc),
+                    Err(problem) => problems.push(problem),
+                }
+            }
+            Some(Err(e)) => problems.push(Problem::file(
+                display(&path, &root_dir),
+                format!("cannot be read: {e}"),
+            )),
+            None => {}
+        }
+    }
+
+    let mut vars: BTreeMap<String, String> =
+        env.vars_with_prefix("CARGO_PROFILE_").into_iter().collect();
+    if let Some(v) = env.var("CARGO_INCREMENTAL") {
+        vars.insert("CARGO_INCREMENTAL".into(), v);
+    }
+    let rustflags = match flags {
+        FlagsFrom::EncodedVar => env.var("CARGO_ENCODED_RUSTFLAGS").map(|text| {
+            let origin = if env.var("RUSTFLAGS").is_some() {
+                "RUSTFLAGS"
+            } else {
+                "the rustflags of .cargo/config.toml"
+            };
+            Rustflags::from_encoded(origin, &text)
+        }),
+        FlagsFrom::Guess => env
+            .var("CARGO_ENCODED_RUSTFLAGS")
+            .map(|t| Rustflags::from_encoded("CARGO_ENCODED_RUSTFLAGS", &t))
+            .or_else(|| {
+                env.var("RUSTFLAGS")
+                    .map(|t| Rustflags::from_spaced("RUSTFLAGS", &t))
+            })
+            .or_else(|| config_rustflags(&configs)),
+    };
+
+    Ok(Inputs {
+        root_dir,
+        root,
+        package,
+        configs,
+        env: vars,
+        rustflags,
+        read,
+        problems,
+    })
+}
+
+fn read_required(files: &dyn Files, path: &Path) -> Result<String, Problem> {
+    match files.read(path) {
+        Some(Ok(text)) => Ok(text),
+        Some(Err(e)) => Err(Problem::file(path, format!("cannot be read: {e}"))),
+        None => Err(Problem::file(path, "does not exist")),
+    }
+}
+
+fn parse(path: &Path, root_dir: &Path, text: String) -> Result<Document, Problem> {
+    Document::parse(SourceFile::new(display(path, root_dir), text))
+}
+
+/// The package manifest shown relative to the root, once the root is known: the shown path
+/// is part of every location in the tree, so the (small) text is parsed again.
+fn relabel(doc: Document, root_dir: &Path, path: &Path) -> Document {
+    let shown = display(path, root_dir);
+    if doc.file.path == shown {
+        return doc;
+    }
+    let text = doc.file.text.clone();
+    Document::parse(SourceFile::new(shown, text)).unwrap_or(doc)
+}
+
+/// A path as shown in messages: relative to the workspace root when inside it.
+fn display(path: &Path, root_dir: &Path) -> PathBuf {
+    path.strip_prefix(root_dir)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// The workspace root directory of the package in `manifest_dir`.
+fn find_root(
+    manifest_dir: &Path,
+    package: &Document,
+    files: &dyn Files,
+    read: &mut Vec<PathBuf>,
+    problems: &mut Vec<Problem>,
+) -> PathBuf {
+    if package.is_workspace_root() {
+        return manifest_dir.to_path_buf();
+    }
+    if let Some(rel) = package.package_workspace() {
+        return normalize(&manifest_dir.join(rel));
+    }
+    for dir in manifest_dir.ancestors().skip(1) {
+        let path = dir.join("Cargo.toml");
+        let Some(text) = files.read(&path) else {
+            continue;
+        };
+        let Ok(text) = text else { continue };
+        let doc = match Document::parse(SourceFile::new(&path, text)) {
+            Ok(doc) => doc,
+            Err(problem) => {
+                problems.push(problem);
+                continue;
+            }
+        };
+        if !doc.is_workspace_root() {
+            continue;
+        }
+        read.push(path);
+        if !is_excluded(dir, &doc, manifest_dir) {
+            return dir.to_path_buf();
+        }
+    }
+    manifest_dir.to_path_buf()
+}
+
+/// Cargo's rule: a package is outside a workspace when `exclude` covers it and no
+/// `members` entry names it.
+fn is_excluded(root_dir: &Path, root: &Document, package_dir: &Path) -> bool {
+    let Ok(rel) = package_dir.strip_prefix(root_dir) else {
+        return true;
+    };
+    let excluded = root
+        .workspace_list("exclude")
+        .iter()
+        .any(|ex| rel.starts_with(ex));
+    let member = root
+        .workspace_list("members")
+        .iter()
+        .any(|pattern| glob_prefix(pattern, rel));
+    excluded && !member
+}
+
+/// Whether `path`, or one of its leading parts, matches a `members` glob (`*`, `?` within
+/// one path component).
+fn glob_prefix(pattern: &str, path: &Path) -> bool {
+    let pattern: Vec<&str> = pattern
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    let parts: Vec<String> = path
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    pattern.len() <= parts.len()
+        && pattern
+            .iter()
+            .zip(&parts)
+            .all(|(p, part)| glob(p.as_bytes(), part.as_bytes()))
+}
+
+fn glob(pattern: &[u8], text: &[u8]) -> bool {
+    match (pattern.first(), text.first()) {
+        (None, None) => true,
+        (Some(b'*'), _) => {
+            glob(&pattern[1..], text) || (!text.is_empty() && glob(pattern, &text[1..]))
+        }
+        (Some(b'?'), Some(_)) => glob(&pattern[1..], &text[1..]),
+        (Some(p), Some(t)) if p == t => glob(&pattern[1..], &text[1..]),
+        _ => false,
+    }
+}
+
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The config files cargo reads, lowest precedence first. In each directory `.cargo/config`
+/// (without extension) wins over `.cargo/config.toml`, as in cargo.
+fn config_paths(start: &Path, env: &dyn Env, files: &dyn Files) -> Vec<PathBuf> {
+    let home = env
+        .var("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env.var("HOME").map(|h| Path::new(&h).join(".cargo")));
+    let pick = |dir: &Path| {
+        let bare = dir.join("config");
+        if files.read(&bare).is_some() {
+            bare
+        } else {
+            dir.join("config.toml")
+        }
+    };
+    let mut paths: Vec<PathBuf> = start.ancestors().map(|d| pick(&d.join(".cargo"))).collect();
+    if let Some(home) = home {
+        if !start.ancestors().any(|d| d.join(".cargo") == home) {
+            paths.push(pick(&home));
+        }
+    }
+    paths.reverse();
+    paths
+}
+
+/// `build.rustflags` from the nearest config file that sets it.
+fn config_rustflags(configs: &[Document]) -> Option<Rustflags> {
+    configs.iter().rev().find_map(|doc| {
+        let node = doc.root.at_path(&["build", "rustflags"])?;
+        let origin = format!("build.rustflags at {}", node.at);
+        match &node.item {
+            Item::Str(s) => Some(Rustflags::from_spaced(&origin, s)),
+            Item::Array(items) => Some(Rustflags {
+                origin,
+                flags: items
+                    .iter()
+                    .filter_map(|n| n.str().map(String::from))
+                    .collect(),
+            }),
+            _ => None,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fs(files: &[(&str, &str)]) -> BTreeMap<PathBuf, String> {
+        files
+            .iter()
+            .map(|(p, t)| (PathBuf::from(p), t.to_string()))
+            .collect()
+    }
+
+    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_member_finds_its_root_through_a_glob() {
+        let files = fs(&[
+            (
+                "/w/Cargo.toml",
+                "[workspace]\nmembers = [\"crates/*\"]\n[profile.release]\nlto = true\n",
+            ),
+            ("/w/crates/app/Cargo.toml", "[package]\nname = \"app\"\n"),
+            ("/w/.cargo/config.toml", "[profile.release]\nstrip = true\n"),
+            (
+                "/home/u/.cargo/config.toml",
+                "[profile.release]\ndebug = 1\n",
+            ),
+        ]);
+        let inputs = gather(
+            Path::new("/w/crates/app"),
+            &env(&[("HOME", "/home/u")]),
+            &files,
+            FlagsFrom::Guess,
+        )
+        .unwrap();
+        assert_eq!(inputs.root_dir, PathBuf::from("/w"));
+        assert_eq!(inputs.root.path(), Path::new("Cargo.toml"));
+        assert_eq!(
+            inputs.package.as_ref().unwrap().path(),
+            Path::new("crates/app/Cargo.toml")
+        );
+        let configs: Vec<&Path> = inputs.configs.iter().map(Document::path).collect();
+        assert_eq!(
+            configs,
+            vec![
+                Path::new("/home/u/.cargo/config.toml"),
+                Path::new(".cargo/config.toml")
+            ]
+        );
+        assert_eq!(inputs.read.len(), 4);
+    }
+
+    #[test]
+    fn an_excluded_package_is_its_own_root_and_package_workspace_is_honoured() {
+        let files = fs(&[
+            (
+                "/w/Cargo.toml",
+                "[workspace]\nmembers = [\"crates/*\"]\nexclude = [\"examples\"]\n",
+            ),
+            (
+                "/w/examples/hello/Cargo.toml",
+                "[package]\nname = \"hello\"\n",
+            ),
+            (
+                "/w/tools/x/Cargo.toml",
+                "[package]\nname = \"x\"\nworkspace = \"../..\"\n",
+            ),
+        ]);
+        let e = env(&[]);
+        let hello = gather(Path::new("/w/examples/hello"), &e, &files, FlagsFrom::Guess).unwrap();
+        assert_eq!(hello.root_dir, PathBuf::from("/w/examples/hello"));
+        assert!(hello.package.is_none());
+        let x = gather(Path::new("/w/tools/x"), &e, &files, FlagsFrom::Guess).unwrap();
+        assert_eq!(x.root_dir, PathBuf::from("/w"));
+    }
+
+    #[test]
+    fn config_without_extension_wins_and_cargo_home_is_read_once() {
+        let files = fs(&[
+            ("/p/Cargo.toml", "[package]\nname = \"p\"\n"),
+            ("/p/.cargo/config", "[profile.release]\nlto = true\n"),
+            ("/p/.cargo/config.toml", "[profile.release]\nlto = false\n"),
+        ]);
+        let inputs = gather(
+            Path::new("/p"),
+            &env(&[("CARGO_HOME", "/p/.cargo")]),
+            &files,
+            FlagsFrom::Guess,
+        )
+        .unwrap();
+        let configs: Vec<&Path> = inputs.configs.iter().map(Document::path).collect();
+        assert_eq!(configs, vec![Path::new(".cargo/config")]);
+    }
+
+    #[test]
+    fn missing_and_broken_files_are_problems_with_their_path() {
+        let files = fs(&[
+            ("/p/Cargo.toml", "[package]\nname = \"p\"\n"),
+            ("/p/.cargo/config.toml", "[profile.release\n"),
+        ]);
+        let inputs = gather(Path::new("/p"), &env(&[]), &files, FlagsFrom::Guess).unwrap();
+        assert_eq!(inputs.problems.len(), 1);
+        assert!(
+            inputs.problems[0]
+                .to_string()
+                .starts_with(".cargo/config.toml:1: invalid TOML"),
+            "{}",
+            inputs.problems[0]
+        );
+        let err = gather(Path::new("/q"), &env(&[]), &files, FlagsFrom::Guess).unwrap_err();
+        assert_eq!(err.to_string(), "/q/Cargo.toml: does not exist");
+    }
+
+    #[test]
+    fn rustflags_sources() {
+        let files = fs(&[
+            ("/p/Cargo.toml", "[package]\nname = \"p\"\n"),
+            (
+                "/p/.cargo/config.toml",
+                "[build]\nrustflags = [\"-C\", \"opt-level=2\"]\n",
+            ),
+        ]);
+        let guess = gather(Path::new("/p"), &env(&[]), &files, FlagsFrom::Guess).unwrap();
+        assert_eq!(
+            guess.rustflags.unwrap().origin,
+            "build.rustflags at .cargo/config.toml:2"
+        );
+        let script = gather(
+            Path::new("/p"),
+            &env(&[
+                ("CARGO_ENCODED_RUSTFLAGS", "-Copt-level=1"),
+                ("RUSTFLAGS", "-Copt-level=1"),
+            ]),
+            &files,
+            FlagsFrom::EncodedVar,
+        )
+        .unwrap();
+        assert_eq!(script.rustflags.unwrap().origin, "RUSTFLAGS");
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob_prefix("crates/*", Path::new("crates/app")));
+        assert!(glob_prefix("crates/a?p", Path::new("crates/app")));
+        assert!(!glob_prefix("crates/*", Path::new("tools/app")));
+        assert!(!glob_prefix("crates/app/x", Path::new("crates/app")));
+    }
+}
