@@ -95,13 +95,14 @@ pub fn gather(
         vars.insert("CARGO_INCREMENTAL".into(), v);
     }
     let rustflags = match flags {
+        // cargo hides RUSTFLAGS from build scripts: a config file whose rustflags are exactly
+        // the encoded ones is their origin, else the variable is
         FlagsFrom::EncodedVar => env.var("CARGO_ENCODED_RUSTFLAGS").map(|text| {
-            let origin = if env.var("RUSTFLAGS").is_some() {
-                "RUSTFLAGS"
-            } else {
-                "the rustflags of .cargo/config.toml"
-            };
-            Rustflags::from_encoded(origin, &text)
+            let encoded = Rustflags::from_encoded("RUSTFLAGS", &text);
+            match config_rustflags(&configs) {
+                Some(config) if config.flags == encoded.flags => config,
+                _ => encoded,
+            }
         }),
         FlagsFrom::Guess => env
             .var("CARGO_ENCODED_RUSTFLAGS")
@@ -279,11 +280,22 @@ fn config_paths(start: &Path, env: &dyn Env, files: &dyn Files) -> Vec<PathBuf> 
     paths
 }
 
-/// `build.rustflags` from the nearest config file that sets it.
+/// `build.rustflags` (or a `target.<triple>.rustflags`, which cargo prefers) from the nearest
+/// config file that sets it.
 fn config_rustflags(configs: &[Document]) -> Option<Rustflags> {
     configs.iter().rev().find_map(|doc| {
-        let node = doc.root.at_path(&["build", "rustflags"])?;
-        let origin = format!("build.rustflags at {}", node.at);
+        let targets = doc.root.get("target").and_then(|t| t.table());
+        let from_target = targets
+            .into_iter()
+            .flatten()
+            .find_map(|(name, t)| Some((format!("target.{name}"), t.get("rustflags")?)));
+        let (key, node) = from_target.or_else(|| {
+            Some((
+                "build".to_owned(),
+                doc.root.at_path(&["build", "rustflags"])?,
+            ))
+        })?;
+        let origin = format!("{key}.rustflags at {}", node.at);
         match &node.item {
             Item::Str(s) => Some(Rustflags::from_spaced(&origin, s)),
             Item::Array(items) => Some(Rustflags {
@@ -429,17 +441,19 @@ mod tests {
             guess.rustflags.unwrap().origin,
             "build.rustflags at .cargo/config.toml:2"
         );
-        let script = gather(
-            Path::new("/p"),
-            &env(&[
-                ("CARGO_ENCODED_RUSTFLAGS", "-Copt-level=1"),
-                ("RUSTFLAGS", "-Copt-level=1"),
-            ]),
-            &files,
-            FlagsFrom::EncodedVar,
-        )
-        .unwrap();
-        assert_eq!(script.rustflags.unwrap().origin, "RUSTFLAGS");
+        let script = |encoded: &str| {
+            let e = env(&[("CARGO_ENCODED_RUSTFLAGS", encoded)]);
+            gather(Path::new("/p"), &e, &files, FlagsFrom::EncodedVar)
+                .unwrap()
+                .rustflags
+                .unwrap()
+                .origin
+        };
+        assert_eq!(
+            script("-C\x1fopt-level=2"),
+            "build.rustflags at .cargo/config.toml:2"
+        );
+        assert_eq!(script("-Copt-level=1"), "RUSTFLAGS");
     }
 
     #[test]

@@ -1,1 +1,206 @@
-//! Helpers for the integration tests.
+//! Helpers for the integration tests: tiny scratch projects, built by the real cargo in one
+//! shared target directory, with an environment cleaned of anything that changes profiles.
+
+// Tests write scratch files and read what cargo printed.
+#![allow(clippy::disallowed_methods)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// This checkout's root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is inside the repo")
+        .to_path_buf()
+}
+
+/// Where scratch projects and their shared target directory live.
+fn scratch_root() -> PathBuf {
+    repo_root().join("target").join("scratch")
+}
+
+/// The target directory every scratch build shares, so dependencies build once.
+pub fn shared_target() -> PathBuf {
+    scratch_root().join("target")
+}
+
+/// Variables that change how cargo picks profile values; removed for every scratch build
+/// so the outer environment (CI, a developer's shell, `cargo test` itself) cannot leak in.
+const CLEARED: &[&str] = &[
+    "RUSTFLAGS",
+    "CARGO_ENCODED_RUSTFLAGS",
+    "CARGO_BUILD_RUSTFLAGS",
+    "CARGO_INCREMENTAL",
+    "CARGO_TARGET_DIR",
+    "CARGO_BUILD_TARGET_DIR",
+    "CARGO_BUILD_BUILD_DIR",
+    "RUSTC_WRAPPER",
+    "RUSTC_WORKSPACE_WRAPPER",
+    "CARGO_MANIFEST_DIR",
+    "CARGO_PKG_NAME",
+    "OUT_DIR",
+];
+
+/// A scratch cargo project.
+#[derive(Debug)]
+pub struct Scratch {
+    /// Its directory.
+    pub dir: PathBuf,
+    env: Vec<(String, String)>,
+}
+
+/// What one cargo run printed.
+#[derive(Debug)]
+pub struct Run {
+    /// Whether cargo succeeded.
+    pub success: bool,
+    /// Cargo's stderr (its messages).
+    pub stderr: String,
+    /// Cargo's stdout.
+    pub stdout: String,
+}
+
+impl Run {
+    /// The `size-profile:` warnings cargo showed for the package, without cargo's prefix.
+    pub fn warnings(&self) -> Vec<String> {
+        self.lines("warning")
+    }
+
+    /// The `size-profile:` errors cargo showed for the package, without cargo's prefix.
+    pub fn errors(&self) -> Vec<String> {
+        self.lines("error")
+    }
+
+    fn lines(&self, level: &str) -> Vec<String> {
+        self.stderr
+            .lines()
+            .filter_map(|l| l.strip_prefix(level)?.strip_prefix(": "))
+            .filter_map(|l| {
+                // cargo shows build-script output as `<pkg>@<version>: <message>`
+                let (_, msg) = l.split_once(": ")?;
+                msg.strip_prefix("size-profile: ").map(str::to_owned)
+            })
+            .collect()
+    }
+
+    /// The arguments rustc got for the crate `name` (from `cargo build -v`).
+    pub fn rustc_args(&self, name: &str) -> Option<Vec<String>> {
+        let needle = format!("--crate-name {name} ");
+        let line = self
+            .stderr
+            .lines()
+            .find(|l| l.contains("Running `") && l.contains(&needle))?;
+        let start = line.find("Running `")? + "Running `".len();
+        let cmd = line[start..].trim_end_matches('`');
+        Some(cmd.split_whitespace().map(String::from).collect())
+    }
+
+    /// Panics with cargo's output unless the run succeeded.
+    pub fn ok(self) -> Run {
+        assert!(self.success, "cargo failed:\n{}", self.stderr);
+        self
+    }
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+impl Scratch {
+    /// A new project named `name` (a unique directory each call) with a `src/main.rs` and a
+    /// `Cargo.toml` made of `[package]`, an empty `[workspace]`, and `manifest_tail`.
+    pub fn new(name: &str, manifest_tail: &str) -> Scratch {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let dir = scratch_root().join(format!("{name}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("src")).expect("scratch dir");
+        let s = Scratch {
+            dir,
+            env: Vec::new(),
+        };
+        s.write(
+            "Cargo.toml",
+            &format!(
+                "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n{manifest_tail}"
+            ),
+        );
+        s.write("src/main.rs", "fn main() {}\n");
+        // start from this workspace's lock file: no index look-ups for the shared deps
+        let _ = std::fs::copy(repo_root().join("Cargo.lock"), s.dir.join("Cargo.lock"));
+        s
+    }
+
+    /// A project whose build script calls `size_profile::check()`.
+    pub fn checked(name: &str, manifest_tail: &str) -> Scratch {
+        let dep = repo_root().join("size-profile");
+        let tail = format!(
+            "[build-dependencies]\nsize-profile = {{ path = {:?} }}\n\n{manifest_tail}",
+            dep.display().to_string()
+        );
+        let s = Scratch::new(name, &tail);
+        s.write("build.rs", "fn main() {\n    size_profile::check();\n}\n");
+        s
+    }
+
+    /// Writes a file of the project, creating directories.
+    pub fn write(&self, rel: &str, text: &str) -> &Scratch {
+        let path = self.dir.join(rel);
+        std::fs::create_dir_all(path.parent().expect("a file has a parent")).expect("mkdir");
+        std::fs::write(&path, text).expect("write scratch file");
+        self
+    }
+
+    /// Replaces `from` with `to` in a file (which must contain it).
+    pub fn edit(&self, rel: &str, from: &str, to: &str) -> &Scratch {
+        let text = std::fs::read_to_string(self.dir.join(rel)).expect("read scratch file");
+        assert!(text.contains(from), "{rel} does not contain {from:?}");
+        self.write(rel, &text.replacen(from, to, 1))
+    }
+
+    /// Sets an environment variable for every later cargo run.
+    pub fn env(mut self, key: &str, value: &str) -> Scratch {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    /// Runs cargo with `args` in the project directory.
+    pub fn cargo(&self, args: &[&str]) -> Run {
+        self.cargo_with(args, &[])
+    }
+
+    /// Runs cargo with `args` and extra environment variables for this run only.
+    pub fn cargo_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        cmd.args(args).current_dir(&self.dir);
+        for (key, _) in std::env::vars() {
+            if CLEARED.contains(&key.as_str()) || key.starts_with("CARGO_PROFILE_") {
+                cmd.env_remove(&key);
+            }
+        }
+        cmd.env("CARGO_TARGET_DIR", shared_target())
+            .env("CARGO_TERM_COLOR", "never");
+        for (k, v) in self
+            .env
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .chain(env.iter().copied())
+        {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("cargo runs");
+        Run {
+            success: out.status.success(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        }
+    }
+
+    /// Runs the built binary of `profile_dir` (`debug`, `release`, `dist`) and returns stdout.
+    pub fn run_binary(&self, name: &str, profile_dir: &str) -> String {
+        let exe = shared_target().join(profile_dir).join(name);
+        let out = Command::new(&exe)
+            .output()
+            .unwrap_or_else(|e| panic!("{}: {e}", exe.display()));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}

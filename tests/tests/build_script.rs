@@ -1,0 +1,271 @@
+//! `size_profile::check()` in the build script of real scratch crates, read from what cargo
+//! prints.
+
+use size_profile_tests::Scratch;
+
+const MIN_SIZE: &str = "[profile.release]\nopt-level = \"z\"\nlto = true\ncodegen-units = 1\npanic = \"abort\"\nstrip = true\n";
+
+#[test]
+fn a_bare_release_build_lists_each_missing_setting_with_its_fix() {
+    let p = Scratch::checked("bare", "");
+    let run = p.cargo(&["build", "--release"]).ok();
+    assert_eq!(
+        run.warnings(),
+        vec![
+            r#"release: opt-level is 3 (cargo's default for release); want "s" or "z": add `opt-level = "s"` under [profile.release] in Cargo.toml"#,
+            r#"release: lto is false (cargo's default for release); want true: add `lto = true` under [profile.release] in Cargo.toml"#,
+            r#"release: codegen-units is 16 (cargo's default for release); want 1: add `codegen-units = 1` under [profile.release] in Cargo.toml"#,
+            r#"release: panic is "unwind" (cargo's default for release); want "abort": add `panic = "abort"` under [profile.release] in Cargo.toml"#,
+            r#"release: strip is "debuginfo" (cargo's default for release); want true: add `strip = true` under [profile.release] in Cargo.toml"#,
+        ]
+    );
+}
+
+#[test]
+fn dev_and_test_builds_are_silent() {
+    let p = Scratch::checked("devquiet", "");
+    assert_eq!(p.cargo(&["build"]).ok().warnings(), Vec::<String>::new());
+    assert_eq!(
+        p.cargo(&["test", "--no-run"]).ok().warnings(),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn fixing_the_manifest_clears_the_warnings_and_nothing_else_reruns_the_script() {
+    let p = Scratch::checked("rerun", "[profile.release]\nopt-level = \"z\"\n");
+    assert_eq!(p.cargo(&["build", "--release"]).ok().warnings().len(), 4);
+    p.edit(
+        "Cargo.toml",
+        "opt-level = \"z\"\n",
+        MIN_SIZE.trim_start_matches("[profile.release]\n"),
+    );
+    assert_eq!(
+        p.cargo(&["build", "--release"]).ok().warnings(),
+        Vec::<String>::new()
+    );
+    // a source edit does not rerun the build script
+    p.write("src/main.rs", "fn main() { println!(\"changed\"); }\n");
+    let run = p.cargo(&["build", "--release", "-v"]).ok();
+    assert!(
+        !run.stderr.contains("build-script-build`"),
+        "the build script ran again:\n{}",
+        run.stderr
+    );
+    // breaking it again brings the warning back
+    p.edit("Cargo.toml", "lto = true", "lto = \"thin\"");
+    let run = p.cargo(&["build", "--release"]).ok();
+    assert_eq!(
+        run.warnings(),
+        vec![
+            r#"release: lto is "thin" (Cargo.toml:12); want true: change it to `lto = true` at Cargo.toml:12"#
+        ]
+    );
+}
+
+#[test]
+fn a_config_file_value_points_at_the_config_file() {
+    let p = Scratch::checked("config", MIN_SIZE);
+    p.write(
+        ".cargo/config.toml",
+        "# team defaults\n[profile.release]\ncodegen-units = 8\n",
+    );
+    let run = p.cargo(&["build", "--release"]).ok();
+    assert_eq!(
+        run.warnings(),
+        vec![
+            "release: codegen-units is 8 (.cargo/config.toml:3); want 1: change it to `codegen-units = 1` at .cargo/config.toml:3"
+        ]
+    );
+    // editing the config file is seen on the next build
+    p.edit(
+        ".cargo/config.toml",
+        "codegen-units = 8",
+        "codegen-units = 1",
+    );
+    assert_eq!(
+        p.cargo(&["build", "--release"]).ok().warnings(),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn an_environment_variable_wins_and_is_named() {
+    let p = Scratch::checked("envvar", MIN_SIZE);
+    let run = p
+        .cargo_with(
+            &["build", "--release"],
+            &[("CARGO_PROFILE_RELEASE_LTO", "thin")],
+        )
+        .ok();
+    assert_eq!(
+        run.warnings(),
+        vec![
+            r#"release: lto is "thin" (env CARGO_PROFILE_RELEASE_LTO); want true: unset CARGO_PROFILE_RELEASE_LTO (or set it to true)"#
+        ]
+    );
+    // unsetting it reruns the script and the warning goes
+    assert_eq!(
+        p.cargo(&["build", "--release"]).ok().warnings(),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn rustflags_are_named() {
+    let p = Scratch::checked("flags", MIN_SIZE);
+    let run = p
+        .cargo_with(&["build", "--release"], &[("RUSTFLAGS", "-C opt-level=3")])
+        .ok();
+    assert_eq!(
+        run.warnings(),
+        vec![
+            r#"release: opt-level is 3 (`-C opt-level=3` in RUSTFLAGS); want "s" or "z": remove `-C opt-level=3` from RUSTFLAGS"#
+        ]
+    );
+}
+
+#[test]
+fn a_command_line_config_is_revealed_by_opt_level() {
+    let p = Scratch::checked("cliconfig", MIN_SIZE);
+    let run = p
+        .cargo(&[
+            "build",
+            "--release",
+            "--config",
+            "profile.release.opt-level=2",
+        ])
+        .ok();
+    assert_eq!(
+        run.warnings(),
+        vec![
+            r#"release: opt-level is 2 (cargo's OPT_LEVEL, set where a build script cannot see); want "s" or "z": look for `--config` on cargo's command line; [profile.release] wants `opt-level = "s"`"#
+        ]
+    );
+}
+
+#[test]
+fn a_custom_profile_is_checked_by_its_own_name() {
+    let tail = format!("{MIN_SIZE}\n[profile.dist]\ninherits = \"release\"\nstrip = false\n");
+    let p = Scratch::checked("dist", &tail);
+    assert_eq!(
+        p.cargo(&["build", "--release"]).ok().warnings(),
+        Vec::<String>::new()
+    );
+    let run = p.cargo(&["build", "--profile", "dist"]).ok();
+    assert_eq!(
+        run.warnings(),
+        vec![
+            "dist: strip is false (Cargo.toml:19); want true: change it to `strip = true` at Cargo.toml:19"
+        ]
+    );
+}
+
+#[test]
+fn allow_keeps_a_setting_and_profiles_narrow_the_check() {
+    let p = Scratch::checked(
+        "allow",
+        "[package.metadata.size-profile]\nallow = [\"panic\", \"opt-level\"]\nprofiles = [\"dist\"]\n\n[profile.release]\nlto = true\ncodegen-units = 1\nstrip = true\n\n[profile.dist]\ninherits = \"release\"\n",
+    );
+    assert_eq!(
+        p.cargo(&["build", "--release"]).ok().warnings(),
+        Vec::<String>::new(),
+        "release is not listed"
+    );
+    assert_eq!(
+        p.cargo(&["build", "--profile", "dist"]).ok().warnings(),
+        Vec::<String>::new(),
+        "all else is allowed"
+    );
+}
+
+#[test]
+fn deny_fails_the_build_and_names_every_finding() {
+    let p = Scratch::checked(
+        "deny",
+        "[package.metadata.size-profile]\ndeny = true\n\n[profile.release]\nopt-level = \"s\"\nlto = true\ncodegen-units = 1\n",
+    );
+    let run = p.cargo(&["build", "--release"]);
+    assert!(!run.success, "deny must fail the build:\n{}", run.stderr);
+    assert_eq!(
+        run.errors(),
+        vec![
+            r#"release: panic is "unwind" (cargo's default for release); want "abort": add `panic = "abort"` under [profile.release] in Cargo.toml"#,
+            r#"release: strip is "debuginfo" (cargo's default for release); want true: add `strip = true` under [profile.release] in Cargo.toml"#,
+            "2 findings in profile `release` and `deny = true` in [package.metadata.size-profile]",
+        ]
+    );
+    // dev builds still pass under deny
+    assert!(p.cargo(&["build"]).success);
+}
+
+#[test]
+fn the_cfg_is_set_in_size_builds_only_and_never_unexpected() {
+    let p = Scratch::checked("cfgflag", MIN_SIZE);
+    p.write(
+        "src/main.rs",
+        "fn main() {\n    if cfg!(size_optimized) { println!(\"size\") } else { println!(\"plain\") }\n}\n",
+    );
+    let dev = p.cargo(&["build"]).ok();
+    assert!(
+        !dev.stderr.contains("unexpected_cfgs") && !dev.stderr.contains("unexpected `cfg`"),
+        "{}",
+        dev.stderr
+    );
+    assert_eq!(p.run_binary("cfgflag", "debug"), "plain\n");
+    p.cargo(&["build", "--release"]).ok();
+    assert_eq!(p.run_binary("cfgflag", "release"), "size\n");
+}
+
+#[test]
+fn dependency_overrides_that_undo_a_size_setting_are_findings() {
+    let tail = format!(
+        "{MIN_SIZE}\n[profile.release.package.\"*\"]\nopt-level = 3\n\n[profile.release.build-override]\nopt-level = 0\n"
+    );
+    let p = Scratch::checked("override", &tail);
+    assert_eq!(
+        p.cargo(&["build", "--release"]).ok().warnings(),
+        vec![
+            r#"release: opt-level is 3 for package "*" (Cargo.toml:18); want "s" or "z": change it to `opt-level = "s"` at Cargo.toml:18"#
+        ]
+    );
+}
+
+#[test]
+fn a_member_profile_is_reported_as_ignored() {
+    let p = Scratch::new(
+        "wsroot",
+        "members = [\"app\"]\n\n[profile.release]\nlto = true\n",
+    );
+    // the root above is a package too; the member below runs the check
+    p.write(
+        "app/Cargo.toml",
+        &format!(
+            "[package]\nname = \"member\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[build-dependencies]\nsize-profile = {{ path = {:?} }}\n\n[package.metadata.size-profile]\nallow = [\"opt-level\", \"codegen-units\", \"panic\", \"strip\"]\n\n[profile.release]\nopt-level = \"z\"\n",
+            size_profile_tests::repo_root().join("size-profile").display().to_string()
+        ),
+    );
+    p.write("app/build.rs", "fn main() { size_profile::check() }\n");
+    p.write("app/src/main.rs", "fn main() {}\n");
+    let run = p.cargo(&["build", "--release", "-p", "member"]).ok();
+    assert_eq!(
+        run.warnings(),
+        vec![
+            "[profile] at app/Cargo.toml:12 is ignored: cargo reads profiles only from the workspace root; move it to Cargo.toml"
+        ]
+    );
+}
+
+#[test]
+fn bad_metadata_is_one_clear_warning_and_the_build_goes_on() {
+    // cargo ignores `[package.metadata]`, so only we can say it is wrong
+    let tail = format!("[package.metadata.size-profile]\npreset = \"tiny\"\n\n{MIN_SIZE}");
+    let p = Scratch::checked("badmeta", &tail);
+    let run = p.cargo(&["build", "--release"]).ok();
+    assert_eq!(
+        run.warnings(),
+        vec![
+            r#"Cargo.toml:11: `package.metadata.size-profile.preset`: unknown preset "tiny"; expected one of "min-size", "small-fast""#
+        ]
+    );
+}
