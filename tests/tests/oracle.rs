@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use size_profile::{
-    Debug, Disk, FlagsFrom, Lto, OptLevel, Overrides, Panic, Project, Setting, Strip, Value, gather,
+    Debug, Disk, Env, FlagsFrom, Lto, OptLevel, Overrides, Panic, ProcessEnv, Project, Setting,
+    Strip, Value, gather,
 };
 use size_profile_tests::Scratch;
 
@@ -238,7 +239,7 @@ fn ours(p: &Scratch, case: &Case) -> BTreeMap<Setting, Value> {
     // the same environment cargo saw: the case's variables, plus where CARGO_HOME is
     let mut env: BTreeMap<String, String> = case.env.iter().cloned().collect();
     for key in ["HOME", "CARGO_HOME"] {
-        if let Ok(v) = std::env::var(key) {
+        if let Some(v) = ProcessEnv.var(key) {
             env.insert(key.into(), v);
         }
     }
