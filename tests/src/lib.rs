@@ -204,3 +204,30 @@ impl Scratch {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 }
+
+/// The README's Rust examples, compiled (and run where not `no_run`) as doctests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
+/// The text of a file of this checkout.
+pub fn read_repo_file(rel: &str) -> String {
+    std::fs::read_to_string(repo_root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// The fenced block that follows the line containing `marker` in `text`.
+pub fn block_after(text: &str, marker: &str) -> String {
+    let start = text.find(marker).unwrap_or_else(|| panic!("no {marker:?}"));
+    let rest = &text[start..];
+    let open = rest.find("```").expect("a fenced block follows");
+    let body = &rest[open..];
+    let body = &body[body.find('\n').expect("fence line") + 1..];
+    body[..body.find("```").expect("closing fence")].to_owned()
+}
+
+impl Scratch {
+    /// An existing project of this checkout (an example), built in the shared target dir.
+    pub fn existing(rel: &str) -> Scratch {
+        Scratch { dir: repo_root().join(rel), env: Vec::new() }
+    }
+}
