@@ -228,6 +228,9 @@ pub fn block_after(text: &str, marker: &str) -> String {
 impl Scratch {
     /// An existing project of this checkout (an example), built in the shared target dir.
     pub fn existing(rel: &str) -> Scratch {
-        Scratch { dir: repo_root().join(rel), env: Vec::new() }
+        Scratch {
+            dir: repo_root().join(rel),
+            env: Vec::new(),
+        }
     }
 }

@@ -10,12 +10,22 @@ fn the_quick_start_output_is_what_building_examples_hello_prints() {
     let readme = read_repo_file("README.md");
     let shown: Vec<String> = block_after(&readme, "compare this block with a real build")
         .lines()
-        .map(|l| l.strip_prefix("warning: hello@0.1.0: size-profile: ").expect("a hello warning").to_owned())
+        .map(|l| {
+            l.strip_prefix("warning: hello@0.1.0: size-profile: ")
+                .expect("a hello warning")
+                .to_owned()
+        })
         .collect();
-    let run = Scratch::existing("examples/hello").cargo(&["build", "--release"]).ok();
+    let run = Scratch::existing("examples/hello")
+        .cargo(&["build", "--release"])
+        .ok();
     assert_eq!(run.warnings(), shown);
     let dev = Scratch::existing("examples/hello").cargo(&["build"]).ok();
-    assert_eq!(dev.warnings(), Vec::<String>::new(), "the README says dev builds print nothing");
+    assert_eq!(
+        dev.warnings(),
+        Vec::<String>::new(),
+        "the README says dev builds print nothing"
+    );
 }
 
 #[test]
@@ -23,7 +33,8 @@ fn the_configuration_example_is_valid() {
     let readme = read_repo_file("README.md");
     let text = block_after(&readme, "read this block with the crate's own parser");
     let manifest = format!("[package]\nname = \"x\"\n\n{text}");
-    let doc = Document::parse(SourceFile::new(PathBuf::from("Cargo.toml"), manifest)).expect("valid TOML");
+    let doc = Document::parse(SourceFile::new(PathBuf::from("Cargo.toml"), manifest))
+        .expect("valid TOML");
     let mut problems: Vec<Problem> = Vec::new();
     let options = Options::read(None, &doc, &mut problems);
     assert_eq!(problems, vec![]);
