@@ -242,20 +242,8 @@ fn report(findings: &[Finding], deny: bool, profile: &str) -> Vec<Directive> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
-
-    fn fs(files: &[(&str, &str)]) -> BTreeMap<PathBuf, String> {
-        files
-            .iter()
-            .map(|(p, t)| (PathBuf::from(p), t.to_string()))
-            .collect()
-    }
+    use crate::host::env_map as env;
+    use crate::host::file_map as fs;
 
     fn base(out_dir: &str) -> Vec<(&'static str, String)> {
         vec![

@@ -38,3 +38,21 @@ impl Files for BTreeMap<PathBuf, String> {
         self.get(path).cloned().map(Ok)
     }
 }
+
+/// An environment from pairs, for tests.
+#[cfg(test)]
+pub(crate) fn env_map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// A file system from (path, text) pairs, for tests.
+#[cfg(test)]
+pub(crate) fn file_map(files: &[(&str, &str)]) -> BTreeMap<PathBuf, String> {
+    files
+        .iter()
+        .map(|(p, t)| (PathBuf::from(p), t.to_string()))
+        .collect()
+}

@@ -334,15 +334,9 @@ impl Profiles {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::host::env_map as env;
     use crate::manifest::doc;
     use crate::setting::{Lto, OptLevel};
-
-    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
 
     #[test]
     fn manifest_tables_with_overrides() {

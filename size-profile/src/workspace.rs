@@ -313,20 +313,8 @@ fn config_rustflags(configs: &[Document]) -> Option<Rustflags> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn fs(files: &[(&str, &str)]) -> BTreeMap<PathBuf, String> {
-        files
-            .iter()
-            .map(|(p, t)| (PathBuf::from(p), t.to_string()))
-            .collect()
-    }
-
-    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::host::env_map as env;
+    use crate::host::file_map as fs;
 
     #[test]
     fn a_member_finds_its_root_through_a_glob() {
