@@ -401,6 +401,32 @@ mod tests {
     }
 
     #[test]
+    fn a_custom_allocator_dependency_is_a_finding_unless_allowed() {
+        let manifest = format!("{DONE}[dependencies]\nmimalloc = \"0.1\"\n");
+        let out = "/p/target/release/build/p-1/out";
+        let got = run(&[], out, &manifest);
+        let w: Vec<&String> = got
+            .iter()
+            .filter(|l| l.starts_with("cargo::warning"))
+            .collect();
+        assert_eq!(
+            w,
+            vec![
+                "cargo::warning=size-profile: release: dependency `mimalloc` (Cargo.toml:10) replaces the global allocator, about 110 KB; make it optional and leave it out of size builds, or allow \"allocator\""
+            ]
+        );
+        let allowed = manifest.replace(
+            "[profile.release]",
+            "[package.metadata.size-profile]\nallow = [\"allocator\"]\n[profile.release]",
+        );
+        let got = run(&[], out, &allowed);
+        assert!(
+            got.iter().all(|l| !l.starts_with("cargo::warning")),
+            "{got:#?}"
+        );
+    }
+
+    #[test]
     fn directives_are_single_lines() {
         assert_eq!(
             Directive::Warning("a\nb".into()).to_string(),

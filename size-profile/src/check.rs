@@ -27,6 +27,7 @@ pub struct Project {
     /// The rustflags rustc also gets.
     pub rustflags: Option<Rustflags>,
     ignored_profiles: Option<Finding>,
+    allocators: Vec<(String, crate::source::Location)>,
 }
 
 /// Options set in code (the `Check` builder, the attribute), which win over the metadata.
@@ -38,6 +39,8 @@ pub struct Overrides {
     pub profiles: Option<Vec<String>>,
     /// Settings allowed on top of the metadata's `allow`.
     pub allow: BTreeSet<Setting>,
+    /// Allow a custom global allocator dependency.
+    pub allow_allocator: bool,
     /// Whether findings fail the build.
     pub deny: Option<bool>,
 }
@@ -56,6 +59,7 @@ impl Project {
                 o.profiles = Some(p.clone());
             }
             o.allow.extend(overrides.allow.iter().copied());
+            o.allow_allocator |= overrides.allow_allocator;
             if let Some(d) = overrides.deny {
                 o.deny = d;
             }
@@ -85,7 +89,13 @@ impl Project {
                 root: inputs.root.path().to_path_buf(),
             })
         });
+        let allocators = inputs
+            .package
+            .as_ref()
+            .unwrap_or(&inputs.root)
+            .allocator_dependencies();
         Project {
+            allocators,
             root_manifest: inputs.root.path().to_path_buf(),
             profiles,
             options,
@@ -134,6 +144,17 @@ impl Project {
             root_manifest: &self.root_manifest,
         };
         findings.extend(check_profile(resolved, settings, &policy));
+        if !self.options.allow_allocator {
+            findings.extend(
+                self.allocators
+                    .iter()
+                    .map(|(dependency, at)| Finding::Allocator {
+                        profile: resolved.profile.clone(),
+                        dependency: dependency.clone(),
+                        at: at.clone(),
+                    }),
+            );
+        }
         findings
     }
 }

@@ -5,7 +5,7 @@
 //! [package.metadata.size-profile]
 //! preset = "min-size"          # or "small-fast"
 //! profiles = ["release"]       # default: release and every profile inheriting from it
-//! allow = ["panic"]            # settings this crate keeps on purpose
+//! allow = ["panic"]            # settings (or "allocator") this crate keeps on purpose
 //! deny = false                 # true: findings fail the build
 //! max-size = "3 MiB"           # used by `cargo size-profile budget`
 //! ```
@@ -25,6 +25,8 @@ pub struct Options {
     pub profiles: Option<Vec<String>>,
     /// Settings this crate keeps on purpose.
     pub allow: BTreeSet<Setting>,
+    /// `allow = ["allocator"]`: a custom global allocator dependency is kept on purpose.
+    pub allow_allocator: bool,
     /// Whether findings fail the build.
     pub deny: bool,
     /// The size budget of the shipped binary, in bytes.
@@ -86,6 +88,10 @@ impl Options {
                 "allow" => match strings(value) {
                     Some(names) => {
                         for name in names {
+                            if name == "allocator" {
+                                options.allow_allocator = true;
+                                continue;
+                            }
                             match Setting::from_key(&name) {
                                 Some(setting) => {
                                     options.allow.insert(setting);
@@ -135,7 +141,9 @@ fn strings(node: &Node) -> Option<Vec<String>> {
 }
 
 fn setting_names() -> String {
-    Setting::ALL.map(Setting::key).join(", ")
+    let mut names = Setting::ALL.map(Setting::key).to_vec();
+    names.push("allocator");
+    names.join(", ")
 }
 
 /// Parses a size: bytes as a number, or a number with a unit (`B`, `KB`, `KiB`, `MB`, `MiB`,
@@ -187,13 +195,14 @@ mod tests {
     #[test]
     fn every_key_is_read() {
         let (o, problems) = read(
-            "[package.metadata.size-profile]\npreset = \"small-fast\"\nprofiles = [\"dist\"]\nallow = [\"panic\", \"strip\"]\ndeny = true\nmax-size = \"3 MiB\"\n",
+            "[package.metadata.size-profile]\npreset = \"small-fast\"\nprofiles = [\"dist\"]\nallow = [\"panic\", \"strip\", \"allocator\"]\ndeny = true\nmax-size = \"3 MiB\"\n",
             "",
         );
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(o.preset, Preset::SmallFast);
         assert_eq!(o.profiles, Some(vec!["dist".to_string()]));
         assert_eq!(o.allow, [Setting::Panic, Setting::Strip].into());
+        assert!(o.allow_allocator);
         assert!(o.deny);
         assert_eq!(o.max_size, Some(3 * 1024 * 1024));
     }
@@ -224,7 +233,7 @@ mod tests {
         assert_eq!(
             problems,
             vec![
-                "app/Cargo.toml:3: `package.metadata.size-profile.allow`: unknown setting \"speed\"; expected one of opt-level, lto, codegen-units, panic, strip, debug, incremental",
+                "app/Cargo.toml:3: `package.metadata.size-profile.allow`: unknown setting \"speed\"; expected one of opt-level, lto, codegen-units, panic, strip, debug, incremental, allocator",
                 "app/Cargo.toml:4: `package.metadata.size-profile.deny`: expected true or false, found a string",
                 "app/Cargo.toml:5: `package.metadata.size-profile.max-size`: unknown unit \"MB/s\" in \"3 MB/s\"; expected B, KB, KiB, MB, MiB, GB or GiB",
                 "app/Cargo.toml:6: `package.metadata.size-profile.max_size`: unknown key; expected one of preset, profiles, allow, deny, max-size",

@@ -20,6 +20,15 @@ pub enum Finding {
     Setting(SettingFinding),
     /// A value cargo would reject.
     Invalid(InvalidValue),
+    /// A dependency that replaces the global allocator, linked into a size build.
+    Allocator {
+        /// The profile checked.
+        profile: String,
+        /// The allocator crate.
+        dependency: String,
+        /// Where the dependency is declared.
+        at: Location,
+    },
     /// `[profile]` tables in a member's manifest, which cargo ignores.
     IgnoredProfiles {
         /// Where the member's `[profile]` table is.
@@ -161,6 +170,14 @@ impl fmt::Display for Finding {
                     i.profile, i.key, i.value, i.problem
                 ),
             },
+            Finding::Allocator {
+                profile,
+                dependency,
+                at,
+            } => write!(
+                f,
+                "{profile}: dependency `{dependency}` ({at}) replaces the global allocator, about 110 KB; make it optional and leave it out of size builds, or allow \"allocator\""
+            ),
             Finding::IgnoredProfiles { at, root } => write!(
                 f,
                 "[profile] at {at} is ignored: cargo reads profiles only from the workspace root; move it to {}",

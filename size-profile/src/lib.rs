@@ -135,6 +135,12 @@ impl Check {
         self
     }
 
+    /// Keeps a custom global allocator dependency (mimalloc, jemalloc, …) in size builds.
+    pub fn allow_allocator(mut self) -> Check {
+        self.overrides.allow_allocator = true;
+        self
+    }
+
     /// Whether findings fail the build.
     pub fn deny(mut self, deny: bool) -> Check {
         self.overrides.deny = Some(deny);

@@ -58,6 +58,16 @@ impl fmt::Display for Problem {
     }
 }
 
+/// Crates that replace the global allocator; each adds on the order of 100 KB.
+const ALLOCATOR_CRATES: &[&str] = &[
+    "mimalloc",
+    "tikv-jemallocator",
+    "jemallocator",
+    "snmalloc-rs",
+    "rpmalloc",
+    "tcmalloc",
+];
+
 /// A TOML value with the line it is on.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Node {
@@ -190,6 +200,30 @@ impl Document {
         }
     }
 
+    /// Non-optional dependencies on a custom global allocator crate (by package name, so a
+    /// renamed dependency counts), from `[dependencies]` and `[target.*.dependencies]`.
+    pub fn allocator_dependencies(&self) -> Vec<(String, Location)> {
+        let mut tables: Vec<&Node> = self.root.get("dependencies").into_iter().collect();
+        for target in self
+            .root
+            .get("target")
+            .and_then(Node::table)
+            .into_iter()
+            .flatten()
+        {
+            tables.extend(target.1.get("dependencies"));
+        }
+        let mut found = Vec::new();
+        for (name, dep) in tables.iter().filter_map(|t| t.table()).flatten() {
+            let package = dep.get("package").and_then(Node::str).unwrap_or(name);
+            let optional = matches!(dep.get("optional").map(|n| &n.item), Some(Item::Bool(true)));
+            if ALLOCATOR_CRATES.contains(&package) && !optional {
+                found.push((package.to_owned(), dep.at.clone()));
+            }
+        }
+        found
+    }
+
     /// Where this file's `[profile]` table starts, when it has one.
     pub fn profile_table(&self) -> Option<&Location> {
         self.root.get("profile").map(|n| &n.at)
@@ -278,6 +312,27 @@ mod tests {
         assert_eq!(err.line, Some(2));
         assert!(err.message.starts_with("invalid TOML: "), "{}", err.message);
         assert!(!err.to_string().contains('\n'));
+    }
+
+    #[test]
+    fn allocator_dependencies_are_found_unless_optional() {
+        let d = doc(
+            "Cargo.toml",
+            "[dependencies]\nmimalloc = \"0.1\"\njem = { package = \"tikv-jemallocator\", version = \"0.6\" }\nsnmalloc-rs = { version = \"0.3\", optional = true }\nserde = \"1\"\n[target.'cfg(unix)'.dependencies]\nrpmalloc = \"0.2\"\n",
+        );
+        let found: Vec<String> = d
+            .allocator_dependencies()
+            .iter()
+            .map(|(n, at)| format!("{n} {at}"))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                "tikv-jemallocator Cargo.toml:3",
+                "mimalloc Cargo.toml:2",
+                "rpmalloc Cargo.toml:7"
+            ]
+        );
     }
 
     #[test]
