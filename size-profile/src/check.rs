@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use crate::config::Options;
 use crate::finding::{Finding, Policy, check_profile};
 use crate::manifest::Problem;
-use crate::preset::Preset;
+use crate::preset::{NO_STD_PANIC, Preset};
 use crate::profile::{FileKind, Layer, Profiles};
 use crate::resolve::{Entry, ResolveError, Resolved, Rustflags};
 use crate::setting::Setting;
@@ -138,7 +138,7 @@ impl Project {
         findings.extend(self.ignored_profiles.clone());
         let checked = self.checked();
         let policy = Policy {
-            preset: self.options.preset,
+            rules: self.options.preset.rules(),
             allow: &self.options.allow,
             checked: &checked,
             root_manifest: &self.root_manifest,
@@ -156,5 +156,86 @@ impl Project {
             );
         }
         findings
+    }
+
+    /// For a `#![no_std]` binary: `panic = "abort"` in `dev` and in every checked profile.
+    /// A profile that cannot be resolved is left to cargo, which refuses it too.
+    pub fn no_std_findings(&self) -> Vec<Finding> {
+        let mut profiles = vec!["dev".to_owned()];
+        profiles.extend(self.checked());
+        let none = BTreeSet::new();
+        let mut findings = Vec::new();
+        for profile in &profiles {
+            let Ok(resolved) = self.resolve(profile) else {
+                continue;
+            };
+            let only_itself = [profile.clone()];
+            let policy = Policy {
+                rules: &[NO_STD_PANIC],
+                allow: &none,
+                checked: &only_itself,
+                root_manifest: &self.root_manifest,
+            };
+            findings.extend(check_profile(&resolved, &resolved.settings, &policy));
+        }
+        findings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::host::{env_map, file_map};
+    use crate::workspace::{FlagsFrom, gather};
+    use std::path::Path;
+
+    fn project(manifest: &str) -> Project {
+        let files = file_map(&[("/p/Cargo.toml", manifest)]);
+        let inputs = gather(Path::new("/p"), &env_map(&[]), &files, FlagsFrom::Guess).unwrap();
+        Project::new(&inputs, &Overrides::default(), &[])
+    }
+
+    #[test]
+    fn no_std_needs_abort_in_dev_and_every_shipping_profile() {
+        let p = project(
+            "[package]\nname = \"p\"\n[profile.release]\npanic = \"abort\"\n[profile.dist]\ninherits = \"release\"\npanic = \"unwind\"\n",
+        );
+        let got: Vec<String> = p
+            .no_std_findings()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                r#"dev: panic is "unwind" (cargo's default for dev); want "abort": add `panic = "abort"` under [profile.dev] in Cargo.toml"#,
+                r#"dist: panic is "unwind" (Cargo.toml:7); want "abort": change it to `panic = "abort"` at Cargo.toml:7"#,
+            ]
+        );
+        let fixed = project(
+            "[package]\nname = \"p\"\n[profile.dev]\npanic = \"abort\"\n[profile.release]\npanic = \"abort\"\n",
+        );
+        assert!(fixed.no_std_findings().is_empty());
+    }
+
+    #[test]
+    fn code_overrides_win_over_metadata() {
+        let files = file_map(&[(
+            "/p/Cargo.toml",
+            "[package]\nname = \"p\"\n[package.metadata.size-profile]\npreset = \"min-size\"\nallow = [\"lto\"]\n",
+        )]);
+        let inputs = gather(Path::new("/p"), &env_map(&[]), &files, FlagsFrom::Guess).unwrap();
+        let overrides = Overrides {
+            preset: Some(Preset::SmallFast),
+            profiles: Some(vec!["dist".into()]),
+            allow: [Setting::Strip].into(),
+            allow_allocator: true,
+            deny: Some(true),
+        };
+        let p = Project::new(&inputs, &overrides, &[]);
+        assert_eq!(p.options.preset, Preset::SmallFast);
+        assert_eq!(p.options.allow, [Setting::Lto, Setting::Strip].into());
+        assert!(p.options.deny && p.options.allow_allocator);
+        assert_eq!(p.checked(), vec!["dist"]);
     }
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::preset::Preset;
+use crate::preset::{NO_STD_PANIC, Rule};
 use crate::profile::InvalidValue;
 use crate::resolve::{Entry, Resolved};
 use crate::setting::{Setting, Value};
@@ -231,8 +231,8 @@ fn fix_for(source: &Source, wanted: Value, table: &str, root: &std::path::Path) 
 /// What to check one resolved profile against.
 #[derive(Clone, Debug)]
 pub(crate) struct Policy<'a> {
-    /// The preset.
-    pub(crate) preset: Preset,
+    /// The rules (a preset's, or a single one such as [`NO_STD_PANIC`]).
+    pub(crate) rules: &'a [Rule],
     /// Settings the crate keeps on purpose.
     pub(crate) allow: &'a BTreeSet<Setting>,
     /// Every checked profile: a default value is fixed in the nearest checked ancestor, so
@@ -258,7 +258,7 @@ pub(crate) fn check_profile(
         .find(|p| policy.checked.contains(p))
         .unwrap_or(&resolved.profile);
     let mut findings = Vec::new();
-    for rule in policy.preset.rules() {
+    for rule in policy.rules {
         if policy.allow.contains(&rule.setting) {
             continue;
         }
@@ -285,7 +285,7 @@ pub(crate) fn check_profile(
         }));
     }
     for o in &resolved.overrides {
-        let Some(rule) = policy.preset.rule(o.setting) else {
+        let Some(rule) = policy.rules.iter().find(|r| r.setting == o.setting) else {
             continue;
         };
         if policy.allow.contains(&o.setting) || rule.accepts(o.value.value) {
@@ -316,6 +316,7 @@ pub(crate) fn check_profile(
 mod tests {
     use super::*;
     use crate::manifest::doc;
+    use crate::preset::Preset;
     use crate::profile::{FileKind, Layer, Profiles};
     use std::collections::BTreeMap;
 
@@ -338,7 +339,7 @@ mod tests {
         let checked: Vec<String> = checked.iter().map(|s| s.to_string()).collect();
         let allow = BTreeSet::new();
         let policy = Policy {
-            preset: Preset::MinSize,
+            rules: Preset::MinSize.rules(),
             allow: &allow,
             checked: &checked,
             root_manifest: "Cargo.toml".as_ref(),

@@ -63,7 +63,7 @@ pub use finding::{Finding, Fix, SettingFinding};
 pub use host::{Env, Files};
 pub use io::{Disk, ProcessEnv};
 pub use manifest::{Document, Problem};
-pub use preset::{Preset, Rule};
+pub use preset::{NO_STD_PANIC, Preset, Rule};
 pub use profile::{InvalidValue, Profiles, Sourced};
 pub use resolve::{Entry, Override, ResolveError, Resolved, Rustflags};
 pub use setting::{Debug, Lto, OptLevel, Panic, Setting, Strip, Value};

@@ -92,6 +92,14 @@ const NO_INCREMENTAL: Rule = Rule {
     reason: "incremental compilation splits crates into many codegen units",
 };
 
+/// Not a preset's rule: a `#![no_std]` binary has no unwinder, so every profile it builds
+/// with needs `panic = "abort"` (the `#[size_optimized]` attribute checks it).
+pub const NO_STD_PANIC: Rule = Rule {
+    setting: Setting::Panic,
+    accept: &[Value::Panic(Panic::Abort)],
+    reason: "a #![no_std] binary has no unwinder: every profile it builds with needs panic = \"abort\"",
+};
+
 const MIN_SIZE: &[Rule] = &[
     OPT_SIZE,
     LTO_FAT,
