@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::preset::{NO_STD_PANIC, Rule};
+use crate::preset::Rule;
 use crate::profile::InvalidValue;
 use crate::resolve::{Entry, Resolved};
 use crate::setting::{Setting, Value};
@@ -231,7 +231,7 @@ fn fix_for(source: &Source, wanted: Value, table: &str, root: &std::path::Path) 
 /// What to check one resolved profile against.
 #[derive(Clone, Debug)]
 pub(crate) struct Policy<'a> {
-    /// The rules (a preset's, or a single one such as [`NO_STD_PANIC`]).
+    /// The rules (a preset's, or a single one such as [`crate::NO_STD_PANIC`]).
     pub(crate) rules: &'a [Rule],
     /// Settings the crate keeps on purpose.
     pub(crate) allow: &'a BTreeSet<Setting>,

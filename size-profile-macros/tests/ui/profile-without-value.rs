@@ -1,0 +1,4 @@
+use size_profile_macros::size_optimized;
+
+#[size_optimized(profile)]
+fn main() {}
