@@ -142,6 +142,25 @@ impl Scratch {
         s
     }
 
+    /// A project whose `main` carries `#[size_optimized(<options>)]` on line 3.
+    pub fn attributed(name: &str, options: &str, manifest_tail: &str) -> Scratch {
+        let dep = repo_root().join("size-profile-macros");
+        let tail = format!(
+            "[dependencies]\nsize-profile-macros = {{ path = {:?} }}\n\n{manifest_tail}",
+            dep.display().to_string()
+        );
+        let s = Scratch::new(name, &tail);
+        let attribute = match options {
+            "" => "#[size_optimized]".to_owned(),
+            _ => format!("#[size_optimized({options})]"),
+        };
+        s.write(
+            "src/main.rs",
+            &format!("use size_profile_macros::size_optimized;\n\n{attribute}\nfn main() {{\n    println!(\"hello\");\n}}\n"),
+        );
+        s
+    }
+
     /// Writes a file of the project, creating directories.
     pub fn write(&self, rel: &str, text: &str) -> &Scratch {
         let path = self.dir.join(rel);

@@ -1,0 +1,158 @@
+//! `#[size_optimized]` as an editor sees it: the JSON messages of `cargo check
+//! --message-format=json`, which rust-analyzer reads.
+
+use serde_json::Value;
+use size_profile_tests::Scratch;
+
+const MIN_SIZE: &str = "[profile.release]\nopt-level = \"z\"\nlto = true\ncodegen-units = 1\npanic = \"abort\"\nstrip = true\n";
+
+/// The attribute's findings: (line, finding) for every `deprecated` warning cargo reports.
+fn findings(p: &Scratch, env: &[(&str, &str)]) -> Vec<(u64, String)> {
+    let run = p.cargo_with(&["check", "--message-format=json"], env).ok();
+    run.stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|m| {
+            m["reason"] == "compiler-message" && m["message"]["code"]["code"] == "deprecated"
+        })
+        .map(|m| {
+            let message = &m["message"];
+            assert_eq!(message["level"], "warning");
+            let line = message["spans"][0]["line_start"].as_u64().expect("a span");
+            let text = message["message"].as_str().expect("a message");
+            let finding = text
+                .split_once("`_::size_profile`: ")
+                .expect("our warning")
+                .1;
+            (line, finding.to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn a_bare_profile_underlines_the_attribute_once_per_missing_setting() {
+    let p = Scratch::attributed("attrbare", "", "");
+    let got = findings(&p, &[]);
+    let lines: Vec<u64> = got.iter().map(|(l, _)| *l).collect();
+    assert_eq!(
+        lines,
+        vec![3; 5],
+        "every warning is on the attribute line: {got:#?}"
+    );
+    assert_eq!(
+        got[1].1,
+        "release: lto is false (cargo's default for release); want true: add `lto = true` under [profile.release] in Cargo.toml"
+    );
+}
+
+#[test]
+fn a_size_profile_has_no_warnings() {
+    let p = Scratch::attributed("attrclean", "", MIN_SIZE);
+    assert_eq!(findings(&p, &[]), vec![]);
+}
+
+#[test]
+fn fixing_cargo_toml_clears_the_warnings_without_touching_a_source_file() {
+    let p = Scratch::attributed("attrfix", "", "[profile.release]\nopt-level = \"z\"\n");
+    assert_eq!(findings(&p, &[]).len(), 4);
+    p.edit(
+        "Cargo.toml",
+        "opt-level = \"z\"\n",
+        MIN_SIZE.trim_start_matches("[profile.release]\n"),
+    );
+    assert_eq!(findings(&p, &[]), vec![]);
+    p.edit("Cargo.toml", "strip = true", "strip = false");
+    let got = findings(&p, &[]);
+    assert_eq!(got.len(), 1);
+    assert!(
+        got[0]
+            .1
+            .starts_with("release: strip is false (Cargo.toml:15)"),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn config_files_and_variables_are_tracked_too() {
+    let p = Scratch::attributed("attrtrack", "", MIN_SIZE);
+    p.write(
+        ".cargo/config.toml",
+        "[profile.release]\ncodegen-units = 8\n",
+    );
+    let got = findings(&p, &[]);
+    assert_eq!(got.len(), 1);
+    assert!(got[0].1.contains("(.cargo/config.toml:2)"), "{got:?}");
+    p.edit(
+        ".cargo/config.toml",
+        "codegen-units = 8",
+        "codegen-units = 1",
+    );
+    assert_eq!(findings(&p, &[]), vec![]);
+    let got = findings(&p, &[("CARGO_PROFILE_RELEASE_PANIC", "unwind")]);
+    assert_eq!(got.len(), 1);
+    assert!(
+        got[0].1.contains("(env CARGO_PROFILE_RELEASE_PANIC)"),
+        "{got:?}"
+    );
+    assert_eq!(findings(&p, &[]), vec![]);
+}
+
+#[test]
+fn options_choose_profile_preset_and_allowed_settings() {
+    let tail = "[profile.release]\nopt-level = 3\nlto = \"thin\"\ncodegen-units = 1\nstrip = true\n\n[profile.dist]\ninherits = \"release\"\nstrip = false\n";
+    let p = Scratch::attributed("attropts", "preset = \"small-fast\"", tail);
+    assert_eq!(findings(&p, &[]), vec![]);
+    let p = Scratch::attributed(
+        "attropts2",
+        "profile = \"dist\", preset = \"small-fast\"",
+        tail,
+    );
+    let got = findings(&p, &[]);
+    assert_eq!(got.len(), 1);
+    assert!(got[0].1.starts_with("dist: strip is false"), "{got:?}");
+    let p = Scratch::attributed(
+        "attropts3",
+        "profile = \"dist\", preset = \"small-fast\", allow(strip)",
+        tail,
+    );
+    assert_eq!(findings(&p, &[]), vec![]);
+}
+
+#[test]
+fn deny_makes_findings_compile_errors() {
+    let p = Scratch::attributed(
+        "attrdeny",
+        "deny",
+        "[profile.release]\nopt-level = \"z\"\nlto = true\ncodegen-units = 1\nstrip = true\n",
+    );
+    let run = p.cargo(&["check"]);
+    assert!(!run.success);
+    assert!(
+        run.stderr
+            .contains("error: size-profile: release: panic is \"unwind\""),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn without_allocator_or_panic_options_the_binary_is_byte_identical() {
+    let p = Scratch::attributed("footprint", "", MIN_SIZE);
+    p.cargo(&["build", "--release"]).ok();
+    let exe = size_profile_tests::shared_target()
+        .join("release")
+        .join("footprint");
+    let with = std::fs::read(&exe).expect("built");
+    // the same program, the attribute's line left blank so every later line keeps its number
+    p.edit(
+        "src/main.rs",
+        "use size_profile_macros::size_optimized;",
+        "#[allow(unused_imports)] use size_profile_macros::size_optimized;",
+    );
+    p.edit("src/main.rs", "#[size_optimized]", "");
+    p.cargo(&["build", "--release"]).ok();
+    let without = std::fs::read(&exe).expect("built");
+    assert!(with.len() > 1000);
+    assert_eq!(with.len(), without.len());
+    assert!(with == without, "the attribute changed the release binary");
+}
