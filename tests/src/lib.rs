@@ -214,6 +214,12 @@ impl Scratch {
         }
     }
 
+    /// The bytes of the built binary `name` in `profile_dir` (`debug`, `release`, …).
+    pub fn binary(&self, name: &str, profile_dir: &str) -> Vec<u8> {
+        let exe = shared_target().join(profile_dir).join(name);
+        std::fs::read(&exe).unwrap_or_else(|e| panic!("{}: {e}", exe.display()))
+    }
+
     /// Runs the built binary of `profile_dir` (`debug`, `release`, `dist`) and returns stdout.
     pub fn run_binary(&self, name: &str, profile_dir: &str) -> String {
         let exe = shared_target().join(profile_dir).join(name);

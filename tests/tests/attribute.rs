@@ -151,7 +151,7 @@ fn without_allocator_or_panic_options_the_binary_is_byte_identical() {
     );
     p.edit("src/main.rs", "#[size_optimized]", "");
     p.cargo(&["build", "--release"]).ok();
-    let without = std::fs::read(&exe).expect("built");
+    let without = p.binary("footprint", "release");
     assert!(with.len() > 1000);
     assert_eq!(with.len(), without.len());
     assert!(with == without, "the attribute changed the release binary");
