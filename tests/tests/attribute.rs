@@ -139,10 +139,7 @@ fn deny_makes_findings_compile_errors() {
 fn without_allocator_or_panic_options_the_binary_is_byte_identical() {
     let p = Scratch::attributed("footprint", "", MIN_SIZE);
     p.cargo(&["build", "--release"]).ok();
-    let exe = size_profile_tests::shared_target()
-        .join("release")
-        .join("footprint");
-    let with = std::fs::read(&exe).expect("built");
+    let with = p.binary("footprint", "release");
     // the same program, the attribute's line left blank so every later line keeps its number
     p.edit(
         "src/main.rs",
