@@ -271,5 +271,14 @@ fn panic_handler(kind: PanicHandler) -> TokenStream {
         fn __size_profile_panic(_: &::core::panic::PanicInfo<'_>) -> ! {
             #body
         }
+
+        // The precompiled `alloc` names the unwinder's personality routine; without LTO (dev
+        // builds) the link fails on it. With panic = "abort" nothing unwinds, so it is never
+        // called, and release builds with LTO drop the reference altogether.
+        #[doc(hidden)]
+        #[cfg(panic = "abort")]
+        #[allow(unsafe_code)]
+        #[unsafe(no_mangle)]
+        extern "C" fn rust_eh_personality() {}
     }
 }
