@@ -27,7 +27,7 @@ pub(crate) fn expand(args: &Args, item: TokenStream) -> syn::Result<TokenStream>
     }
 
     let report = check(args, no_std);
-    let messages = report.messages.iter().map(|m| finding(m, args.deny));
+    let messages = report.messages.iter().map(|m| finding(m, report.deny));
     let files = report.files.iter().map(|p| {
         let path = LitStr::new(&p.to_string_lossy(), Span::call_site());
         quote! { const _: &[u8] = ::core::include_bytes!(#path); }
@@ -51,6 +51,8 @@ pub(crate) fn expand(args: &Args, item: TokenStream) -> syn::Result<TokenStream>
 /// What the check found, and what it read.
 #[derive(Default)]
 struct Report {
+    /// `deny` from the attribute or the metadata.
+    deny: bool,
     messages: Vec<String>,
     files: Vec<PathBuf>,
     vars: Vec<String>,
@@ -80,10 +82,12 @@ fn check(args: &Args, no_std: bool) -> Report {
         profiles: args.profile.clone().map(|p| vec![p]),
         allow: args.allow.clone(),
         allow_allocator: args.allow_allocator,
-        deny: Some(args.deny),
+        // the option can only turn deny on; without it the metadata decides
+        deny: args.deny.then_some(true),
     };
     let names: Vec<&str> = args.profile.iter().map(String::as_str).collect();
     let project = Project::new(&inputs, &overrides, &names);
+    report.deny = project.options.deny;
     report
         .messages
         .extend(project.problems.iter().map(ToString::to_string));

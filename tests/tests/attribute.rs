@@ -136,6 +136,20 @@ fn deny_makes_findings_compile_errors() {
 }
 
 #[test]
+fn deny_in_the_metadata_applies_to_the_attribute_too() {
+    let tail = "[package.metadata.size-profile]\ndeny = true\nallow = [\"opt-level\", \"lto\", \"codegen-units\", \"strip\"]\n";
+    let p = Scratch::attributed("attrmetadeny", "", tail);
+    let run = p.cargo(&["check"]);
+    assert!(!run.success);
+    assert!(
+        run.stderr
+            .contains("error: size-profile: release: panic is \"unwind\""),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn without_allocator_or_panic_options_the_binary_is_byte_identical() {
     let p = Scratch::attributed("footprint", "", MIN_SIZE);
     p.cargo(&["build", "--release"]).ok();
