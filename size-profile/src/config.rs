@@ -7,10 +7,10 @@
 //! profiles = ["release"]       # default: release and every profile inheriting from it
 //! allow = ["panic"]            # settings (or "allocator") this crate keeps on purpose
 //! deny = false                 # true: findings fail the build
-//! max-size = "3 MiB"           # used by `cargo size-profile budget`
+//! max-size = "3 MiB"           # `cargo size-profile budget`; or { app = "3 MiB", cli = "1 MiB" }
 //! ```
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::manifest::{Document, Item, Node, Problem};
 use crate::preset::Preset;
@@ -29,8 +29,27 @@ pub struct Options {
     pub allow_allocator: bool,
     /// Whether findings fail the build.
     pub deny: bool,
-    /// The size budget of the shipped binary, in bytes.
-    pub max_size: Option<u64>,
+    /// The size budget of the shipped binaries.
+    pub max_size: Option<Budget>,
+}
+
+/// `max-size`: one budget for every binary, or one per binary.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Budget {
+    /// `max-size = "3 MiB"`: every binary of the package.
+    All(u64),
+    /// `max-size = { app = "3 MiB", helper = "500 KB" }`: binaries by name.
+    PerBinary(BTreeMap<String, u64>),
+}
+
+impl Budget {
+    /// The budget of one binary, if it has one.
+    pub fn for_binary(&self, name: &str) -> Option<u64> {
+        match self {
+            Budget::All(n) => Some(*n),
+            Budget::PerBinary(map) => map.get(name).copied(),
+        }
+    }
 }
 
 const KEYS: &str = "preset, profiles, allow, deny, max-size";
@@ -116,20 +135,39 @@ impl Options {
                     )),
                 },
                 "max-size" => match &value.item {
-                    Item::Int(n) if *n > 0 => options.max_size = Some(n.unsigned_abs()),
-                    Item::Str(s) => match parse_size(s) {
-                        Ok(n) => options.max_size = Some(n),
+                    Item::Table(per_binary) => {
+                        let mut budgets = BTreeMap::new();
+                        for (binary, size) in per_binary {
+                            match size_of(size) {
+                                Ok(n) => {
+                                    budgets.insert(binary.clone(), n);
+                                }
+                                Err(e) => problems.push(Problem::key(
+                                    &size.at,
+                                    format!("{full}.{binary}"),
+                                    e,
+                                )),
+                            }
+                        }
+                        options.max_size = Some(Budget::PerBinary(budgets));
+                    }
+                    _ => match size_of(value) {
+                        Ok(n) => options.max_size = Some(Budget::All(n)),
                         Err(e) => bad(e),
                     },
-                    _ => bad(
-                        "expected a size such as \"3 MiB\", \"2500 KB\" or a number of bytes"
-                            .into(),
-                    ),
                 },
                 _ => bad(format!("unknown key; expected one of {KEYS}")),
             }
         }
         options
+    }
+}
+
+fn size_of(node: &Node) -> Result<u64, String> {
+    match &node.item {
+        Item::Int(n) if *n > 0 => Ok(n.unsigned_abs()),
+        Item::Str(s) => parse_size(s),
+        _ => Err("expected a size such as \"3 MiB\", \"2500 KB\" or a number of bytes, or a table of them by binary".into()),
     }
 }
 
@@ -155,6 +193,11 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
     let number: String = number.chars().filter(|c| *c != '_').collect();
+    if number.is_empty() {
+        return Err(format!(
+            "expected a size such as \"3 MiB\", found \"{text}\""
+        ));
+    }
     let scale: u64 = match unit.trim() {
         "" | "B" => 1,
         "KB" | "kB" => 1000,
@@ -204,7 +247,7 @@ mod tests {
         assert_eq!(o.allow, [Setting::Panic, Setting::Strip].into());
         assert!(o.allow_allocator);
         assert!(o.deny);
-        assert_eq!(o.max_size, Some(3 * 1024 * 1024));
+        assert_eq!(o.max_size, Some(Budget::All(3 * 1024 * 1024)));
     }
 
     #[test]
@@ -238,6 +281,24 @@ mod tests {
                 "app/Cargo.toml:5: `package.metadata.size-profile.max-size`: unknown unit \"MB/s\" in \"3 MB/s\"; expected B, KB, KiB, MB, MiB, GB or GiB",
                 "app/Cargo.toml:6: `package.metadata.size-profile.max_size`: unknown key; expected one of preset, profiles, allow, deny, max-size",
                 "app/Cargo.toml:2: `package.metadata.size-profile.preset`: unknown preset \"tiny\"; expected one of \"min-size\", \"small-fast\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn budgets_per_binary() {
+        let (o, problems) = read(
+            "[package.metadata.size-profile]\nmax-size = { app = \"3 MiB\", helper = 500_000, bad = \"lots\" }\n",
+            "",
+        );
+        let budget = o.max_size.unwrap();
+        assert_eq!(budget.for_binary("app"), Some(3 * 1024 * 1024));
+        assert_eq!(budget.for_binary("helper"), Some(500_000));
+        assert_eq!(budget.for_binary("other"), None);
+        assert_eq!(
+            problems,
+            vec![
+                "app/Cargo.toml:2: `package.metadata.size-profile.max-size.bad`: expected a size such as \"3 MiB\", found \"lots\""
             ]
         );
     }

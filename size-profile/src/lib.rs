@@ -58,7 +58,7 @@ use std::collections::BTreeSet;
 
 pub use buildscript::{CFG, Directive};
 pub use check::{Overrides, Project};
-pub use config::{Options, parse_size};
+pub use config::{Budget, Options, parse_size};
 pub use finding::{Finding, Fix, SettingFinding};
 pub use host::{Env, Files};
 pub use io::{Disk, ProcessEnv};
