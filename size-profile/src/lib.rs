@@ -64,11 +64,11 @@ pub use host::{Env, Files};
 pub use io::{Disk, ProcessEnv};
 pub use manifest::{Document, Problem};
 pub use preset::{NO_STD_PANIC, Preset, Rule};
-pub use profile::{InvalidValue, Profiles, Sourced};
+pub use profile::{FileKind, InvalidValue, Layer, ProfileTable, Profiles, Sourced};
 pub use resolve::{Entry, Override, ResolveError, Resolved, Rustflags};
 pub use setting::{Debug, Lto, OptLevel, Panic, Setting, Strip, Value};
 pub use source::{Location, Source, SourceFile};
-pub use workspace::{FlagsFrom, Inputs, gather};
+pub use workspace::{FlagsFrom, Inputs, component_matches, gather, gather_from};
 
 /// Checks the profile being built against the crate's preset; call it from `build.rs`.
 ///

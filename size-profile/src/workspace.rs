@@ -47,9 +47,22 @@ pub enum FlagsFrom {
 ///
 /// `manifest_dir` is the package's directory. Config files are looked up from it upwards:
 /// cargo starts from the directory it runs in, which a build script cannot see, so a config
-/// file in a directory *below* the package (where cargo was run) is not read.
+/// file in a directory *below* the package (where cargo was run) is not read. A front that
+/// knows where cargo runs uses [`gather_from`].
 pub fn gather(
     manifest_dir: &Path,
+    env: &dyn Env,
+    files: &dyn Files,
+    flags: FlagsFrom,
+) -> Result<Inputs, Problem> {
+    gather_from(manifest_dir, manifest_dir, env, files, flags)
+}
+
+/// [`gather`], with config files looked up from `cwd` upwards, as cargo does when it runs in
+/// `cwd` (the CLI runs cargo there).
+pub fn gather_from(
+    manifest_dir: &Path,
+    cwd: &Path,
     env: &dyn Env,
     files: &dyn Files,
     flags: FlagsFrom,
@@ -72,7 +85,7 @@ pub fn gather(
     };
 
     let mut configs = Vec::new();
-    for path in config_paths(manifest_dir, env, files) {
+    for path in config_paths(cwd, env, files) {
         match files.read(&path) {
             Some(Ok(text)) => {
                 read.push(path.clone());
@@ -227,6 +240,12 @@ fn glob_prefix(pattern: &str, path: &Path) -> bool {
             .iter()
             .zip(&parts)
             .all(|(p, part)| glob(p.as_bytes(), part.as_bytes()))
+}
+
+/// Whether a path component matches one component of a `workspace.members` glob (`*` and
+/// `?`), as cargo matches them.
+pub fn component_matches(pattern: &str, name: &str) -> bool {
+    glob(pattern.as_bytes(), name.as_bytes())
 }
 
 fn glob(pattern: &[u8], text: &[u8]) -> bool {

@@ -1,0 +1,123 @@
+//! Running cargo builds and finding the binaries they produce.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::{Result, bail};
+use serde_json::Value;
+
+use crate::io;
+use crate::target::Located;
+
+/// One build: how cargo is asked, and where it builds.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Build {
+    /// `cargo build` (`false`) or `cargo rustc` (`true`, with `rustc_args` for the final crate).
+    pub(crate) rustc: bool,
+    /// A toolchain for the rustup proxy, e.g. `nightly`.
+    pub(crate) toolchain: Option<String>,
+    /// The profile.
+    pub(crate) profile: String,
+    /// Environment variables (`CARGO_PROFILE_*`, `RUSTFLAGS`).
+    pub(crate) env: Vec<(String, String)>,
+    /// Extra cargo arguments (`-Zbuild-std`, `--target`).
+    pub(crate) cargo_args: Vec<String>,
+    /// Arguments for rustc on the final crate (with `rustc`).
+    pub(crate) rustc_args: Vec<String>,
+    /// The target directory.
+    pub(crate) target_dir: PathBuf,
+    /// Only this binary.
+    pub(crate) bin: Option<String>,
+}
+
+/// What a build produced.
+#[derive(Clone, Debug)]
+pub(crate) struct Built {
+    /// Binaries by name, with their paths.
+    pub(crate) binaries: Vec<(String, PathBuf)>,
+    /// The wall time of the cargo command.
+    pub(crate) time: Duration,
+}
+
+/// Runs the build in the directory cargo would run in, and collects the binaries.
+pub(crate) fn build(at: &Located, b: &Build) -> Result<Built> {
+    let mut cmd = match &b.toolchain {
+        // the rustup proxy picks the toolchain; `CARGO` is the current toolchain's own cargo
+        Some(toolchain) => {
+            let mut c = Command::new("cargo");
+            c.arg(format!("+{toolchain}"));
+            c
+        }
+        None => Command::new(io::var("CARGO").unwrap_or_else(|| "cargo".into())),
+    };
+    cmd.current_dir(&at.cwd)
+        .arg(if b.rustc { "rustc" } else { "build" });
+    cmd.arg("--manifest-path").arg(at.package_manifest());
+    if let Some(name) = &at.package {
+        cmd.args(["--package", name]);
+    }
+    if let Some(bin) = &b.bin {
+        cmd.args(["--bin", bin]);
+    } else if b.rustc {
+        cmd.arg("--bins");
+    }
+    cmd.args([
+        "--profile",
+        &b.profile,
+        "--message-format=json-render-diagnostics",
+    ]);
+    cmd.args(&b.cargo_args);
+    if b.rustc && !b.rustc_args.is_empty() {
+        cmd.arg("--").args(&b.rustc_args);
+    }
+    cmd.env("CARGO_TARGET_DIR", &b.target_dir);
+    for (k, v) in &b.env {
+        cmd.env(k, v);
+    }
+    let (output, time) = io::run_timed(&mut cmd)?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let tail: Vec<&str> = stderr.lines().rev().take(15).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        bail!("cargo failed ({}):\n{}", describe(b), tail.join("\n"));
+    }
+    let binaries = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|m| m["reason"] == "compiler-artifact")
+        .filter(|m| {
+            m["target"]["kind"]
+                .as_array()
+                .is_some_and(|k| k.iter().any(|k| k == "bin"))
+        })
+        .filter_map(|m| {
+            Some((
+                m["target"]["name"].as_str()?.to_owned(),
+                PathBuf::from(m["executable"].as_str()?),
+            ))
+        })
+        .collect();
+    Ok(Built { binaries, time })
+}
+
+/// The build as a command line, for messages.
+pub(crate) fn describe(b: &Build) -> String {
+    let mut parts: Vec<String> = b.env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    parts.push("cargo".into());
+    if let Some(t) = &b.toolchain {
+        parts.push(format!("+{t}"));
+    }
+    parts.push(if b.rustc {
+        "rustc".into()
+    } else {
+        "build".into()
+    });
+    parts.push(format!("--profile {}", b.profile));
+    parts.extend(b.cargo_args.iter().cloned());
+    if !b.rustc_args.is_empty() {
+        parts.push("--".into());
+        parts.extend(b.rustc_args.iter().cloned());
+    }
+    parts.join(" ")
+}

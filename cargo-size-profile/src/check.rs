@@ -1,0 +1,227 @@
+//! `cargo size-profile check`: the resolved profile and its findings, for people or as JSON.
+
+use std::process::ExitCode;
+
+use anyhow::{Result, anyhow};
+use serde_json::{Value as Json, json};
+use size_profile::{Finding, Overrides, Problem, Resolved, Setting, Source, Value};
+
+use crate::cli::{CheckArgs, Format};
+use crate::io;
+use crate::render::{self, Style};
+use crate::target::locate;
+
+/// Version of the JSON document; bumped on any incompatible change.
+pub(crate) const JSON_VERSION: u32 = 1;
+
+pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
+    let overrides = Overrides {
+        deny: args.deny.then_some(true),
+        ..Overrides::default()
+    };
+    let names: Vec<&str> = args.profile.iter().map(String::as_str).collect();
+    let at = locate(&args.target, &overrides, &names)?;
+    let project = &at.project;
+    let profiles = match &args.profile {
+        Some(p) => vec![p.clone()],
+        None => project.checked(),
+    };
+    let mut checked: Vec<(Resolved, Vec<Finding>)> = Vec::new();
+    for name in &profiles {
+        let resolved = project
+            .resolve(name)
+            .map_err(|e| anyhow!("{}: {e}", project.root_manifest.display()))?;
+        let findings = project.findings(&resolved, &resolved.settings);
+        checked.push((resolved, findings));
+    }
+    let total: usize = checked.iter().map(|(_, f)| f.len()).sum();
+    match args.format {
+        Format::Json => io::out(&format!("{:#}\n", document(&at, &checked))),
+        Format::Human => io::out(&human(
+            &at,
+            &checked,
+            Style {
+                color: io::color_stdout(),
+            },
+        )),
+    }
+    Ok(if project.options.deny && total > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn human(
+    at: &crate::target::Located,
+    checked: &[(Resolved, Vec<Finding>)],
+    style: Style,
+) -> String {
+    let project = &at.project;
+    let mut out = String::new();
+    for problem in &project.problems {
+        out.push_str(&format!("{}: {problem}\n", style.warn("warning")));
+    }
+    for (resolved, findings) in checked {
+        let chain = match resolved.chain.len() {
+            1 => String::new(),
+            _ => format!(" (inherits {})", resolved.chain[1..].join(" -> ")),
+        };
+        let title = format!(
+            "profile {}{chain}, preset {}",
+            resolved.profile, project.options.preset
+        );
+        out.push_str(&format!("{}\n", style.bold(&title)));
+        let rows: Vec<Vec<String>> = Setting::ALL
+            .iter()
+            .map(|s| {
+                let e = resolved.get(*s);
+                let mut source = e.source.to_string();
+                if let Some(parent) = &e.inherited_from {
+                    source.push_str(&format!(", inherited from {parent}"));
+                }
+                let flagged = findings.iter().any(
+                    |f| matches!(f, Finding::Setting(x) if x.setting == *s && x.package.is_none()),
+                );
+                let mark = if flagged {
+                    style.warn("✗")
+                } else {
+                    style.good("✓")
+                };
+                vec![format!("  {mark} {}", s.key()), e.value.to_string(), source]
+            })
+            .collect();
+        out.push_str(&render::table(
+            &["  setting", "value", "source"],
+            &rows,
+            false,
+        ));
+        for f in findings {
+            out.push_str(&format!("{}: {f}\n", style.warn("warning")));
+        }
+        out.push('\n');
+    }
+    let total: usize = checked.iter().map(|(_, f)| f.len()).sum();
+    let profiles = checked.len();
+    let summary = match total {
+        0 => style.good(&format!(
+            "no findings in {profiles} profile{}",
+            plural(profiles)
+        )),
+        n => style.warn(&format!(
+            "{n} finding{} in {profiles} profile{}",
+            plural(n),
+            plural(profiles)
+        )),
+    };
+    out.push_str(&format!("{summary}\n"));
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// The JSON document of `check --format json`; its shape is documented in the README.
+pub(crate) fn document(at: &crate::target::Located, checked: &[(Resolved, Vec<Finding>)]) -> Json {
+    let project = &at.project;
+    json!({
+        "version": JSON_VERSION,
+        "root_manifest": at.root_manifest().display().to_string(),
+        "package": at.package,
+        "preset": project.options.preset.name(),
+        "problems": project.problems.iter().map(problem).collect::<Vec<_>>(),
+        "profiles": checked.iter().map(|(r, f)| profile(r, f)).collect::<Vec<_>>(),
+    })
+}
+
+fn profile(r: &Resolved, findings: &[Finding]) -> Json {
+    let settings: serde_json::Map<String, Json> = Setting::ALL
+        .iter()
+        .map(|s| {
+            let e = r.get(*s);
+            (
+                s.key().to_owned(),
+                json!({
+                    "value": value(e.value),
+                    "source": source(&e.source),
+                    "inherited_from": e.inherited_from,
+                }),
+            )
+        })
+        .collect();
+    json!({
+        "name": r.profile,
+        "inherits": r.chain,
+        "settings": settings,
+        "findings": findings.iter().map(finding).collect::<Vec<_>>(),
+    })
+}
+
+/// A value in its JSON form: numbers and booleans as such, names as strings.
+pub(crate) fn value(v: Value) -> Json {
+    let text = v.to_string();
+    match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        Some(name) => json!(name),
+        None => serde_json::from_str(&text).unwrap_or(json!(text)),
+    }
+}
+
+fn source(s: &Source) -> Json {
+    match s {
+        Source::Manifest(l) => {
+            json!({"kind": "manifest", "file": l.file.display().to_string(), "line": l.line})
+        }
+        Source::Config(l) => {
+            json!({"kind": "config", "file": l.file.display().to_string(), "line": l.line})
+        }
+        Source::Env(var) => json!({"kind": "env", "var": var}),
+        Source::Rustflags { origin, flag } => {
+            json!({"kind": "rustflags", "origin": origin, "flag": flag})
+        }
+        Source::Default(profile) => json!({"kind": "default", "profile": profile}),
+        Source::Hidden(var) => json!({"kind": "hidden", "var": var}),
+    }
+}
+
+fn finding(f: &Finding) -> Json {
+    let message = f.to_string();
+    match f {
+        Finding::Setting(s) => json!({
+            "kind": "setting",
+            "setting": s.setting.key(),
+            "package": s.package,
+            "current": value(s.current),
+            "source": source(&s.source),
+            "inherited_from": s.inherited_from,
+            "wanted": value(s.wanted),
+            "reason": s.reason,
+            "fix": s.fix.to_string(),
+            "message": message,
+        }),
+        Finding::Invalid(i) => json!({
+            "kind": "invalid",
+            "key": i.key,
+            "value": i.value,
+            "source": source(&i.source),
+            "problem": i.problem,
+            "message": message,
+        }),
+        Finding::Allocator { dependency, at, .. } => json!({
+            "kind": "allocator",
+            "dependency": dependency,
+            "source": {"kind": "manifest", "file": at.file.display().to_string(), "line": at.line},
+            "message": message,
+        }),
+        Finding::IgnoredProfiles { at, root } => json!({
+            "kind": "ignored-profiles",
+            "source": {"kind": "manifest", "file": at.file.display().to_string(), "line": at.line},
+            "root": root.display().to_string(),
+            "message": message,
+        }),
+    }
+}
+
+fn problem(p: &Problem) -> Json {
+    json!({"file": p.file.display().to_string(), "line": p.line, "key": p.key, "message": p.message, "text": p.to_string()})
+}

@@ -1,0 +1,128 @@
+//! The command line, as clap sees it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Check, apply, measure and budget the size profile of a Rust binary.
+#[derive(Debug, Parser)]
+#[command(name = "cargo-size-profile", bin_name = "cargo size-profile", version, about, long_about = None)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Print the resolved profile and what makes the binary bigger than the preset allows.
+    Check(CheckArgs),
+    /// Write a preset into the manifest cargo reads profiles from.
+    Apply(ApplyArgs),
+    /// Build the binary with each size setting added in turn and measure every step.
+    Ladder(LadderArgs),
+    /// Build the shipping profile and fail when a binary is over its `max-size`.
+    Budget(BudgetArgs),
+}
+
+/// Which package, as in cargo's own commands.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct Target {
+    /// Path to Cargo.toml (default: the nearest one above the current directory).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) manifest_path: Option<PathBuf>,
+    /// The workspace member to use.
+    #[arg(short, long, value_name = "SPEC")]
+    pub(crate) package: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// Text for a terminal.
+    Human,
+    /// One JSON document on stdout.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TableFormat {
+    /// Text for a terminal.
+    Human,
+    /// A markdown table.
+    Markdown,
+    /// One JSON document on stdout.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    #[command(flatten)]
+    pub(crate) target: Target,
+    /// Check this profile (default: the metadata's `profiles`, else release and its descendants).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) profile: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub(crate) format: Format,
+    /// Exit with 1 when there are findings (also on with `deny = true` in the metadata).
+    #[arg(long)]
+    pub(crate) deny: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ApplyArgs {
+    #[command(flatten)]
+    pub(crate) target: Target,
+    /// The preset to write (default: the metadata's, else min-size).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) preset: Option<String>,
+    /// The profile to write it into; a custom one is created with `inherits = "release"`.
+    #[arg(long, value_name = "NAME", default_value = "release")]
+    pub(crate) profile: String,
+    /// Print the change, write nothing.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LadderArgs {
+    #[command(flatten)]
+    pub(crate) target: Target,
+    /// The binary to measure (default: the package's only binary, or the one named like it).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) bin: Option<String>,
+    /// The profile `--apply-best` writes into.
+    #[arg(long, value_name = "NAME", default_value = "release")]
+    pub(crate) profile: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TableFormat::Human)]
+    pub(crate) format: TableFormat,
+    /// Also try nightly-only flags (`cargo +nightly`): -Zlocation-detail, -Zfmt-debug, build-std.
+    #[arg(long)]
+    pub(crate) nightly: bool,
+    /// Write the smallest combination into the manifest.
+    #[arg(long)]
+    pub(crate) apply_best: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BudgetArgs {
+    #[command(flatten)]
+    pub(crate) target: Target,
+    /// The profile to build (default: the metadata's first `profiles`, else release).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) profile: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub(crate) format: Format,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}
