@@ -82,7 +82,7 @@ pub(crate) fn build(at: &Located, b: &Build) -> Result<Built> {
         let tail: Vec<&str> = tail.into_iter().rev().collect();
         bail!("cargo failed ({}):\n{}", describe(b), tail.join("\n"));
     }
-    let binaries = String::from_utf8_lossy(&output.stdout)
+    let mut binaries: Vec<(String, PathBuf)> = String::from_utf8_lossy(&output.stdout)
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
         .filter(|m| m["reason"] == "compiler-artifact")
@@ -98,6 +98,8 @@ pub(crate) fn build(at: &Located, b: &Build) -> Result<Built> {
             ))
         })
         .collect();
+    // cargo reports artifacts as they finish: sort for stable output
+    binaries.sort();
     Ok(Built { binaries, time })
 }
 

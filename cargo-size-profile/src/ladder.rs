@@ -28,6 +28,9 @@ const NIGHTLY_FLAGS: &str = "-Zlocation-detail=none -Zfmt-debug=none";
 #[derive(Clone, Debug)]
 struct Row {
     step: String,
+    /// For JSON: what the step adds (`dev`, `release`, a setting key, or `flags`) and its value.
+    key: String,
+    value: Option<serde_json::Value>,
     bytes: Option<u64>,
     time: Duration,
     /// Whether the ladder went on from this build.
@@ -230,6 +233,8 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
     let (bytes, time, note) = ladder.build("dev", "dev", None)?;
     rows.push(Row {
         step: "dev".into(),
+        key: "dev".into(),
+        value: None,
         bytes,
         time,
         kept: false,
@@ -241,6 +246,8 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
     let release = release.unwrap_or_default();
     rows.push(Row {
         step: "release".into(),
+        key: "release".into(),
+        value: None,
         bytes: Some(release),
         time,
         kept: true,
@@ -291,6 +298,8 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
             };
             rows.push(Row {
                 step: label,
+                key: value.setting().key().to_owned(),
+                value: Some(crate::check::value(value)),
                 bytes,
                 time,
                 kept,
@@ -367,6 +376,10 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
         } else {
             rows.push(Row {
                 step: label.into(),
+                key: "flags".into(),
+                value: Some(json!(
+                    "-Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size"
+                )),
                 bytes: None,
                 time: Duration::ZERO,
                 kept: false,
@@ -444,8 +457,24 @@ fn climb(
         (true, true) => String::new(),
         (true, false) => "larger than the step before: not kept".into(),
     };
+    // what this step adds: a profile setting, or flags
+    let added = next
+        .settings
+        .iter()
+        .find(|(k, v)| state.settings.get(k) != Some(v));
+    let (key, value) = match added {
+        Some((_, v)) => (v.setting().key().to_owned(), crate::check::value(*v)),
+        None => {
+            let flags = label
+                .trim_start_matches("+ ")
+                .trim_end_matches(" (nightly)");
+            ("flags".to_owned(), json!(flags))
+        }
+    };
     rows.push(Row {
         step: label.into(),
+        key,
+        value: Some(value),
         bytes,
         time,
         kept,
@@ -530,7 +559,8 @@ fn json(bin: &str, rows: &[Row], state: &State, best: u64, release: u64) -> serd
         "version": crate::check::JSON_VERSION,
         "binary": bin,
         "steps": rows.iter().map(|r| json!({
-            "step": r.step,
+            "step": r.key,
+            "value": r.value,
             "bytes": r.bytes,
             "kept": r.kept,
             "build_seconds": r.time.as_secs_f64(),

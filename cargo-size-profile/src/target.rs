@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use size_profile::{
     Disk, Document, FlagsFrom, Inputs, Overrides, ProcessEnv, Project, SourceFile,
     component_matches, gather_from,
@@ -129,10 +129,9 @@ fn find_member(inputs: &Inputs, spec: &str) -> Result<PathBuf> {
         }
     }
     Err(anyhow!(
-        "package `{spec}` is not a member of the workspace at {}",
+        "package `{spec}` is not a member of the workspace at {} (see `workspace.members` in its Cargo.toml)",
         inputs.root_dir.display()
     ))
-    .context("see `workspace.members` in the root Cargo.toml")
 }
 
 /// The directories of the workspace's members (`workspace.members` globs, less `exclude`).
