@@ -86,6 +86,8 @@ struct Ladder<'a> {
     bin: Option<String>,
     progress: bool,
     count: usize,
+    /// How many builds the ladder will run, for the progress line.
+    total: usize,
 }
 
 impl Ladder<'_> {
@@ -97,7 +99,10 @@ impl Ladder<'_> {
     ) -> Result<(Option<u64>, Duration, String)> {
         self.count += 1;
         if self.progress {
-            io::err(&format!("\r\x1b[K[{}] building {label} …", self.count));
+            io::err(&format!(
+                "\r\x1b[K[{}/{}] building {label} …",
+                self.count, self.total
+            ));
         }
         let mut b = Build {
             profile: if state.is_some() {
@@ -227,6 +232,13 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
         bin: args.bin.clone(),
         progress: io::progress_on(),
         count: 0,
+        // dev, release, two opt-levels, two LTOs, codegen-units, panic, strip, ICF
+        total: 10
+            + if args.nightly {
+                1 + usize::from(nightly_src_installed())
+            } else {
+                0
+            },
     };
     let mut rows: Vec<Row> = Vec::new();
 
