@@ -1,0 +1,76 @@
+//! The JSON document the README documents has the shape `check --format json` prints.
+
+// a test reads the README it checks
+#![allow(clippy::disallowed_methods)]
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+fn readme_json() -> Value {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .expect("README");
+    let start = readme.find("```json\n").expect("a json block") + "```json\n".len();
+    let end = start + readme[start..].find("```").expect("closing fence");
+    serde_json::from_str(&readme[start..end]).expect("the README's JSON parses")
+}
+
+/// Setting values are typed per setting: a number, a boolean or a string.
+const ANY_SCALAR: &[&str] = &["value", "current", "wanted"];
+
+/// Every key of `doc` is in `real` with a value of the same JSON type (`null` stands for any).
+fn same_shape(doc: &Value, real: &Value, path: &str) {
+    match (doc, real) {
+        (Value::Object(d), Value::Object(r)) => {
+            for (key, value) in d {
+                let here = format!("{path}.{key}");
+                let Some(actual) = r.get(key) else {
+                    panic!("{here} is documented but not printed")
+                };
+                if ANY_SCALAR.contains(&key.as_str()) {
+                    assert!(
+                        !actual.is_object() && !actual.is_array(),
+                        "{here}: {actual}"
+                    );
+                    continue;
+                }
+                same_shape(value, actual, &here);
+            }
+        }
+        (Value::Array(d), Value::Array(r)) => {
+            if let (Some(d), Some(r)) = (d.first(), r.first()) {
+                same_shape(d, r, &format!("{path}[0]"));
+            }
+        }
+        (Value::Null, _) | (_, Value::Null) => {}
+        (d, r) => assert_eq!(
+            std::mem::discriminant(d),
+            std::mem::discriminant(r),
+            "{path}: documented {d}, printed {r}"
+        ),
+    }
+}
+
+#[test]
+fn the_documented_check_json_matches_the_real_one() {
+    let hello = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/hello/Cargo.toml");
+    let out = Command::new(env!("CARGO_BIN_EXE_cargo-size-profile"))
+        .args(["check", "--format", "json", "--manifest-path"])
+        .arg(&hello)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let real: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    same_shape(&readme_json(), &real, "$");
+    assert_eq!(real["version"], 1);
+    assert_eq!(
+        real["profiles"][0]["findings"].as_array().map(Vec::len),
+        Some(5)
+    );
+}
