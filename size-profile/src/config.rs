@@ -1,5 +1,5 @@
-//! The crate's own settings: `[package.metadata.size-profile]`, falling back to
-//! `[workspace.metadata.size-profile]` in the workspace root.
+//! The crate's own settings: `[workspace.metadata.size-profile]` in the workspace root gives
+//! defaults, and `[package.metadata.size-profile]` overrides them key by key.
 //!
 //! ```toml
 //! [package.metadata.size-profile]
@@ -55,29 +55,35 @@ impl Budget {
 const KEYS: &str = "preset, profiles, allow, deny, max-size";
 
 impl Options {
-    /// Reads the options from the package's manifest (`package` is `None` when the package
-    /// is the root), else the workspace root's; every problem is reported and the option
-    /// keeps its default.
+    /// Reads the options: `[workspace.metadata.size-profile]` of the workspace root gives
+    /// defaults, and the package's `[package.metadata.size-profile]` overrides them key by
+    /// key (`package` is `None` when the package is the root). Every problem is reported and
+    /// the option keeps its value.
     pub fn read(
         package: Option<&Document>,
         root: &Document,
         problems: &mut Vec<Problem>,
     ) -> Options {
-        let found = Some(package.unwrap_or(root))
-            .and_then(|d| {
-                d.root
-                    .at_path(&["package", "metadata", "size-profile"])
-                    .map(|n| (n, "package"))
-            })
-            .or_else(|| {
-                root.root
-                    .at_path(&["workspace", "metadata", "size-profile"])
-                    .map(|n| (n, "workspace"))
-            });
         let mut options = Options::default();
-        let Some((node, scope)) = found else {
-            return options;
-        };
+        if let Some(node) = root
+            .root
+            .at_path(&["workspace", "metadata", "size-profile"])
+        {
+            options.apply(node, "workspace", problems);
+        }
+        let package = package.unwrap_or(root);
+        if let Some(node) = package
+            .root
+            .at_path(&["package", "metadata", "size-profile"])
+        {
+            options.apply(node, "package", problems);
+        }
+        options
+    }
+
+    /// Applies one metadata table over the options so far.
+    fn apply(&mut self, node: &Node, scope: &str, problems: &mut Vec<Problem>) {
+        let options = self;
         let table_name = format!("{scope}.metadata.size-profile");
         let Some(table) = node.table() else {
             problems.push(Problem::key(
@@ -85,7 +91,7 @@ impl Options {
                 table_name,
                 format!("expected a table, found a {}", node.type_name()),
             ));
-            return options;
+            return;
         };
         for (key, value) in table {
             let full = format!("{table_name}.{key}");
@@ -106,6 +112,8 @@ impl Options {
                 },
                 "allow" => match strings(value) {
                     Some(names) => {
+                        options.allow.clear();
+                        options.allow_allocator = false;
                         for name in names {
                             if name == "allocator" {
                                 options.allow_allocator = true;
@@ -159,7 +167,6 @@ impl Options {
                 _ => bad(format!("unknown key; expected one of {KEYS}")),
             }
         }
-        options
     }
 }
 
@@ -251,17 +258,29 @@ mod tests {
     }
 
     #[test]
-    fn workspace_metadata_is_the_fallback() {
+    fn workspace_metadata_gives_defaults_the_package_overrides_key_by_key() {
         let (o, _) = read(
             "[package]\nname = \"app\"\n",
             "[workspace.metadata.size-profile]\ndeny = true\n",
         );
         assert!(o.deny);
-        let (o, _) = read(
-            "[package.metadata.size-profile]\n",
-            "[workspace.metadata.size-profile]\ndeny = true\n",
+        let (o, problems) = read(
+            "[package.metadata.size-profile]\nallow = [\"strip\"]\nmax-size = 1000\n",
+            "[workspace.metadata.size-profile]\ndeny = true\nallow = [\"panic\", \"lto\"]\nprofiles = [\"dist\"]\n",
         );
-        assert!(!o.deny, "the package's table wins, even empty");
+        assert_eq!(problems, Vec::<String>::new());
+        assert!(o.deny, "kept from the workspace");
+        assert_eq!(
+            o.profiles,
+            Some(vec!["dist".to_string()]),
+            "kept from the workspace"
+        );
+        assert_eq!(
+            o.allow,
+            [Setting::Strip].into(),
+            "the package's list replaces the workspace's"
+        );
+        assert_eq!(o.max_size, Some(Budget::All(1000)));
     }
 
     #[test]

@@ -72,8 +72,9 @@ pub use workspace::{FlagsFrom, Inputs, component_matches, gather, gather_from};
 
 /// Checks the profile being built against the crate's preset; call it from `build.rs`.
 ///
-/// Options come from `[package.metadata.size-profile]` (or `[workspace.metadata.size-profile]`
-/// in the workspace root). Use [`Check`] to set them in code instead.
+/// Options come from `[package.metadata.size-profile]`, over the defaults of
+/// `[workspace.metadata.size-profile]` in the workspace root. Use [`Check`] to set them in
+/// code instead.
 ///
 /// ```no_run
 /// fn main() {
