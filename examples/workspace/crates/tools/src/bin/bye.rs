@@ -1,0 +1,4 @@
+fn main() {
+    let name = std::env::args().nth(1).unwrap_or_else(|| "world".into());
+    println!("{}", greet::bye(&name));
+}
