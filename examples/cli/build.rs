@@ -1,0 +1,3 @@
+fn main() {
+    size_profile::check();
+}
