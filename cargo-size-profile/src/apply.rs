@@ -277,7 +277,7 @@ mod tests {
         let text = "# my app\n[package]\nname = \"app\" # the name\n";
         assert_eq!(
             new_text(text, "release"),
-            "# my app\n[package]\nname = \"app\" # the name\n\n[profile.release]\nopt-level = \"s\"\nlto = true\ncodegen-units = 1\npanic = \"abort\"\nstrip = true\n"
+            "# my app\n[package]\nname = \"app\" # the name\n\n[profile.release]\nopt-level = \"z\"\nlto = true\ncodegen-units = 1\npanic = \"abort\"\nstrip = true\n"
         );
     }
 
@@ -302,7 +302,7 @@ mod tests {
         let text = "[profile.release]\nlto = true\nstrip = true\n";
         assert_eq!(
             new_text(text, "dist"),
-            "[profile.release]\nlto = true\nstrip = true\n\n[profile.dist]\ninherits = \"release\"\nopt-level = \"s\"\ncodegen-units = 1\npanic = \"abort\"\n"
+            "[profile.release]\nlto = true\nstrip = true\n\n[profile.dist]\ninherits = \"release\"\nopt-level = \"z\"\ncodegen-units = 1\npanic = \"abort\"\n"
         );
     }
 
@@ -311,12 +311,12 @@ mod tests {
         let inline = "[profile]\nrelease = { debug = 1 }\n";
         assert_eq!(
             new_text(inline, "release"),
-            "[profile]\nrelease = { debug = false, opt-level = \"s\", lto = true, codegen-units = 1, panic = \"abort\", strip = true }\n"
+            "[profile]\nrelease = { debug = false, opt-level = \"z\", lto = true, codegen-units = 1, panic = \"abort\", strip = true }\n"
         );
         let dotted = "profile.release.lto = true\n";
         assert_eq!(
             new_text(dotted, "release"),
-            "profile.release.lto = true\nprofile.release.opt-level = \"s\"\nprofile.release.codegen-units = 1\nprofile.release.panic = \"abort\"\nprofile.release.strip = true\n"
+            "profile.release.lto = true\nprofile.release.opt-level = \"z\"\nprofile.release.codegen-units = 1\nprofile.release.panic = \"abort\"\nprofile.release.strip = true\n"
         );
     }
 
@@ -329,7 +329,7 @@ mod tests {
         };
         assert_eq!(
             new,
-            "[profile.release]\nopt-level = \"s\"\nlto = true\ncodegen-units = 1\n"
+            "[profile.release]\nopt-level = \"z\"\nlto = true\ncodegen-units = 1\n"
         );
     }
 

@@ -232,8 +232,9 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
         bin: args.bin.clone(),
         progress: io::progress_on(),
         count: 0,
-        // dev, release, two opt-levels, two LTOs, codegen-units, panic, strip, ICF
-        total: 10
+        // dev, release, two opt-levels, two LTOs, codegen-units, panic, strip, ICF, and the
+        // other opt-level again
+        total: 11
             + if args.nightly {
                 1 + usize::from(nightly_src_installed())
             } else {
@@ -358,6 +359,28 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
         &format!("+ {ICF}"),
         next,
     )?;
+
+    // "s" or "z" was decided before LTO and the rest; with them the other is often smaller
+    let chosen = state.settings.get(&Setting::OptLevel).copied();
+    if !matches!(chosen, Some(Value::OptLevel(OptLevel::S | OptLevel::Z))) {
+        ladder.total += 1; // neither was kept: both are tried again
+    }
+    for other in [Value::OptLevel(OptLevel::Z), Value::OptLevel(OptLevel::S)] {
+        if Some(other) != chosen && state.settings.get(&Setting::OptLevel).copied() != Some(other) {
+            let label = format!("+ {} (again, after the rest)", other.assignment());
+            let slug = format!("opt-{}-again", other.to_string().trim_matches('"'));
+            let next = state.with(other);
+            climb(
+                &mut ladder,
+                &mut rows,
+                &mut state,
+                &mut current,
+                &slug,
+                &label,
+                next,
+            )?;
+        }
+    }
 
     if args.nightly {
         let mut next = state.clone();

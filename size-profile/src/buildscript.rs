@@ -363,7 +363,7 @@ mod tests {
         assert_eq!(
             w,
             vec![
-                "cargo::warning=size-profile: release: opt-level is 3 (cargo's OPT_LEVEL, set where a build script cannot see); want \"s\" or \"z\": look for `--config` on cargo's command line; [profile.release] wants `opt-level = \"s\"`",
+                "cargo::warning=size-profile: release: opt-level is 3 (cargo's OPT_LEVEL, set where a build script cannot see); want \"z\" or \"s\": look for `--config` on cargo's command line; [profile.release] wants `opt-level = \"z\"`",
                 "cargo::warning=size-profile: release: debug is true (cargo's DEBUG, set where a build script cannot see); want false: look for `--config` on cargo's command line; [profile.release] wants `debug = false`",
             ]
         );

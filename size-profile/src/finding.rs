@@ -356,7 +356,7 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                r#"release: opt-level is 3 (cargo's default for release); want "s" or "z": add `opt-level = "s"` under [profile.release] in Cargo.toml"#,
+                r#"release: opt-level is 3 (cargo's default for release); want "z" or "s": add `opt-level = "z"` under [profile.release] in Cargo.toml"#,
                 r#"release: lto is false (cargo's default for release); want true: add `lto = true` under [profile.release] in Cargo.toml"#,
                 r#"release: codegen-units is 16 (cargo's default for release); want 1: add `codegen-units = 1` under [profile.release] in Cargo.toml"#,
                 r#"release: panic is "unwind" (cargo's default for release); want "abort": add `panic = "abort"` under [profile.release] in Cargo.toml"#,
@@ -381,7 +381,7 @@ mod tests {
             vec![
                 r#"dist: lto is "thin" (env CARGO_PROFILE_RELEASE_LTO, inherited from release); want true: unset CARGO_PROFILE_RELEASE_LTO (or set it to true)"#,
                 r#"dist: codegen-units is 4 (.cargo/config.toml:2, inherited from release); want 1: change it to `codegen-units = 1` at .cargo/config.toml:2"#,
-                r#"dist: opt-level is 3 for package "*" (Cargo.toml:8); want "s" or "z": change it to `opt-level = "s"` at Cargo.toml:8"#,
+                r#"dist: opt-level is 3 for package "*" (Cargo.toml:8); want "z" or "s": change it to `opt-level = "z"` at Cargo.toml:8"#,
             ]
         );
     }

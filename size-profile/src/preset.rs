@@ -46,10 +46,12 @@ impl Rule {
     }
 }
 
+// "z" first: with LTO and the rest of the recipe it is usually the smaller (on the CLI in the
+// design notes, 2,496,416 bytes against 2,576,256 with "s"), though alone "s" often wins
 const OPT_SIZE: Rule = Rule {
     setting: Setting::OptLevel,
-    accept: &[Value::OptLevel(OptLevel::S), Value::OptLevel(OptLevel::Z)],
-    reason: "optimise for size; which of \"s\" and \"z\" is smaller depends on the code: `cargo size-profile ladder` measures both",
+    accept: &[Value::OptLevel(OptLevel::Z), Value::OptLevel(OptLevel::S)],
+    reason: "optimise for size; \"z\" is usually smaller with LTO, but it depends on the code: `cargo size-profile ladder` measures both",
 };
 const OPT_SPEED: Rule = Rule {
     setting: Setting::OptLevel,

@@ -12,7 +12,7 @@ fn a_bare_release_build_lists_each_missing_setting_with_its_fix() {
     assert_eq!(
         run.warnings(),
         vec![
-            r#"release: opt-level is 3 (cargo's default for release); want "s" or "z": add `opt-level = "s"` under [profile.release] in Cargo.toml"#,
+            r#"release: opt-level is 3 (cargo's default for release); want "z" or "s": add `opt-level = "z"` under [profile.release] in Cargo.toml"#,
             r#"release: lto is false (cargo's default for release); want true: add `lto = true` under [profile.release] in Cargo.toml"#,
             r#"release: codegen-units is 16 (cargo's default for release); want 1: add `codegen-units = 1` under [profile.release] in Cargo.toml"#,
             r#"release: panic is "unwind" (cargo's default for release); want "abort": add `panic = "abort"` under [profile.release] in Cargo.toml"#,
@@ -120,7 +120,7 @@ fn rustflags_are_named() {
     assert_eq!(
         run.warnings(),
         vec![
-            r#"release: opt-level is 3 (`-C opt-level=3` in RUSTFLAGS); want "s" or "z": remove `-C opt-level=3` from RUSTFLAGS"#
+            r#"release: opt-level is 3 (`-C opt-level=3` in RUSTFLAGS); want "z" or "s": remove `-C opt-level=3` from RUSTFLAGS"#
         ]
     );
 }
@@ -139,7 +139,7 @@ fn a_command_line_config_is_revealed_by_opt_level() {
     assert_eq!(
         run.warnings(),
         vec![
-            r#"release: opt-level is 2 (cargo's OPT_LEVEL, set where a build script cannot see); want "s" or "z": look for `--config` on cargo's command line; [profile.release] wants `opt-level = "s"`"#
+            r#"release: opt-level is 2 (cargo's OPT_LEVEL, set where a build script cannot see); want "z" or "s": look for `--config` on cargo's command line; [profile.release] wants `opt-level = "z"`"#
         ]
     );
 }
@@ -226,7 +226,7 @@ fn dependency_overrides_that_undo_a_size_setting_are_findings() {
     assert_eq!(
         p.cargo(&["build", "--release"]).ok().warnings(),
         vec![
-            r#"release: opt-level is 3 for package "*" (Cargo.toml:18); want "s" or "z": change it to `opt-level = "s"` at Cargo.toml:18"#
+            r#"release: opt-level is 3 for package "*" (Cargo.toml:18); want "z" or "s": change it to `opt-level = "z"` at Cargo.toml:18"#
         ]
     );
 }
