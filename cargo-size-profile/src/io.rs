@@ -70,7 +70,8 @@ pub(crate) fn subdirs(dir: &Path) -> Vec<String> {
 }
 
 /// Writes `text` to `path` atomically: a temporary file beside it, flushed, then renamed
-/// over it, so a reader sees the old file or the new one, never half of one.
+/// over it, so a reader sees the old file or the new one, never half of one. A missing
+/// parent directory (`.cargo/`) is created.
 pub(crate) fn write_atomically(path: &Path, text: &str) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path
@@ -79,6 +80,7 @@ pub(crate) fn write_atomically(path: &Path, text: &str) -> Result<()> {
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.size-profile.tmp"));
     let result = (|| -> std::io::Result<()> {
+        std::fs::create_dir_all(dir)?;
         let mut file = std::fs::File::create(&tmp)?;
         file.write_all(text.as_bytes())?;
         file.sync_all()?;

@@ -1,0 +1,298 @@
+#!/usr/bin/env python3
+"""The size-profile benchmark: run by hand, not in CI (it builds the heavy example many times).
+
+    python3 bench/run.py            # prints the report, writes docs/benchmarks.md
+
+Every figure is measured in the same run, side by side:
+  1. the size ladder of each example (the `ladder` command's own table);
+  2. against peers on the same project: plain release, our `apply --preset min-size`, our
+     `ladder --apply-best`, and cargo-wizard's min-size template (installed with cargo install);
+  3. the cost to the user's build: clean build of examples/cli with and without the build.rs
+     check and the attribute, the build script's own run time, and the clean compile time of
+     `size-profile` against `toml` with only its parser;
+  4. zero footprint: release bytes with and without `#[size_optimized]`;
+  5. the ladder's cost: its wall time against the sum of the cargo builds it runs, and an
+     unchanged second run against the first.
+Work happens under target/bench/; the examples are copied there, nothing in the tree is edited.
+"""
+
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "target" / "bench"
+CLI = ROOT / "target" / "release" / "cargo-size-profile"
+TOOLS = WORK / "tools"
+WIZARD = TOOLS / "bin" / "cargo-wizard"
+
+
+def run(cmd, cwd=None, env=None, check=True):
+    """Runs a command; returns (stdout, seconds)."""
+    full_env = dict(os.environ)
+    for key in ["RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_TARGET_DIR", "CARGO_INCREMENTAL"]:
+        full_env.pop(key, None)
+    full_env.update(env or {})
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, env=full_env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if check and done.returncode != 0:
+        sys.exit(f"failed: {' '.join(map(str, cmd))} (in {cwd})\n{done.stderr[-3000:]}")
+    return done.stdout, seconds
+
+
+def log(message):
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def copy_example(name, dest):
+    """Copies an example, its path dependencies made absolute, without build output."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(ROOT / "examples" / name, dest, ignore=shutil.ignore_patterns("target"))
+    for manifest in dest.rglob("Cargo.toml"):
+        text = manifest.read_text()
+        text = re.sub(r'path = "((?:\.\./)+)(size-profile[a-z-]*)"', lambda m: f'path = "{ROOT / m.group(2)}"', text)
+        manifest.write_text(text)
+    return dest
+
+
+def without_release_profile(project):
+    """Removes [profile.release] from a copy's manifest: cargo's default release profile."""
+    manifest = project / "Cargo.toml"
+    text = re.sub(r"\n\[profile\.release\]\n(?:[^\[\n][^\n]*\n|\n)*", "\n", manifest.read_text())
+    manifest.write_text(text)
+
+
+def release_size(project, binary, target):
+    """Builds in release and returns the binary's size and the build's seconds."""
+    _, seconds = run(["cargo", "build", "--release", "--bin", binary], cwd=project, env={"CARGO_TARGET_DIR": str(target)})
+    return (target / "release" / binary).stat().st_size, seconds
+
+
+def fmt(n):
+    return f"{n:,}"
+
+
+def ladder(project, target, extra=(), fmt_="markdown"):
+    out, seconds = run([str(CLI), "ladder", "--format", fmt_, *extra], cwd=project, env={"CARGO_TARGET_DIR": str(target)})
+    return out, seconds
+
+
+def section_ladders(report):
+    report.append("## 1. Size ladder of each example\n")
+    report.append("The `ladder` command's own table: each step adds one setting, `\"s\"`/`\"z\"` and thin/fat "
+                  "LTO are both measured and the smaller goes on, a step that grows the binary is not kept.\n")
+    cases = [("hello", "hello", []), ("workspace", "hello", ["--package", "tools", "--bin", "hello"])]
+    for name, binary, extra in cases:
+        log(f"ladder on examples/{name}")
+        project = copy_example(name, WORK / f"ladder-{name}")
+        out, _ = ladder(project, WORK / f"target-ladder-{name}", extra)
+        report.append(f"### examples/{name} (`{binary}`)\n\n{out}")
+    report.append("examples/cli's ladder is in section 2 (its `--apply-best` run).\n")
+
+
+def section_peers(report, results):
+    report.append("## 2. Against the alternatives, on the same project\n")
+    report.append("Each column starts from a copy of the example with cargo's default release profile. "
+                  "*ours, apply* is `cargo size-profile apply --preset min-size`; *ours, ladder* is "
+                  "`cargo size-profile ladder --apply-best` (profile settings only: the ladder's linker flag is "
+                  "not a profile setting, so it is not written); *cargo-wizard* is `cargo wizard apply min-size "
+                  "release`. Sizes are of `cargo build --release` afterwards.\n")
+    rows = []
+    for name, binary in [("hello", "hello"), ("cli", "foldersync")]:
+        sizes = {}
+        for variant in ["release", "apply", "ladder", "wizard"]:
+            log(f"peers: examples/{name}, {variant}")
+            project = copy_example(name, WORK / f"peer-{name}-{variant}")
+            without_release_profile(project)
+            target = WORK / f"target-peer-{name}-{variant}"
+            if variant == "apply":
+                run([str(CLI), "apply", "--preset", "min-size"], cwd=project, env={"CARGO_TARGET_DIR": str(target)})
+            elif variant == "ladder":
+                out, _ = ladder(project, target, ["--apply-best"])
+                if name == "cli":
+                    table = out.split("\n--- Cargo.toml")[0]
+                    report.append(f"### The ladder of examples/cli (`foldersync`)\n\n{table}\n")
+            elif variant == "wizard":
+                run([str(WIZARD), "wizard", "apply", "min-size", "release"], cwd=project)
+            sizes[variant], _ = release_size(project, binary, target)
+        results[f"peers-{name}"] = sizes
+        base = sizes["release"]
+        rows.append(f"| examples/{name} | {fmt(base)} | "
+                    + " | ".join(f"{fmt(sizes[v])} ({sizes[v] / base:.2f}x)" for v in ["apply", "ladder", "wizard"]) + " |")
+    report.append("| project | release | ours, apply | ours, ladder | cargo-wizard min-size |")
+    report.append("|---|---|---|---|---|")
+    report.extend(rows)
+    ok_apply = all(results[f"peers-{n}"]["apply"] <= results[f"peers-{n}"]["wizard"] for n in ["hello", "cli"])
+    strictly = any(results[f"peers-{n}"]["ladder"] < results[f"peers-{n}"]["wizard"] for n in ["hello", "cli"])
+    report.append(f"\nGoal: ours ≤ cargo-wizard's: **{'met' if ok_apply else 'not met'}**; "
+                  f"`--apply-best` strictly smaller on at least one example: **{'met' if strictly else 'not met'}**.\n")
+
+
+def strip_check(project):
+    """Removes the build script check and the attribute from a copy of examples/cli."""
+    (project / "build.rs").unlink()
+    manifest = project / "Cargo.toml"
+    text = manifest.read_text()
+    text = re.sub(r"\n\[build-dependencies\]\nsize-profile = [^\n]*\n", "\n", text)
+    text = re.sub(r"size-profile-macros = [^\n]*\n", "", text)
+    manifest.write_text(text)
+    main = project / "src" / "main.rs"
+    main.write_text(main.read_text().replace("use size_profile_macros::size_optimized;\n", "").replace("#[size_optimized]\n", ""))
+
+
+def clean_build_seconds(project, target, runs=2):
+    """The fastest of `runs` clean release builds."""
+    times = []
+    for _ in range(runs):
+        if target.exists():
+            shutil.rmtree(target)
+        _, seconds = run(["cargo", "build", "--release"], cwd=project, env={"CARGO_TARGET_DIR": str(target)})
+        times.append(seconds)
+    return min(times)
+
+
+def build_script_ms(project, target):
+    """The build script's own run time: its binary run as cargo runs it, median of 21."""
+    scripts = sorted((target / "release" / "build").glob("foldersync-*/build-script-build"))
+    if not scripts:
+        return None
+    out_dir = WORK / "bs-out" / "release" / "build" / "foldersync-0000" / "out"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, CARGO_MANIFEST_DIR=str(project), CARGO_PKG_NAME="foldersync", OUT_DIR=str(out_dir),
+               PROFILE="release", OPT_LEVEL="z", DEBUG="false", CARGO_ENCODED_RUSTFLAGS="")
+    samples = []
+    for _ in range(21):
+        start = time.perf_counter()
+        subprocess.run([str(scripts[0])], env=env, capture_output=True, check=True)
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def compile_seconds(dependency, name):
+    """Clean `cargo build` (dev) time of a crate with one dependency, i.e. of that dependency."""
+    project = WORK / f"compile-{name}"
+    if project.exists():
+        shutil.rmtree(project)
+    (project / "src").mkdir(parents=True)
+    (project / "Cargo.toml").write_text(
+        f'[package]\nname = "c{name.replace("-", "")}"\nversion = "0.1.0"\nedition = "2021"\n\n[workspace]\n\n[dependencies]\n{dependency}\n')
+    (project / "src" / "lib.rs").write_text("")
+    run(["cargo", "fetch"], cwd=project)
+    target = WORK / f"target-compile-{name}"
+    times = []
+    for _ in range(3):
+        if target.exists():
+            shutil.rmtree(target)
+        _, seconds = run(["cargo", "build", "--offline"], cwd=project, env={"CARGO_TARGET_DIR": str(target)})
+        times.append(seconds)
+    return min(times)
+
+
+def section_cost(report, results):
+    report.append("## 3. Cost to the user's build\n")
+    log("cost: examples/cli with and without the check (clean release builds)")
+    with_check = copy_example("cli", WORK / "cost-with")
+    without = copy_example("cli", WORK / "cost-without")
+    strip_check(without)
+    t_with = clean_build_seconds(with_check, WORK / "target-cost-with")
+    t_without = clean_build_seconds(without, WORK / "target-cost-without")
+    ms = build_script_ms(with_check, WORK / "target-cost-with")
+    log("cost: compile time of size-profile against toml")
+    ours = compile_seconds(f'size-profile = {{ path = "{ROOT / "size-profile"}" }}', "size-profile")
+    toml_parse = compile_seconds('toml = { version = "1", default-features = false, features = ["std", "parse"] }', "toml-parse")
+    toml_serde = compile_seconds('toml = "1"', "toml-serde")
+    syn_full = compile_seconds('syn = { version = "2", features = ["full"] }', "syn-full")
+    results.update(with_check=t_with, without_check=t_without, script_ms=ms, ours=ours, toml_parse=toml_parse)
+    slower = (t_with / t_without - 1) * 100
+    report.append("| measure | value | goal |")
+    report.append("|---|---|---|")
+    report.append(f"| clean release build of examples/cli, with the check and the attribute | {t_with:.1f} s | |")
+    report.append(f"| the same without them | {t_without:.1f} s | |")
+    report.append(f"| difference | {slower:+.1f} % | ≤ 3 % slower: **{'met' if slower <= 3 else 'not met'}** |")
+    if ms is not None:
+        report.append(f"| the build script's own run (median of 21) | {ms:.1f} ms | ≤ 20 ms: **{'met' if ms <= 20 else 'not met'}** |")
+    report.append(f"| clean compile of `size-profile` (with its `toml`) | {ours:.2f} s | |")
+    report.append(f"| clean compile of `toml`, parser only | {toml_parse:.2f} s | |")
+    report.append(f"| ratio | {ours / toml_parse:.2f}x | ≤ 1.5x: **{'met' if ours / toml_parse <= 1.5 else 'not met'}** |")
+    report.append(f"| for scale: `toml` with serde / `syn` full | {toml_serde:.2f} s / {syn_full:.2f} s | |")
+    report.append("\nBuild times are the fastest of two (three for the compile rows) clean builds; the machine has "
+                  "two cores, so a few percent is within noise.\n")
+
+
+def section_footprint(report, results):
+    report.append("## 4. Zero footprint\n")
+    log("footprint: examples/cli with and without #[size_optimized]")
+    project = copy_example("cli", WORK / "footprint")
+    target = WORK / "target-footprint"
+    with_attr, _ = release_size(project, "foldersync", target)
+    main = project / "src" / "main.rs"
+    main.write_text(main.read_text().replace("#[size_optimized]\n", "\n", 1))
+    without_attr, _ = release_size(project, "foldersync", target)
+    results.update(footprint=(with_attr, without_attr))
+    report.append("| examples/cli release binary | bytes |\n|---|---|")
+    report.append(f"| with `#[size_optimized]` | {fmt(with_attr)} |")
+    report.append(f"| without (the line left blank) | {fmt(without_attr)} |")
+    report.append(f"\nGoal: identical: **{'met' if with_attr == without_attr else 'not met'}** "
+                  f"(the tests also compare the bytes, on a smaller program).\n")
+
+
+def section_ladder_cost(report, results):
+    report.append("## 5. The ladder's own cost\n")
+    log("ladder cost: examples/hello, cold then unchanged")
+    project = copy_example("hello", WORK / "ladder-cost")
+    target = WORK / "target-ladder-cost"
+    if target.exists():
+        shutil.rmtree(target)
+    out, first = ladder(project, target, fmt_="json")
+    builds = sum(step["build_seconds"] for step in json.loads(out)["steps"])
+    _, second = ladder(project, target, fmt_="json")
+    results.update(ladder_first=first, ladder_builds=builds, ladder_second=second)
+    report.append("| measure | value | goal |\n|---|---|---|")
+    report.append(f"| ladder on examples/hello, wall time | {first:.1f} s | |")
+    report.append(f"| sum of the cargo builds it ran | {builds:.1f} s | |")
+    report.append(f"| ratio | {first / builds:.3f}x | ≤ 1.05x: **{'met' if first / builds <= 1.05 else 'not met'}** |")
+    report.append(f"| second, unchanged run | {second:.2f} s ({second / first * 100:.1f} % of the first) | "
+                  f"≤ 10 %: **{'met' if second / first <= 0.10 else 'not met'}** |\n")
+
+
+def main():
+    WORK.mkdir(parents=True, exist_ok=True)
+    log("building cargo-size-profile (release)")
+    run(["cargo", "build", "--release", "-p", "cargo-size-profile"], cwd=ROOT)
+    if not WIZARD.exists():
+        log("installing cargo-wizard")
+        run(["cargo", "install", "cargo-wizard", "--locked", "--root", str(TOOLS)])
+    rustc, _ = run(["rustc", "-V"])
+    wizard_version, _ = run([str(WIZARD), "wizard", "--version"], check=False)
+    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
+                if l.startswith("model name")), platform.processor())
+    report = [
+        "# Benchmarks\n",
+        f"Measured {datetime.date.today().isoformat()} by `python3 bench/run.py` on {platform.system()} "
+        f"{platform.machine()}, {os.cpu_count()} cores ({cpu}), {rustc.strip()}, "
+        f"{(wizard_version.strip() or 'cargo-wizard')}. All figures come from this one run.\n",
+    ]
+    results = {}
+    section_ladders(report)
+    section_peers(report, results)
+    section_cost(report, results)
+    section_footprint(report, results)
+    section_ladder_cost(report, results)
+    text = "\n".join(report).rstrip() + "\n"
+    (ROOT / "docs").mkdir(exist_ok=True)
+    (ROOT / "docs" / "benchmarks.md").write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
