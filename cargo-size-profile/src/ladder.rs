@@ -646,45 +646,6 @@ fn describe_best(state: &State) -> String {
     parts.join(", ")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::add_rustflags;
-
-    #[test]
-    fn link_flags_join_the_targets_rustflags_once() {
-        let flags = vec!["-C".to_string(), "link-arg=-Wl,--icf=all".to_string()];
-        let t = "x86_64-unknown-linux-gnu";
-        let new = add_rustflags("# ours\n[build]\njobs = 2\n", t, &flags).unwrap();
-        assert_eq!(
-            new,
-            "# ours\n[build]\njobs = 2\n\n[target.x86_64-unknown-linux-gnu]\nrustflags = [\"-C\", \"link-arg=-Wl,--icf=all\"]\n"
-        );
-        assert_eq!(
-            add_rustflags(&new, t, &flags).unwrap(),
-            new,
-            "a second run changes nothing"
-        );
-        let kept = add_rustflags(
-            "[target.x86_64-unknown-linux-gnu]\nrustflags = [\"-Ctarget-cpu=native\"]\n",
-            t,
-            &flags,
-        )
-        .unwrap();
-        assert!(
-            kept.contains(r#"rustflags = ["-Ctarget-cpu=native", "-C", "link-arg=-Wl,--icf=all"]"#),
-            "{kept}"
-        );
-        assert!(
-            add_rustflags(
-                "[target.x86_64-unknown-linux-gnu]\nrustflags = \"-g\"\n",
-                t,
-                &flags
-            )
-            .is_err()
-        );
-    }
-}
-
 fn table(rows: &[Row], release: u64, markdown: bool) -> String {
     let cells: Vec<Vec<String>> = rows
         .iter()
@@ -747,4 +708,43 @@ fn json(bin: &str, rows: &[Row], state: &State, best: u64, release: u64) -> serd
             "build_std": state.build_std,
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::add_rustflags;
+
+    #[test]
+    fn link_flags_join_the_targets_rustflags_once() {
+        let flags = vec!["-C".to_string(), "link-arg=-Wl,--icf=all".to_string()];
+        let t = "x86_64-unknown-linux-gnu";
+        let new = add_rustflags("# ours\n[build]\njobs = 2\n", t, &flags).unwrap();
+        assert_eq!(
+            new,
+            "# ours\n[build]\njobs = 2\n\n[target.x86_64-unknown-linux-gnu]\nrustflags = [\"-C\", \"link-arg=-Wl,--icf=all\"]\n"
+        );
+        assert_eq!(
+            add_rustflags(&new, t, &flags).unwrap(),
+            new,
+            "a second run changes nothing"
+        );
+        let kept = add_rustflags(
+            "[target.x86_64-unknown-linux-gnu]\nrustflags = [\"-Ctarget-cpu=native\"]\n",
+            t,
+            &flags,
+        )
+        .unwrap();
+        assert!(
+            kept.contains(r#"rustflags = ["-Ctarget-cpu=native", "-C", "link-arg=-Wl,--icf=all"]"#),
+            "{kept}"
+        );
+        assert!(
+            add_rustflags(
+                "[target.x86_64-unknown-linux-gnu]\nrustflags = \"-g\"\n",
+                t,
+                &flags
+            )
+            .is_err()
+        );
+    }
 }
