@@ -118,6 +118,14 @@ fn options_choose_profile_preset_and_allowed_settings() {
     assert_eq!(findings(&p, &[]), vec![]);
 }
 
+/// `cargo check` fails, and the error is the panic finding on the attribute.
+fn assert_panic_finding_is_an_error(p: &Scratch) {
+    let run = p.cargo(&["check"]);
+    assert!(!run.success);
+    let wanted = "error: size-profile: release: panic is \"unwind\"";
+    assert!(run.stderr.contains(wanted), "{}", run.stderr);
+}
+
 #[test]
 fn deny_makes_findings_compile_errors() {
     let p = Scratch::attributed(
@@ -125,28 +133,14 @@ fn deny_makes_findings_compile_errors() {
         "deny",
         "[profile.release]\nopt-level = \"z\"\nlto = true\ncodegen-units = 1\nstrip = true\n",
     );
-    let run = p.cargo(&["check"]);
-    assert!(!run.success);
-    assert!(
-        run.stderr
-            .contains("error: size-profile: release: panic is \"unwind\""),
-        "{}",
-        run.stderr
-    );
+    assert_panic_finding_is_an_error(&p);
 }
 
 #[test]
 fn deny_in_the_metadata_applies_to_the_attribute_too() {
     let tail = "[package.metadata.size-profile]\ndeny = true\nallow = [\"opt-level\", \"lto\", \"codegen-units\", \"strip\"]\n";
     let p = Scratch::attributed("attrmetadeny", "", tail);
-    let run = p.cargo(&["check"]);
-    assert!(!run.success);
-    assert!(
-        run.stderr
-            .contains("error: size-profile: release: panic is \"unwind\""),
-        "{}",
-        run.stderr
-    );
+    assert_panic_finding_is_an_error(&p);
 }
 
 #[test]
