@@ -448,7 +448,7 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
             ));
             if !state.link_flags.is_empty() || !state.nightly_flags.is_empty() || state.build_std {
                 io::out(
-                    "flags are not profile settings: put them in `.cargo/config.toml` ([build] rustflags), or pass them in CI\n",
+                    "flags are not profile settings: --apply-best writes them to [target.<host>] rustflags in .cargo/config.toml\n",
                 );
             }
         }
