@@ -132,14 +132,11 @@ fn toml_value(v: Value) -> toml_edit::Value {
 }
 
 /// The wants of a preset, less the settings the crate allows.
-pub(crate) fn preset_wants(
-    preset: Preset,
-    allowed: &std::collections::BTreeSet<Setting>,
-) -> Vec<Want> {
+pub(crate) fn preset_wants(preset: Preset, allowed: &size_profile::SettingSet) -> Vec<Want> {
     preset
         .rules()
         .iter()
-        .filter(|r| !allowed.contains(&r.setting))
+        .filter(|r| !allowed.contains(r.setting))
         .map(|r| Want {
             setting: r.setting,
             accept: r.accept.to_vec(),

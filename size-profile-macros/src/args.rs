@@ -1,9 +1,7 @@
 //! Parsing the attribute's options.
 
-use std::collections::BTreeSet;
-
 use proc_macro2::{Span, TokenStream};
-use size_profile::{Preset, Setting};
+use size_profile::{Preset, Setting, SettingSet};
 use syn::LitStr;
 use syn::meta::ParseNestedMeta;
 use syn::parse::Parser;
@@ -37,7 +35,7 @@ pub(crate) enum PanicHandler {
 pub(crate) struct Args {
     pub(crate) profile: Option<String>,
     pub(crate) preset: Option<Preset>,
-    pub(crate) allow: BTreeSet<Setting>,
+    pub(crate) allow: SettingSet,
     pub(crate) allow_allocator: bool,
     pub(crate) deny: bool,
     pub(crate) allocator: Option<Allocator>,

@@ -80,7 +80,7 @@ fn check(args: &Args, no_std: bool) -> Report {
     let overrides = Overrides {
         preset: args.preset,
         profiles: args.profile.clone().map(|p| vec![p]),
-        allow: args.allow.clone(),
+        allow: args.allow,
         allow_allocator: args.allow_allocator,
         // the option can only turn deny on; without it the metadata decides
         deny: args.deny.then_some(true),

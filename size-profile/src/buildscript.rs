@@ -4,13 +4,13 @@
 //! as in the cargo team's `build-rs` crate; all of them read through [`Env`], so tests pass a
 //! map. See <https://doc.rust-lang.org/cargo/reference/environment-variables.html#environment-variables-cargo-sets-for-build-scripts>.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::check::{Overrides, Project};
 use crate::finding::Finding;
 use crate::host::{Env, Files};
+use crate::map::SettingMap;
 use crate::resolve::Entry;
 use crate::setting::{Debug, OptLevel, Setting, Value};
 use crate::source::Source;
@@ -118,12 +118,11 @@ fn profile_of_out_dir(out: &Path) -> Option<String> {
 
 /// Replaces values a build script can see are wrong: `OPT_LEVEL` and `DEBUG` are what cargo
 /// really uses for this package, including `--config` values no file or variable shows.
-fn cross_check(settings: &mut BTreeMap<Setting, Entry>, env: &dyn Env) {
-    let flagged =
-        |s: &BTreeMap<Setting, Entry>, k| matches!(s[&k].source, Source::Rustflags { .. });
+fn cross_check(settings: &mut SettingMap<Entry>, env: &dyn Env) {
+    let flagged = |s: &SettingMap<Entry>, k| matches!(s[k].source, Source::Rustflags { .. });
     if let Some(level) = opt_level(env) {
         if !flagged(settings, Setting::OptLevel)
-            && settings[&Setting::OptLevel].value != Value::OptLevel(level)
+            && settings[Setting::OptLevel].value != Value::OptLevel(level)
         {
             let entry = Entry {
                 value: Value::OptLevel(level),
@@ -134,7 +133,7 @@ fn cross_check(settings: &mut BTreeMap<Setting, Entry>, env: &dyn Env) {
         }
     }
     if let Some(on) = debug(env) {
-        let resolved_on = settings[&Setting::Debug].value != Value::Debug(Debug::None);
+        let resolved_on = settings[Setting::Debug].value != Value::Debug(Debug::None);
         if !flagged(settings, Setting::Debug) && resolved_on != on {
             let value = Value::Debug(if on { Debug::Full } else { Debug::None });
             let entry = Entry {
@@ -257,7 +256,7 @@ mod tests {
     fn run(extra: &[(&str, &str)], out_dir: &str, manifest: &str) -> Vec<String> {
         let mut vars: Vec<(&str, String)> = base(out_dir);
         vars.extend(extra.iter().map(|(k, v)| (*k, v.to_string())));
-        let e: BTreeMap<String, String> =
+        let e: crate::map::NameMap<String> =
             vars.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
         let files = fs(&[("/p/Cargo.toml", manifest)]);
         plan(&Overrides::default(), &e, &files)

@@ -1,16 +1,15 @@
 //! A package's inputs read once, then checked profile by profile: the one path from inputs to
 //! findings that the build script, the attribute and the CLI share.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use crate::config::Options;
 use crate::finding::{Finding, Policy, check_profile};
 use crate::manifest::Problem;
+use crate::map::{SettingMap, SettingSet};
 use crate::preset::{NO_STD_PANIC, Preset};
 use crate::profile::{FileKind, Layer, Profiles};
 use crate::resolve::{Entry, ResolveError, Resolved, Rustflags};
-use crate::setting::Setting;
 use crate::workspace::Inputs;
 
 /// A package's profiles and options, ready to check.
@@ -38,7 +37,7 @@ pub struct Overrides {
     /// The checked profiles.
     pub profiles: Option<Vec<String>>,
     /// Settings allowed on top of the metadata's `allow`.
-    pub allow: BTreeSet<Setting>,
+    pub allow: SettingSet,
     /// Allow a custom global allocator dependency.
     pub allow_allocator: bool,
     /// Whether findings fail the build.
@@ -58,7 +57,7 @@ impl Project {
             if let Some(p) = &overrides.profiles {
                 o.profiles = Some(p.clone());
             }
-            o.allow.extend(overrides.allow.iter().copied());
+            o.allow.extend(overrides.allow.iter());
             o.allow_allocator |= overrides.allow_allocator;
             if let Some(d) = overrides.deny {
                 o.deny = d;
@@ -72,8 +71,7 @@ impl Project {
                 .iter()
                 .map(|c| Layer::from_document(c, FileKind::Config)),
         );
-        let mut known: BTreeSet<String> =
-            ["dev", "release", "test", "bench"].map(String::from).into();
+        let mut known: Vec<String> = ["dev", "release", "test", "bench"].map(String::from).into();
         known.extend(layers.iter().flat_map(|l| l.names().cloned()));
         known.extend(profile_names.iter().map(|s| s.to_string()));
         if let Some(p) = &options.profiles {
@@ -123,11 +121,7 @@ impl Project {
     /// profiles cargo ignores, then the preset's rules, less the allowed settings.
     ///
     /// `settings` are the values to check (usually `&resolved.settings`).
-    pub fn findings(
-        &self,
-        resolved: &Resolved,
-        settings: &BTreeMap<Setting, Entry>,
-    ) -> Vec<Finding> {
+    pub fn findings(&self, resolved: &Resolved, settings: &SettingMap<Entry>) -> Vec<Finding> {
         let mut findings: Vec<Finding> = self
             .profiles
             .invalid
@@ -163,7 +157,7 @@ impl Project {
     pub fn no_std_findings(&self) -> Vec<Finding> {
         let mut profiles = vec!["dev".to_owned()];
         profiles.extend(self.checked());
-        let none = BTreeSet::new();
+        let none = SettingSet::new();
         let mut findings = Vec::new();
         for profile in &profiles {
             let Ok(resolved) = self.resolve(profile) else {
@@ -186,6 +180,7 @@ impl Project {
 mod tests {
     use super::*;
     use crate::host::{env_map, file_map};
+    use crate::setting::Setting;
     use crate::workspace::{FlagsFrom, gather};
     use std::path::Path;
 

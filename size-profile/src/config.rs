@@ -10,9 +10,8 @@
 //! max-size = "3 MiB"           # `cargo size-profile budget`; or { app = "3 MiB", cli = "1 MiB" }
 //! ```
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use crate::manifest::{Document, Item, Node, Problem};
+use crate::map::{NameMap, SettingSet};
 use crate::preset::Preset;
 use crate::setting::Setting;
 
@@ -24,7 +23,7 @@ pub struct Options {
     /// The profiles that ship; `None` means `release` and every profile inheriting from it.
     pub profiles: Option<Vec<String>>,
     /// Settings this crate keeps on purpose.
-    pub allow: BTreeSet<Setting>,
+    pub allow: SettingSet,
     /// `allow = ["allocator"]`: a custom global allocator dependency is kept on purpose.
     pub allow_allocator: bool,
     /// Whether findings fail the build.
@@ -39,7 +38,7 @@ pub enum Budget {
     /// `max-size = "3 MiB"`: every binary of the package.
     All(u64),
     /// `max-size = { app = "3 MiB", helper = "500 KB" }`: binaries by name.
-    PerBinary(BTreeMap<String, u64>),
+    PerBinary(NameMap<u64>),
 }
 
 impl Budget {
@@ -144,7 +143,7 @@ impl Options {
                 },
                 "max-size" => match &value.item {
                     Item::Table(per_binary) => {
-                        let mut budgets = BTreeMap::new();
+                        let mut budgets = NameMap::new();
                         for (binary, size) in per_binary {
                             match size_of(size) {
                                 Ok(n) => {

@@ -3,10 +3,10 @@
 //! A finding renders as one line (cargo cuts a build-script warning at its first newline):
 //! the setting, its current value and source, the wanted value, and the fix.
 
-use std::collections::BTreeSet;
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::map::{SettingMap, SettingSet};
 use crate::preset::Rule;
 use crate::profile::InvalidValue;
 use crate::resolve::{Entry, Resolved};
@@ -234,7 +234,7 @@ pub(crate) struct Policy<'a> {
     /// The rules (a preset's, or a single one such as [`crate::NO_STD_PANIC`]).
     pub(crate) rules: &'a [Rule],
     /// Settings the crate keeps on purpose.
-    pub(crate) allow: &'a BTreeSet<Setting>,
+    pub(crate) allow: &'a SettingSet,
     /// Every checked profile: a default value is fixed in the nearest checked ancestor, so
     /// one line fixes every profile that inherits it.
     pub(crate) checked: &'a [String],
@@ -248,7 +248,7 @@ pub(crate) struct Policy<'a> {
 /// the values cargo reports for its own package.
 pub(crate) fn check_profile(
     resolved: &Resolved,
-    settings: &std::collections::BTreeMap<Setting, Entry>,
+    settings: &SettingMap<Entry>,
     policy: &Policy<'_>,
 ) -> Vec<Finding> {
     let default_table = resolved
@@ -259,10 +259,10 @@ pub(crate) fn check_profile(
         .unwrap_or(&resolved.profile);
     let mut findings = Vec::new();
     for rule in policy.rules {
-        if policy.allow.contains(&rule.setting) {
+        if policy.allow.contains(rule.setting) {
             continue;
         }
-        let entry = &settings[&rule.setting];
+        let entry = &settings[rule.setting];
         if rule.accepts(entry.value) {
             continue;
         }
@@ -288,7 +288,7 @@ pub(crate) fn check_profile(
         let Some(rule) = policy.rules.iter().find(|r| r.setting == o.setting) else {
             continue;
         };
-        if policy.allow.contains(&o.setting) || rule.accepts(o.value.value) {
+        if policy.allow.contains(o.setting) || rule.accepts(o.value.value) {
             continue;
         }
         findings.push(Finding::Setting(SettingFinding {
@@ -318,7 +318,6 @@ mod tests {
     use crate::manifest::doc;
     use crate::preset::Preset;
     use crate::profile::{FileKind, Layer, Profiles};
-    use std::collections::BTreeMap;
 
     fn lines(
         manifest: &str,
@@ -329,15 +328,12 @@ mod tests {
     ) -> Vec<String> {
         let m = Layer::from_document(&doc("Cargo.toml", manifest), FileKind::Manifest);
         let c = Layer::from_document(&doc(".cargo/config.toml", config), FileKind::Config);
-        let env: BTreeMap<String, String> = env
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        let known = ["release", "dist"].map(String::from).into();
+        let env = crate::host::env_map(env);
+        let known = ["release", "dist"].map(String::from);
         let profiles = Profiles::merge([&m, &c, &Layer::from_env(&env, &known)]);
         let resolved = profiles.resolve(profile, None).unwrap();
         let checked: Vec<String> = checked.iter().map(|s| s.to_string()).collect();
-        let allow = BTreeSet::new();
+        let allow = SettingSet::new();
         let policy = Policy {
             rules: Preset::MinSize.rules(),
             allow: &allow,

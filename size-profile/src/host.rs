@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::map::NameMap;
+
 /// Read access to environment variables.
 pub trait Env {
     /// The value of a variable, if it is set and valid UTF-8.
@@ -20,7 +22,7 @@ pub trait Files {
     fn read(&self, path: &Path) -> Option<Result<String, String>>;
 }
 
-impl Env for BTreeMap<String, String> {
+impl Env for NameMap<String> {
     fn var(&self, key: &str) -> Option<String> {
         self.get(key).cloned()
     }
@@ -41,7 +43,7 @@ impl Files for BTreeMap<PathBuf, String> {
 
 /// An environment from pairs, for tests.
 #[cfg(test)]
-pub(crate) fn env_map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+pub(crate) fn env_map(pairs: &[(&str, &str)]) -> NameMap<String> {
     pairs
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))

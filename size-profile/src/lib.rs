@@ -47,14 +47,14 @@ mod finding;
 mod host;
 mod io;
 mod manifest;
+mod map;
 mod preset;
 mod profile;
 mod resolve;
 mod setting;
 mod source;
+mod tree;
 mod workspace;
-
-use std::collections::BTreeSet;
 
 pub use buildscript::{CFG, Directive};
 pub use check::{Overrides, Project};
@@ -63,6 +63,7 @@ pub use finding::{Finding, Fix, SettingFinding};
 pub use host::{Env, Files};
 pub use io::{Disk, ProcessEnv};
 pub use manifest::{Document, Problem};
+pub use map::{NameMap, SettingMap, SettingSet};
 pub use preset::{NO_STD_PANIC, Preset, Rule};
 pub use profile::{FileKind, InvalidValue, Layer, ProfileTable, Profiles, Sourced};
 pub use resolve::{Entry, Override, ResolveError, Resolved, Rustflags};
@@ -149,7 +150,7 @@ impl Check {
     }
 
     /// The settings allowed in code.
-    pub fn allowed(&self) -> &BTreeSet<Setting> {
+    pub fn allowed(&self) -> &SettingSet {
         &self.overrides.allow
     }
 

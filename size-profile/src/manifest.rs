@@ -1,12 +1,10 @@
 //! TOML files (`Cargo.toml`, `.cargo/config.toml`) read into a small owned tree that keeps
 //! the line of every value, and the facts the checker needs from a manifest.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
-use toml::de::{DeTable, DeValue};
-
+use crate::map::NameMap;
 use crate::source::{Location, SourceFile};
 
 /// A problem with the input: a file that cannot be read or parsed, or a setting of our own
@@ -73,6 +71,24 @@ const ALLOCATOR_CRATES: &[&str] = &[
 pub(crate) struct Node {
     pub(crate) item: Item,
     pub(crate) at: Location,
+    pub(crate) origin: Origin,
+}
+
+/// How a value came to be: TOML lets a table be extended or defined later depending on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// Written as a value: a scalar or an array (closed).
+    Value,
+    /// An inline table (closed).
+    Inline,
+    /// A table defined by a `[header]` (and the root).
+    Header,
+    /// A table only named on the way to a header (`a` in `[a.b]`): a header may still define it.
+    Implicit,
+    /// A table made by a dotted key (`a` in `a.b = 1`): more dotted keys may extend it.
+    Dotted,
+    /// An array made by `[[header]]`s: each one adds a table.
+    ArrayHeader,
 }
 
 /// An owned TOML value.
@@ -82,13 +98,13 @@ pub(crate) enum Item {
     Int(i64),
     Str(String),
     Array(Vec<Node>),
-    Table(BTreeMap<String, Node>),
+    Table(NameMap<Node>),
     /// A float or datetime: never valid where we read, named for messages.
     Other(&'static str),
 }
 
 impl Node {
-    pub(crate) fn table(&self) -> Option<&BTreeMap<String, Node>> {
+    pub(crate) fn table(&self) -> Option<&NameMap<Node>> {
         match &self.item {
             Item::Table(t) => Some(t),
             _ => None,
@@ -145,19 +161,14 @@ pub struct Document {
 impl Document {
     /// Parses a TOML file; a syntax error is a [`Problem`] naming the file and line.
     pub fn parse(file: SourceFile) -> Result<Document, Problem> {
-        let root = match DeTable::parse(&file.text) {
-            Ok(table) => {
-                let span = table.span();
-                convert_table(&file, table.into_inner(), span.start)
-            }
+        let root = match crate::tree::read(&file) {
+            Ok(root) => root,
             Err(err) => {
-                let line = err.span().map(|s| file.line_of(s.start));
-                let message = err.message().trim_end_matches('\n').replace('\n', " ");
                 return Err(Problem {
                     file: file.path.clone(),
-                    line,
+                    line: Some(file.line_of(err.offset)),
                     key: None,
-                    message: format!("invalid TOML: {}", message.trim_end_matches('.')),
+                    message: format!("invalid TOML: {}", err.message),
                 });
             }
         };
@@ -227,50 +238,6 @@ impl Document {
     /// Where this file's `[profile]` table starts, when it has one.
     pub fn profile_table(&self) -> Option<&Location> {
         self.root.get("profile").map(|n| &n.at)
-    }
-}
-
-fn convert_table(file: &SourceFile, table: DeTable<'_>, start: usize) -> Node {
-    let map = table
-        .into_iter()
-        .map(|(key, value)| {
-            let span = value.span();
-            (
-                key.into_inner().into_owned(),
-                convert(file, value.into_inner(), span.start),
-            )
-        })
-        .collect();
-    Node {
-        item: Item::Table(map),
-        at: file.locate(start),
-    }
-}
-
-fn convert(file: &SourceFile, value: DeValue<'_>, start: usize) -> Node {
-    let item = match value {
-        DeValue::String(s) => Item::Str(s.into_owned()),
-        DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
-            Ok(n) => Item::Int(n),
-            Err(_) => Item::Other("integer too large"),
-        },
-        DeValue::Float(_) => Item::Other("float"),
-        DeValue::Boolean(b) => Item::Bool(b),
-        DeValue::Datetime(_) => Item::Other("datetime"),
-        DeValue::Array(items) => Item::Array(
-            items
-                .into_iter()
-                .map(|v| {
-                    let span = v.span();
-                    convert(file, v.into_inner(), span.start)
-                })
-                .collect(),
-        ),
-        DeValue::Table(t) => return convert_table(file, t, start),
-    };
-    Node {
-        item,
-        at: file.locate(start),
     }
 }
 

@@ -6,9 +6,8 @@
 //! from release, unless dist sets the key itself.
 //! See <https://doc.rust-lang.org/cargo/reference/config.html#profile>.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use crate::manifest::{Document, Node};
+use crate::map::{NameMap, SettingMap};
 use crate::setting::{Raw, Setting, Value, env_form};
 use crate::source::Source;
 
@@ -22,7 +21,7 @@ pub struct Sourced<T> {
 }
 
 /// Settings of one table: a profile, a `package.<spec>` override, or `build-override`.
-pub(crate) type Settings = BTreeMap<Setting, Sourced<Value>>;
+pub(crate) type Settings = SettingMap<Sourced<Value>>;
 
 /// One `[profile.<name>]` table, as one layer writes it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -32,7 +31,7 @@ pub struct ProfileTable {
     /// `inherits`.
     pub inherits: Option<Sourced<String>>,
     /// `[profile.<name>.package.<spec>]` tables by spec (`"*"`, `name`, `name@version`).
-    pub packages: BTreeMap<String, Settings>,
+    pub packages: NameMap<Settings>,
     /// `[profile.<name>.build-override]`: build scripts and proc-macros, which do not ship.
     pub build_override: Settings,
 }
@@ -40,17 +39,14 @@ pub struct ProfileTable {
 impl ProfileTable {
     /// Lays `over` on top of `self`: every key `over` sets wins.
     fn merge(&mut self, over: &ProfileTable) {
-        self.settings.extend(over.settings.clone());
+        self.settings.overlay(&over.settings);
         if over.inherits.is_some() {
             self.inherits.clone_from(&over.inherits);
         }
         for (spec, settings) in &over.packages {
-            self.packages
-                .entry(spec.clone())
-                .or_default()
-                .extend(settings.clone());
+            self.packages.get_or_default(spec).overlay(settings);
         }
-        self.build_override.extend(over.build_override.clone());
+        self.build_override.overlay(&over.build_override);
     }
 }
 
@@ -73,7 +69,7 @@ pub struct InvalidValue {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Layer {
     /// Tables by profile name.
-    pub profiles: BTreeMap<String, ProfileTable>,
+    pub profiles: NameMap<ProfileTable>,
     /// `build.incremental` (config) or `CARGO_INCREMENTAL` (env): overrides every profile.
     pub incremental: Option<Sourced<bool>>,
     /// Values cargo would reject; they take no part in the merge.
@@ -196,13 +192,13 @@ impl Layer {
     /// against `known` profile names (longest first). Per-package variables
     /// (`CARGO_PROFILE_<NAME>_PACKAGE_<SPEC>_<KEY>`) are not read: their spec cannot be
     /// recovered from the variable name.
-    pub fn from_env(env: &BTreeMap<String, String>, known: &BTreeSet<String>) -> Layer {
+    pub fn from_env(env: &NameMap<String>, known: &[String]) -> Layer {
         let mut layer = Layer::default();
         let mut names: Vec<&String> = known.iter().collect();
         names.sort_by_key(|n| std::cmp::Reverse(n.len()));
-        for (var, text) in env.range("CARGO_PROFILE_".to_owned()..) {
+        for (var, text) in env {
             let Some(rest) = var.strip_prefix("CARGO_PROFILE_") else {
-                break;
+                continue;
             };
             let Some((profile, key)) = names.iter().find_map(|name| {
                 let key = rest.strip_prefix(&env_form(name))?.strip_prefix('_')?;
@@ -211,13 +207,8 @@ impl Layer {
                 continue;
             };
             let source = Source::Env(var.clone());
-            let table = || ProfileTable::default();
             if key == "INHERITS" {
-                let entry = layer
-                    .profiles
-                    .entry(profile.to_owned())
-                    .or_insert_with(table);
-                entry.inherits = Some(Sourced {
+                layer.profiles.get_or_default(profile).inherits = Some(Sourced {
                     value: text.clone(),
                     source,
                 });
@@ -228,11 +219,8 @@ impl Layer {
             };
             match setting.parse(&Raw::from_env(text)) {
                 Ok(value) => {
-                    let entry = layer
-                        .profiles
-                        .entry(profile.to_owned())
-                        .or_insert_with(table);
-                    entry.settings.insert(setting, Sourced { value, source });
+                    let table = layer.profiles.get_or_default(profile);
+                    table.settings.insert(setting, Sourced { value, source });
                 }
                 Err(problem) => layer.invalid.push(InvalidValue {
                     profile: profile.to_owned(),
@@ -306,7 +294,7 @@ fn read_overrides(
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Profiles {
     /// Merged tables by profile name (user-written tables only; built-ins are implied).
-    pub tables: BTreeMap<String, ProfileTable>,
+    pub tables: NameMap<ProfileTable>,
     /// The global `incremental` override, if any layer sets one.
     pub incremental: Option<Sourced<bool>>,
     /// Every invalid value from every layer.
@@ -320,7 +308,7 @@ impl Profiles {
         let mut merged = Profiles::default();
         for layer in layers {
             for (name, table) in &layer.profiles {
-                merged.tables.entry(name.clone()).or_default().merge(table);
+                merged.tables.get_or_default(name).merge(table);
             }
             if layer.incremental.is_some() {
                 merged.incremental.clone_from(&layer.incremental);
@@ -361,19 +349,19 @@ inherits = "release"
         assert!(layer.invalid.is_empty(), "{:?}", layer.invalid);
         let release = &layer.profiles["release"];
         assert_eq!(
-            release.settings[&Setting::OptLevel].value,
+            release.settings[Setting::OptLevel].value,
             Value::OptLevel(OptLevel::Z)
         );
         assert_eq!(
-            release.settings[&Setting::Lto].source.to_string(),
+            release.settings[Setting::Lto].source.to_string(),
             "Cargo.toml:4"
         );
         assert_eq!(
-            release.packages["*"][&Setting::OptLevel].value,
+            release.packages["*"][Setting::OptLevel].value,
             Value::OptLevel(OptLevel::O3)
         );
         assert_eq!(
-            release.build_override[&Setting::OptLevel].value,
+            release.build_override[Setting::OptLevel].value,
             Value::OptLevel(OptLevel::O0)
         );
         assert_eq!(
@@ -406,13 +394,13 @@ inherits = "release"
         assert!(
             !layer.profiles["release"]
                 .settings
-                .contains_key(&Setting::Lto)
+                .contains_key(Setting::Lto)
         );
     }
 
     #[test]
     fn env_variables_match_the_longest_profile_name() {
-        let known: BTreeSet<String> = ["release", "release-lto"].map(String::from).into();
+        let known = ["release", "release-lto"].map(String::from);
         let layer = Layer::from_env(
             &env(&[
                 ("CARGO_PROFILE_RELEASE_LTO", "false"),
@@ -427,13 +415,13 @@ inherits = "release"
             &known,
         );
         let release = &layer.profiles["release"].settings;
-        assert_eq!(release[&Setting::Lto].value, Value::Lto(Lto::ThinLocal));
+        assert_eq!(release[Setting::Lto].value, Value::Lto(Lto::ThinLocal));
         assert_eq!(
-            release[&Setting::OptLevel].value,
+            release[Setting::OptLevel].value,
             Value::OptLevel(OptLevel::S)
         );
         let lto = &layer.profiles["release-lto"];
-        assert_eq!(lto.settings[&Setting::Lto].value, Value::Lto(Lto::Fat));
+        assert_eq!(lto.settings[Setting::Lto].value, Value::Lto(Lto::Fat));
         assert_eq!(lto.inherits.as_ref().unwrap().value, "release");
         assert!(!layer.profiles.contains_key("other"));
         assert_eq!(layer.invalid.len(), 1);
@@ -460,11 +448,11 @@ inherits = "release"
         let merged = Profiles::merge([&manifest, &config]);
         let release = &merged.tables["release"];
         assert_eq!(
-            release.settings[&Setting::Lto].source.to_string(),
+            release.settings[Setting::Lto].source.to_string(),
             ".cargo/config.toml:2"
         );
         assert_eq!(
-            release.settings[&Setting::OptLevel].source.to_string(),
+            release.settings[Setting::OptLevel].source.to_string(),
             "Cargo.toml:3"
         );
         assert_eq!(release.packages["*"].len(), 2);

@@ -6,9 +6,9 @@
 //! the rustflags, which rustc reads after cargo's own.
 //! See <https://doc.rust-lang.org/cargo/reference/profiles.html#default-profiles>.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::map::SettingMap;
 use crate::profile::{Profiles, Settings, Sourced};
 use crate::setting::{Debug, Lto, OptLevel, Panic, Setting, Strip, Value};
 use crate::source::Source;
@@ -93,7 +93,7 @@ pub struct Resolved {
     /// The `inherits` chain, starting with `profile` and ending with `dev` or `release`.
     pub chain: Vec<String>,
     /// Every setting's effective value.
-    pub settings: BTreeMap<Setting, Entry>,
+    pub settings: SettingMap<Entry>,
     /// Per-package overrides in effect, nearest profile first.
     pub overrides: Vec<Override>,
     /// `build-override` values (build scripts and proc-macros; they do not ship).
@@ -103,7 +103,7 @@ pub struct Resolved {
 impl Resolved {
     /// The effective value of one setting.
     pub fn get(&self, setting: Setting) -> &Entry {
-        &self.settings[&setting]
+        &self.settings[setting]
     }
 
     /// The root profile (`dev` or `release`) whose defaults apply.
@@ -113,7 +113,7 @@ impl Resolved {
 
     /// The values cargo uses for one workspace member's own code: the profile with the
     /// member's `package.<name>` overrides applied (`"*"` never applies to members).
-    pub fn for_member(&self, package: &str) -> BTreeMap<Setting, Entry> {
+    pub fn for_member(&self, package: &str) -> SettingMap<Entry> {
         let mut settings = self.settings.clone();
         for o in self.overrides.iter().rev() {
             let name = o.spec.split('@').next().unwrap_or_default();
@@ -162,8 +162,8 @@ impl Rustflags {
     }
 
     /// The size settings these flags set, last one wins, with the flag as written.
-    pub fn settings(&self) -> BTreeMap<Setting, (Value, String)> {
-        let mut out = BTreeMap::new();
+    pub fn settings(&self) -> SettingMap<(Value, String)> {
+        let mut out = SettingMap::new();
         let mut args = self.flags.iter().map(String::as_str);
         while let Some(arg) = args.next() {
             let (codegen, shown) = match arg {
@@ -220,6 +220,20 @@ impl Rustflags {
             }
         }
         out
+    }
+}
+
+/// Adds the values of one `package.<spec>` (or `build-override`) table that a nearer
+/// profile has not set already.
+fn add_overrides(out: &mut Vec<Override>, spec: &str, values: &Settings) {
+    for (setting, value) in values.iter() {
+        if !out.iter().any(|o| o.spec == spec && o.setting == setting) {
+            out.push(Override {
+                spec: spec.to_owned(),
+                setting,
+                value: value.clone(),
+            });
+        }
     }
 }
 
@@ -302,7 +316,7 @@ impl Profiles {
 
         let from_tables = |setting: Setting| {
             tables.iter().find_map(|(profile, table)| {
-                let v = (*table)?.settings.get(&setting)?;
+                let v = (*table)?.settings.get(setting)?;
                 let inherited_from = (profile.as_str() != name).then(|| (*profile).clone());
                 Some(Entry {
                     value: v.value,
@@ -312,7 +326,7 @@ impl Profiles {
             })
         };
 
-        let mut settings = BTreeMap::new();
+        let mut settings = SettingMap::new();
         // incremental first: the codegen-units default depends on it
         let incremental = match &self.incremental {
             Some(global) => Entry {
@@ -340,13 +354,12 @@ impl Profiles {
             settings.insert(setting, entry);
         }
         // cargo strips debug info by default when the profile generates none
-        if matches!(settings[&Setting::Strip].source, Source::Default(_))
-            && settings[&Setting::Debug].value == Value::Debug(Debug::None)
+        if matches!(settings[Setting::Strip].source, Source::Default(_))
+            && settings[Setting::Debug].value == Value::Debug(Debug::None)
         {
-            settings
-                .get_mut(&Setting::Strip)
-                .expect("every setting resolved")
-                .value = Value::Strip(Strip::Debuginfo);
+            if let Some(strip) = settings.get_mut(Setting::Strip) {
+                strip.value = Value::Strip(Strip::Debuginfo);
+            }
         }
         if let Some(flags) = rustflags {
             for (setting, (value, flag)) in flags.settings() {
@@ -365,28 +378,15 @@ impl Profiles {
             }
         }
 
-        let overrides_of =
-            |pick: &dyn Fn(&crate::profile::ProfileTable) -> Vec<(String, Settings)>| {
-                let mut out: Vec<Override> = Vec::new();
-                for (_, table) in &tables {
-                    let Some(table) = table else { continue };
-                    for (spec, values) in pick(table) {
-                        for (setting, value) in values {
-                            if !out.iter().any(|o| o.spec == spec && o.setting == setting) {
-                                out.push(Override {
-                                    spec: spec.clone(),
-                                    setting,
-                                    value,
-                                });
-                            }
-                        }
-                    }
-                }
-                out
-            };
-        let overrides = overrides_of(&|t| t.packages.clone().into_iter().collect());
-        let build_override =
-            overrides_of(&|t| vec![("build-override".to_owned(), t.build_override.clone())]);
+        // nearest profile first: the first value of a (spec, setting) pair is the one in effect
+        let mut overrides = Vec::new();
+        let mut build_override = Vec::new();
+        for table in tables.iter().filter_map(|(_, table)| *table) {
+            for (spec, values) in &table.packages {
+                add_overrides(&mut overrides, spec, values);
+            }
+            add_overrides(&mut build_override, "build-override", &table.build_override);
+        }
 
         Ok(Resolved {
             profile: name.to_owned(),
@@ -427,7 +427,6 @@ mod tests {
     use super::*;
     use crate::manifest::doc;
     use crate::profile::{FileKind, Layer};
-    use std::collections::BTreeSet;
 
     fn profiles(manifest: &str) -> Profiles {
         Profiles::merge([&Layer::from_document(
@@ -563,12 +562,11 @@ mod tests {
             ),
             FileKind::Config,
         );
-        let env: BTreeMap<String, String> = [
-            ("CARGO_PROFILE_RELEASE_LTO".to_string(), "thin".to_string()),
-            ("CARGO_INCREMENTAL".to_string(), "1".to_string()),
-        ]
-        .into();
-        let known: BTreeSet<String> = ["release".to_string()].into();
+        let env = crate::host::env_map(&[
+            ("CARGO_PROFILE_RELEASE_LTO", "thin"),
+            ("CARGO_INCREMENTAL", "1"),
+        ]);
+        let known = ["release".to_string()];
         let r = Profiles::merge([&config, &Layer::from_env(&env, &known)])
             .resolve("release", None)
             .unwrap();
@@ -606,8 +604,8 @@ mod tests {
             "-C\x1fpanic=abort\x1f-Cstrip=symbols",
         );
         let s = enc.settings();
-        assert_eq!(s[&Setting::Panic].0, Value::Panic(Panic::Abort));
-        assert_eq!(s[&Setting::Strip].1, "-Cstrip=symbols");
+        assert_eq!(s[Setting::Panic].0, Value::Panic(Panic::Abort));
+        assert_eq!(s[Setting::Strip].1, "-Cstrip=symbols");
     }
 
     #[test]
@@ -636,11 +634,11 @@ mod tests {
         );
         assert_eq!(r.build_override.len(), 1);
         assert_eq!(
-            r.for_member("app")[&Setting::OptLevel].value,
+            r.for_member("app")[Setting::OptLevel].value,
             Value::OptLevel(OptLevel::O1)
         );
         assert_eq!(
-            r.for_member("other")[&Setting::OptLevel].value,
+            r.for_member("other")[Setting::OptLevel].value,
             Value::OptLevel(OptLevel::O3)
         );
     }

@@ -4,11 +4,11 @@
 //! See <https://doc.rust-lang.org/cargo/reference/workspaces.html#root-package> and
 //! <https://doc.rust-lang.org/cargo/reference/config.html#hierarchical-structure>.
 
-use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 use crate::host::{Env, Files};
 use crate::manifest::{Document, Item, Problem};
+use crate::map::NameMap;
 use crate::resolve::Rustflags;
 use crate::source::SourceFile;
 
@@ -25,7 +25,7 @@ pub struct Inputs {
     /// outermost directory to the nearest).
     pub configs: Vec<Document>,
     /// `CARGO_PROFILE_*` and `CARGO_INCREMENTAL` variables.
-    pub env: BTreeMap<String, String>,
+    pub env: NameMap<String>,
     /// The rustflags rustc gets beside cargo's own flags.
     pub rustflags: Option<Rustflags>,
     /// Every file read, as a real path: what a front must watch for changes.
@@ -102,8 +102,7 @@ pub fn gather_from(
         }
     }
 
-    let mut vars: BTreeMap<String, String> =
-        env.vars_with_prefix("CARGO_PROFILE_").into_iter().collect();
+    let mut vars: NameMap<String> = env.vars_with_prefix("CARGO_PROFILE_").into_iter().collect();
     if let Some(v) = env.var("CARGO_INCREMENTAL") {
         vars.insert("CARGO_INCREMENTAL".into(), v);
     }

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use size_profile::{
-    Debug, Disk, Env, FlagsFrom, Lto, OptLevel, Overrides, Panic, ProcessEnv, Project, Setting,
-    Strip, Value, gather,
+    Debug, Disk, Env, FlagsFrom, Lto, NameMap, OptLevel, Overrides, Panic, ProcessEnv, Project,
+    Setting, Strip, Value, gather,
 };
 use size_profile_tests::Scratch;
 
@@ -237,7 +237,7 @@ fn from_rustc(args: &[String]) -> BTreeMap<Setting, Value> {
 
 fn ours(p: &Scratch, case: &Case) -> BTreeMap<Setting, Value> {
     // the same environment cargo saw: the case's variables, plus where CARGO_HOME is
-    let mut env: BTreeMap<String, String> = case.env.iter().cloned().collect();
+    let mut env: NameMap<String> = case.env.iter().cloned().collect();
     for key in ["HOME", "CARGO_HOME"] {
         if let Some(v) = ProcessEnv.var(key) {
             env.insert(key.into(), v);
@@ -249,7 +249,7 @@ fn ours(p: &Scratch, case: &Case) -> BTreeMap<Setting, Value> {
     resolved
         .settings
         .iter()
-        .map(|(s, e)| (*s, e.value))
+        .map(|(s, e)| (s, e.value))
         .collect()
 }
 
