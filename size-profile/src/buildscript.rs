@@ -39,7 +39,7 @@ pub enum Directive {
 impl fmt::Display for Directive {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // cargo ends a directive at the first newline: keep each to one line
-        let one_line = |s: &str| s.replace(['\n', '\r'], " ");
+        let one_line = |s: &str| s.replace(['\n'], " ").replace(['\r'], " ");
         match self {
             Directive::Warning(m) => write!(f, "cargo::warning={}", one_line(m)),
             Directive::Error(m) => write!(f, "cargo::error={}", one_line(m)),

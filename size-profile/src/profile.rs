@@ -194,16 +194,18 @@ impl Layer {
     /// recovered from the variable name.
     pub fn from_env(env: &NameMap<String>, known: &[String]) -> Layer {
         let mut layer = Layer::default();
-        let mut names: Vec<&String> = known.iter().collect();
-        names.sort_by_key(|n| std::cmp::Reverse(n.len()));
         for (var, text) in env {
             let Some(rest) = var.strip_prefix("CARGO_PROFILE_") else {
                 continue;
             };
-            let Some((profile, key)) = names.iter().find_map(|name| {
-                let key = rest.strip_prefix(&env_form(name))?.strip_prefix('_')?;
-                Some((name.as_str(), key))
-            }) else {
+            let Some((profile, key)) = known
+                .iter()
+                .filter_map(|name| {
+                    let key = rest.strip_prefix(&env_form(name))?.strip_prefix('_')?;
+                    Some((name.as_str(), key))
+                })
+                .max_by_key(|(name, _)| name.len())
+            else {
                 continue;
             };
             let source = Source::Env(var.clone());

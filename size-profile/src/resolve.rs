@@ -54,7 +54,14 @@ impl fmt::Display for ResolveError {
                 )
             }
             ResolveError::Cycle(chain) => {
-                write!(f, "profiles inherit in a cycle: {}", chain.join(" -> "))
+                f.write_str("profiles inherit in a cycle: ")?;
+                for (i, profile) in chain.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" -> ")?;
+                    }
+                    f.write_str(profile)?;
+                }
+                Ok(())
             }
         }
     }

@@ -143,7 +143,7 @@ impl fmt::Display for Setting {
 
 /// Turns a profile or key name into its environment-variable form (`dist-x` → `DIST_X`).
 pub(crate) fn env_form(name: &str) -> String {
-    name.to_ascii_uppercase().replace('-', "_")
+    name.to_ascii_uppercase().replace(['-'], "_")
 }
 
 /// A value as written in TOML or an environment variable, before it is typed.
