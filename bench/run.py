@@ -200,7 +200,7 @@ def packaged_size_profile():
     """`size-profile` as crates.io would serve it: `cargo package`d and unpacked (a normalised
     manifest, no workspace to load). Returns its directory."""
     run(["cargo", "package", "-p", "size-profile", "--no-verify", "--allow-dirty"], cwd=ROOT)
-    crate = next((ROOT / "target" / "package").glob("size-profile-*.crate"))
+    crate = next((ROOT / "target" / "package").glob("size-profile-[0-9]*.crate"))
     dest = WORK / "packaged"
     if dest.exists():
         shutil.rmtree(dest)
