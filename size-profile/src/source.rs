@@ -96,14 +96,6 @@ impl SourceFile {
             .count()
             + 1
     }
-
-    /// The location of a byte offset into the text.
-    pub(crate) fn locate(&self, offset: usize) -> Location {
-        Location {
-            file: self.path.clone(),
-            line: self.line_of(offset),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -116,7 +108,6 @@ mod tests {
         assert_eq!(file.line_of(0), 1);
         assert_eq!(file.line_of(6), 2);
         assert_eq!(file.line_of(13), 4);
-        assert_eq!(file.locate(13).to_string(), "Cargo.toml:4");
         assert_eq!(file.line_of(999), 5);
     }
 

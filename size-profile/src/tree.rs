@@ -3,7 +3,7 @@
 //! Lexing, the grammar and the decoding of strings and numbers are `toml_parser`'s (the parser
 //! underneath the `toml` crate, which cargo uses); this module lays its events out as tables,
 //! with TOML's rules on where a table may be defined: a key or table is defined once, an inline
-//! table or array value is closed, dotted keys extend only the tables they created.
+//! table or array value is closed, dotted keys extend no table a header defined.
 //! The `toml` crate's own layer on top would double this crate's compile time, which every
 //! user's build pays. See <https://toml.io/en/v1.0.0>.
 
@@ -13,7 +13,7 @@ use toml_parser::{Expected, ParseError, Source, Span};
 
 use crate::manifest::{Item, Node, Origin};
 use crate::map::NameMap;
-use crate::source::SourceFile;
+use crate::source::{Location, SourceFile};
 
 /// A syntax error: where it is (a byte offset) and what is wrong.
 #[derive(Debug, PartialEq, Eq)]
@@ -45,11 +45,19 @@ pub(crate) fn read(file: &SourceFile) -> Result<Node, SyntaxError> {
             EventKind::Whitespace | EventKind::Comment | EventKind::Newline
         )
     });
+    let newlines = file
+        .text
+        .bytes()
+        .enumerate()
+        .filter(|(_, b)| *b == b'\n')
+        .map(|(i, _)| i)
+        .collect();
     let mut builder = Builder {
         file,
         source,
         events: &events,
         next: 0,
+        newlines,
     };
     builder.document()
 }
@@ -83,6 +91,8 @@ struct Builder<'a> {
     source: Source<'a>,
     events: &'a [Event],
     next: usize,
+    /// Where each line ends, to find a value's line without rescanning the text.
+    newlines: Vec<usize>,
 }
 
 /// One key of a dotted key, decoded, with where it starts.
@@ -112,7 +122,10 @@ impl<'a> Builder<'a> {
     fn node(&self, item: Item, origin: Origin, offset: usize) -> Node {
         Node {
             item,
-            at: self.file.locate(offset),
+            at: Location {
+                file: self.file.path.clone(),
+                line: self.newlines.partition_point(|&n| n < offset) + 1,
+            },
             origin,
         }
     }
