@@ -232,38 +232,35 @@ impl<'a> Builder<'a> {
             }
             EventKind::ArrayOpen => {
                 let mut items = Vec::new();
-                loop {
-                    match self.peek().map(|e| e.kind()) {
-                        Some(EventKind::ArrayClose) => {
-                            self.next += 1;
-                            break;
-                        }
-                        Some(EventKind::ValueSep) => self.next += 1,
-                        _ => items.push(self.value()?),
-                    }
+                while !self.closes(EventKind::ArrayClose) {
+                    items.push(self.value()?);
                 }
                 Ok(self.node(Item::Array(items), Origin::Value, start))
             }
             EventKind::InlineTableOpen => {
                 let mut table = self.node(Item::Table(NameMap::new()), Origin::Inline, start);
-                loop {
-                    match self.peek().map(|e| e.kind()) {
-                        Some(EventKind::InlineTableClose) => {
-                            self.next += 1;
-                            break;
-                        }
-                        Some(EventKind::ValueSep) => self.next += 1,
-                        _ => {
-                            let keys = self.keys(EventKind::KeyValSep)?;
-                            let value = self.value()?;
-                            self.insert(&mut table, &keys, value)?;
-                        }
-                    }
+                while !self.closes(EventKind::InlineTableClose) {
+                    let keys = self.keys(EventKind::KeyValSep)?;
+                    let value = self.value()?;
+                    self.insert(&mut table, &keys, value)?;
                 }
                 Ok(table)
             }
             _ => self.unexpected(event),
         }
+    }
+
+    /// Passes value separators; whether `close` (the end of an array or inline table) comes
+    /// next, taking it if so.
+    fn closes(&mut self, close: EventKind) -> bool {
+        while self.peek().map(|e| e.kind()) == Some(EventKind::ValueSep) {
+            self.next += 1;
+        }
+        let closing = self.peek().map(|e| e.kind()) == Some(close);
+        if closing {
+            self.next += 1;
+        }
+        closing
     }
 
     /// Sets a dotted key in `table`: the keys before the last name tables that dotted keys
