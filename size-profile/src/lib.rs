@@ -51,6 +51,7 @@ mod map;
 mod preset;
 mod profile;
 mod resolve;
+mod scalar;
 mod setting;
 mod source;
 mod tree;

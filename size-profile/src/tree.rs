@@ -1,52 +1,26 @@
 //! TOML text read into the owned tree of [`Node`]s the checker walks, each value with its line.
 //!
-//! Lexing, the grammar and the decoding of strings and numbers are `toml_parser`'s (the parser
-//! underneath the `toml` crate, which cargo uses); this module lays its events out as tables,
-//! with TOML's rules on where a table may be defined: a key or table is defined once, an inline
-//! table or array value is closed, dotted keys extend no table a header defined.
-//! The `toml` crate's own layer on top would double this crate's compile time, which every
-//! user's build pays. See <https://toml.io/en/v1.0.0>.
-
-use toml_parser::decoder::ScalarKind;
-use toml_parser::parser::{Event, EventKind, RecursionGuard, ValidateWhitespace};
-use toml_parser::{Expected, ParseError, Source, Span};
+//! A small recursive-descent reader of TOML 1.1 (the version the `toml` crate, and so cargo,
+//! reads), with TOML's rules on where a table may be defined: a key or table is defined once, an
+//! inline table or array value is closed, dotted keys extend no table a header defined.
+//! It is written here rather than taken from `toml` or `toml_parser` because every user's build
+//! compiles it: on its own it is a fraction of their compile time. Its tests read the same texts
+//! with the `toml` crate and expect the same tree, or both to refuse.
+//! See <https://toml.io/en/v1.1.0>.
 
 use crate::manifest::{Item, Node, Origin};
 use crate::map::NameMap;
+pub(crate) use crate::scalar::SyntaxError;
+use crate::scalar::{Cursor, Scalar, is_bare};
 use crate::source::{Location, SourceFile};
-
-/// A syntax error: where it is (a byte offset) and what is wrong.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct SyntaxError {
-    pub(crate) offset: usize,
-    pub(crate) message: String,
-}
 
 /// How deep arrays and inline tables may nest, as the `toml` crate allows.
 const MAX_DEPTH: u32 = 80;
 
 /// Reads a whole document into its root table.
 pub(crate) fn read(file: &SourceFile) -> Result<Node, SyntaxError> {
-    let source = Source::new(&file.text);
-    let tokens = source.lex().into_vec();
-    let mut events: Vec<Event> = Vec::with_capacity(tokens.len());
-    let mut first: Option<ParseError> = None;
-    {
-        let mut validate = ValidateWhitespace::new(&mut events, source);
-        let mut guard = RecursionGuard::new(&mut validate, MAX_DEPTH);
-        toml_parser::parser::parse_document(&tokens, &mut guard, &mut first);
-    }
-    if let Some(e) = first {
-        return Err(from_parse_error(&e));
-    }
-    events.retain(|e| {
-        !matches!(
-            e.kind(),
-            EventKind::Whitespace | EventKind::Comment | EventKind::Newline
-        )
-    });
-    let newlines = file
-        .text
+    let text = file.text.as_str();
+    let newlines = text
         .bytes()
         .enumerate()
         .filter(|(_, b)| *b == b'\n')
@@ -54,43 +28,18 @@ pub(crate) fn read(file: &SourceFile) -> Result<Node, SyntaxError> {
         .collect();
     let mut builder = Builder {
         file,
-        source,
-        events: &events,
-        next: 0,
+        at: Cursor {
+            text,
+            pos: usize::from(text.starts_with('\u{feff}')) * 3,
+        },
         newlines,
     };
     builder.document()
 }
 
-fn from_parse_error(e: &ParseError) -> SyntaxError {
-    let mut message = e.description().to_owned();
-    if let Some(expected) = e.expected() {
-        message.push_str(", expected ");
-        for (i, item) in expected.iter().enumerate() {
-            if i > 0 {
-                message.push_str(", ");
-            }
-            match item {
-                Expected::Literal("\n") => message.push_str("newline"),
-                Expected::Literal(lit) => {
-                    message.push('`');
-                    message.push_str(lit);
-                    message.push('`');
-                }
-                Expected::Description(what) => message.push_str(what),
-                _ => message.push_str("something else"),
-            }
-        }
-    }
-    let offset = e.unexpected().or(e.context()).map_or(0, |s| s.start());
-    SyntaxError { offset, message }
-}
-
 struct Builder<'a> {
     file: &'a SourceFile,
-    source: Source<'a>,
-    events: &'a [Event],
-    next: usize,
+    at: Cursor<'a>,
     /// Where each line ends, to find a value's line without rescanning the text.
     newlines: Vec<usize>,
 }
@@ -101,22 +50,9 @@ struct Key {
     offset: usize,
 }
 
-impl<'a> Builder<'a> {
+impl Builder<'_> {
     fn error<T>(&self, offset: usize, message: impl Into<String>) -> Result<T, SyntaxError> {
-        Err(SyntaxError {
-            offset,
-            message: message.into(),
-        })
-    }
-
-    fn peek(&self) -> Option<Event> {
-        self.events.get(self.next).copied()
-    }
-
-    fn bump(&mut self) -> Option<Event> {
-        let e = self.peek();
-        self.next += 1;
-        e
+        self.at.error(offset, message)
     }
 
     fn node(&self, item: Item, origin: Origin, offset: usize) -> Node {
@@ -134,133 +70,173 @@ impl<'a> Builder<'a> {
         let mut root = self.node(Item::Table(NameMap::new()), Origin::Header, 0);
         // the path of the table key-values go to; empty for the root
         let mut current: Vec<Key> = Vec::new();
-        while let Some(event) = self.bump() {
-            match event.kind() {
-                EventKind::StdTableOpen | EventKind::ArrayTableOpen => {
-                    let array = event.kind() == EventKind::ArrayTableOpen;
-                    let close = if array {
-                        EventKind::ArrayTableClose
-                    } else {
-                        EventKind::StdTableClose
-                    };
-                    current = self.keys(close)?;
-                    self.define_table(&mut root, &current, array, event.span())?;
+        loop {
+            self.at.skip_spaces();
+            let start = self.at.pos;
+            match self.at.peek() {
+                None => return Ok(root),
+                Some(b'#') => self.at.comment()?,
+                Some(b'[') => {
+                    self.at.pos += 1;
+                    let array = self.at.eat(b'[');
+                    current = self.keys()?;
+                    if !self.at.eat(b']') || (array && !self.at.eat(b']')) {
+                        let close = if array { "]]" } else { "]" };
+                        return self.error(
+                            self.at.pos,
+                            format!("unclosed table header, expected `{close}`"),
+                        );
+                    }
+                    self.define_table(&mut root, &current, array, start)?;
                 }
-                EventKind::SimpleKey => {
-                    self.next -= 1;
-                    let keys = self.keys(EventKind::KeyValSep)?;
-                    let value = self.value()?;
+                Some(_) if self.at.newline() => continue,
+                Some(_) => {
+                    let (keys, value) = self.key_value(0)?;
                     let table = self.current_table(&mut root, &current)?;
                     self.insert(table, &keys, value)?;
                 }
-                _ => return self.unexpected(event),
+            }
+            // the rest of the line: a comment at most
+            self.at.skip_spaces();
+            if self.at.peek() == Some(b'#') {
+                self.at.comment()?;
+            }
+            if self.at.peek().is_some() && !self.at.newline() {
+                return self.error(
+                    self.at.pos,
+                    "expected a newline after a header or key-value pair",
+                );
             }
         }
-        Ok(root)
     }
 
-    fn unexpected<T>(&self, event: Event) -> Result<T, SyntaxError> {
-        self.error(
-            event.span().start(),
-            format!("unexpected {}", event.kind().description()),
-        )
-    }
-
-    /// A dotted key, up to and including `end`.
-    fn keys(&mut self, end: EventKind) -> Result<Vec<Key>, SyntaxError> {
+    /// A dotted key, with the spaces around it and its dots.
+    fn keys(&mut self) -> Result<Vec<Key>, SyntaxError> {
         let mut keys = Vec::new();
         loop {
-            let Some(event) = self.bump() else {
-                return self.error(self.file.text.len(), "unexpected end of file");
-            };
-            match event.kind() {
-                EventKind::SimpleKey => {
-                    let raw = self.raw(event)?;
-                    let mut name = String::new();
-                    let mut problem: Option<ParseError> = None;
-                    raw.decode_key(&mut name, &mut problem);
-                    if let Some(e) = problem {
-                        return Err(from_parse_error(&e));
-                    }
-                    keys.push(Key {
-                        name,
-                        offset: event.span().start(),
-                    });
+            self.at.skip_spaces();
+            let offset = self.at.pos;
+            let name = match self.at.peek() {
+                Some(b'"') if self.at.starts_with("\"\"\"") => {
+                    return self.error(offset, "a key cannot be a multi-line string");
                 }
-                EventKind::KeySep => {}
-                kind if kind == end && !keys.is_empty() => return Ok(keys),
-                _ => return self.unexpected(event),
+                Some(b'\'') if self.at.starts_with("'''") => {
+                    return self.error(offset, "a key cannot be a multi-line string");
+                }
+                Some(b'"') => self.at.basic_string()?,
+                Some(b'\'') => self.at.literal_string()?,
+                Some(b) if is_bare(b) => {
+                    while self.at.peek().is_some_and(is_bare) {
+                        self.at.pos += 1;
+                    }
+                    self.at.text[offset..self.at.pos].to_owned()
+                }
+                _ => return self.error(offset, "expected a key"),
+            };
+            keys.push(Key { name, offset });
+            self.at.skip_spaces();
+            if !self.at.eat(b'.') {
+                return Ok(keys);
             }
         }
     }
 
-    fn raw(&self, event: Event) -> Result<toml_parser::Raw<'a>, SyntaxError> {
-        match self.source.get(event) {
-            Some(raw) => Ok(raw),
-            None => self.error(event.span().start(), "a value outside the text"),
+    /// `key = value`.
+    fn key_value(&mut self, depth: u32) -> Result<(Vec<Key>, Node), SyntaxError> {
+        let keys = self.keys()?;
+        if !self.at.eat(b'=') {
+            return self.error(self.at.pos, "expected `=` after a key");
         }
+        self.at.skip_spaces();
+        let value = self.value(depth)?;
+        Ok((keys, value))
     }
 
     /// A value: a scalar, an array or an inline table.
-    fn value(&mut self) -> Result<Node, SyntaxError> {
-        let Some(event) = self.bump() else {
-            return self.error(self.file.text.len(), "expected a value");
+    fn value(&mut self, depth: u32) -> Result<Node, SyntaxError> {
+        let start = self.at.pos;
+        let scalar = match self.at.peek() {
+            Some(b'[' | b'{') if depth >= MAX_DEPTH => {
+                return self.error(start, "arrays and inline tables nested too deep");
+            }
+            Some(b'[') => return self.array(depth + 1),
+            Some(b'{') => return self.inline_table(depth + 1),
+            Some(b'"') if self.at.starts_with("\"\"\"") => {
+                Scalar::Str(self.at.multiline_basic_string()?)
+            }
+            Some(b'"') => Scalar::Str(self.at.basic_string()?),
+            Some(b'\'') if self.at.starts_with("'''") => {
+                Scalar::Str(self.at.multiline_literal_string()?)
+            }
+            Some(b'\'') => Scalar::Str(self.at.literal_string()?),
+            _ => self.at.word()?,
         };
-        let start = event.span().start();
-        match event.kind() {
-            EventKind::Scalar => {
-                let raw = self.raw(event)?;
-                let mut text = String::new();
-                let mut problem: Option<ParseError> = None;
-                let kind = raw.decode_scalar(&mut text, &mut problem);
-                if let Some(e) = problem {
-                    return Err(from_parse_error(&e));
-                }
-                let item = match kind {
-                    ScalarKind::String => Item::Str(text),
-                    ScalarKind::Boolean(b) => Item::Bool(b),
-                    ScalarKind::Integer(radix) => match i64::from_str_radix(&text, radix.value()) {
-                        Ok(n) => Item::Int(n),
-                        Err(_) => {
-                            return self.error(start, "integer out of range of a 64-bit integer");
-                        }
-                    },
-                    ScalarKind::Float => Item::Other("float"),
-                    ScalarKind::DateTime => Item::Other("datetime"),
-                };
-                Ok(self.node(item, Origin::Value, start))
-            }
-            EventKind::ArrayOpen => {
-                let mut items = Vec::new();
-                while !self.closes(EventKind::ArrayClose) {
-                    items.push(self.value()?);
-                }
-                Ok(self.node(Item::Array(items), Origin::Value, start))
-            }
-            EventKind::InlineTableOpen => {
-                let mut table = self.node(Item::Table(NameMap::new()), Origin::Inline, start);
-                while !self.closes(EventKind::InlineTableClose) {
-                    let keys = self.keys(EventKind::KeyValSep)?;
-                    let value = self.value()?;
-                    self.insert(&mut table, &keys, value)?;
-                }
-                Ok(table)
-            }
-            _ => self.unexpected(event),
-        }
+        let item = match scalar {
+            Scalar::Str(s) => Item::Str(s),
+            Scalar::Int(n) => Item::Int(n),
+            Scalar::Bool(b) => Item::Bool(b),
+            Scalar::Float => Item::Other("float"),
+            Scalar::DateTime => Item::Other("datetime"),
+        };
+        Ok(self.node(item, Origin::Value, start))
     }
 
-    /// Passes value separators; whether `close` (the end of an array or inline table) comes
-    /// next, taking it if so.
-    fn closes(&mut self, close: EventKind) -> bool {
-        while self.peek().map(|e| e.kind()) == Some(EventKind::ValueSep) {
-            self.next += 1;
+    /// `[ value, ... ]`, across lines and comments, with an optional trailing comma.
+    fn array(&mut self, depth: u32) -> Result<Node, SyntaxError> {
+        let start = self.at.pos;
+        self.at.pos += 1;
+        let mut items = Vec::new();
+        loop {
+            self.blank()?;
+            if self.at.eat(b']') {
+                break;
+            }
+            items.push(self.value(depth)?);
+            self.blank()?;
+            if self.at.eat(b']') {
+                break;
+            }
+            if !self.at.eat(b',') {
+                return self.error(self.at.pos, "expected `,` or `]` in an array");
+            }
         }
-        let closing = self.peek().map(|e| e.kind()) == Some(close);
-        if closing {
-            self.next += 1;
+        Ok(self.node(Item::Array(items), Origin::Value, start))
+    }
+
+    /// `{ key = value, ... }`: in TOML 1.1 also across lines, with comments and a trailing
+    /// comma.
+    fn inline_table(&mut self, depth: u32) -> Result<Node, SyntaxError> {
+        let start = self.at.pos;
+        self.at.pos += 1;
+        let mut table = self.node(Item::Table(NameMap::new()), Origin::Inline, start);
+        loop {
+            self.blank()?;
+            if self.at.eat(b'}') {
+                break;
+            }
+            let (keys, value) = self.key_value(depth)?;
+            self.insert(&mut table, &keys, value)?;
+            self.blank()?;
+            if self.at.eat(b'}') {
+                break;
+            }
+            if !self.at.eat(b',') {
+                return self.error(self.at.pos, "expected `,` or `}` in an inline table");
+            }
         }
-        closing
+        Ok(table)
+    }
+
+    /// Spaces, newlines and comments, inside an array or inline table.
+    fn blank(&mut self) -> Result<(), SyntaxError> {
+        loop {
+            self.at.skip_spaces();
+            if self.at.peek() == Some(b'#') {
+                self.at.comment()?;
+            } else if !self.at.newline() {
+                return Ok(());
+            }
+        }
     }
 
     /// Sets a dotted key in `table`: the keys before the last name tables that dotted keys
@@ -304,17 +280,17 @@ impl<'a> Builder<'a> {
         root: &mut Node,
         path: &[Key],
         array: bool,
-        span: Span,
+        start: usize,
     ) -> Result<(), SyntaxError> {
         let Some((last, parents)) = path.split_last() else {
-            return self.error(span.start(), "missing table name");
+            return self.error(start, "missing table name");
         };
         let parent = self.walk(root, parents, true)?;
         let map = table_of(parent, last)?;
-        let header = self.node(Item::Table(NameMap::new()), Origin::Header, span.start());
+        let header = self.node(Item::Table(NameMap::new()), Origin::Header, start);
         match map.get_mut(&last.name) {
             None if array => {
-                let list = self.node(Item::Array(vec![header]), Origin::ArrayHeader, span.start());
+                let list = self.node(Item::Array(vec![header]), Origin::ArrayHeader, start);
                 map.insert(last.name.clone(), list);
             }
             None => {
@@ -448,12 +424,18 @@ mod tests {
             .map_err(|e| e.message().to_owned())
     }
 
-    fn same_as_reference(text: &str) {
+    /// How our reading of `text` differs from the `toml` crate's, if it does.
+    fn difference(text: &str) -> Option<String> {
         match (ours(text), reference(text)) {
-            (Ok(a), Ok(b)) => assert_eq!(a, b, "different trees for:\n{text}"),
-            (Err(_), Err(_)) => {}
-            (a, b) => panic!("ours {a:?}, toml {b:?} for:\n{text}"),
+            (Ok(a), Ok(b)) if a == b => None,
+            (Err(_), Err(_)) => None,
+            (a, b) => Some(format!("ours {a:?}, toml {b:?} for:\n{text:?}")),
         }
+    }
+
+    fn same_as_reference<'t>(texts: impl IntoIterator<Item = &'t str>) {
+        let differences: Vec<String> = texts.into_iter().filter_map(difference).collect();
+        assert!(differences.is_empty(), "{}", differences.join("\n\n"));
     }
 
     #[test]
@@ -507,9 +489,134 @@ mod tests {
             "big = 99999999999999999999\n",
             "a = 1\n\u{0}\n",
         ];
-        for case in cases {
-            same_as_reference(case);
+        same_as_reference(cases);
+    }
+
+    #[test]
+    fn strings_numbers_dates_and_toml_1_1_read_as_the_toml_crate_reads_them() {
+        let cases = [
+            // line endings, a byte order mark, comments
+            "a = 1\r\nb = 2\r\n",
+            "\u{feff}a = 1\n",
+            "a = 1 # c\r\n# only\r\n",
+            "a = 1\r\n\r",
+            "# bad \u{1} comment\n",
+            "# tab\tin comment\n",
+            "a = 1 # del \u{7f}\n",
+            // basic strings and their escapes
+            "s = \"\\b\\t\\n\\f\\r\\\"\\\\ \\u00E9 \\U0001F600\"\n",
+            "s = \"\\e and \\x41\"\n",
+            "s = \"\\q\"\n",
+            "s = \"\\uD800\"\n",
+            "s = \"\\u12\"\n",
+            "s = \"tab\tok\"\n",
+            "s = \"nul \u{0}\"\n",
+            "s = \"é and 日本\"\n",
+            // multi-line strings
+            "s = \"\"\"\r\nfirst\r\nsecond\"\"\"\n",
+            "s = \"\"\"one \\\n    two \\   \n\n  three\"\"\"\n",
+            "s = \"\"\"quotes \"\" inside\"\"\"\n",
+            "s = \"\"\"ends with one\"\"\"\"\n",
+            "s = \"\"\"ends with two\"\"\"\"\"\n",
+            "s = \"\"\"too many\"\"\"\"\"\"\n",
+            "s = \"\"\"a \\ b\"\"\"\n",
+            "s = '''\nraw \\n 'q' ''q'' '''\n",
+            "s = '''ends'''''\n",
+            "s = 'no\nnewline'\n",
+            "s = 'a\\b'\n",
+            "s = \"\"\"\"\"\"\n",
+            // keys
+            "\"\" = 1\n",
+            "'' = 1\n",
+            "\"\"\"k\"\"\" = 1\n",
+            "é = 1\n",
+            "a . b . c = 1\n",
+            "1234 = 5\n",
+            "3.14 = 1\n",
+            "true = 1\n",
+            "\"a\\u0062\" = 1\n",
+            // integers
+            "a = +1\nb = -0\nc = 0\nd = 1_2_3\n",
+            "a = 01\n",
+            "a = 1__2\n",
+            "a = _1\n",
+            "a = 1_\n",
+            "a = 0xDEAD_beef\nb = 0o7_7\nc = 0b1_0\n",
+            "a = 0X1\n",
+            "a = -0x1\n",
+            "a = 0x_1\n",
+            "a = 0xffffffffffffffff\n",
+            "a = 9223372036854775807\nb = -9223372036854775808\n",
+            "a = 9223372036854775808\n",
+            // floats
+            "a = 1.0\nb = -0.5\nc = 6e-3\nd = 1E+10\ne = 1_0.0_1\nf = -inf\ng = +nan\nh = 1e06\n",
+            "a = .5\n",
+            "a = 5.\n",
+            "a = 01.5\n",
+            "a = 1e\n",
+            "a = 1.5.3\n",
+            "a = infinity\n",
+            "a = 1e1.5\n",
+            // dates and times
+            "a = 1979-05-27T07:32:00Z\nb = 1979-05-27 07:32:00-07:00\nc = 1979-05-27t07:32:00.999999z\n",
+            "a = 1979-05-27T07:32:00\nb = 07:32:00\nc = 00:32:00.5\nd = 2000-02-29\n",
+            "a = 1979-05-27T07:32Z\nb = 07:32\n",
+            "a = 1979-13-01\n",
+            "a = 2001-02-29\n",
+            "a = 1979-05-27T25:00:00\n",
+            "a = 1979-05-27T07:60:00\n",
+            "a = 1979-05-27T07:32:00+7:00\n",
+            "a = 1979-05-27T07:32:00.\n",
+            "a = 1979-05-27 \n",
+            "a = 1979-05-27 x\n",
+            // booleans and other words
+            "a = truex\n",
+            "a = True\n",
+            "a = nothing\n",
+            // arrays and inline tables, TOML 1.1
+            "a = [\n  1, # one\n  2,\n]\n",
+            "a = [,]\n",
+            "a = [1,,2]\n",
+            "a = [1 2]\n",
+            "t = {\n  a = 1, # c\n  b = 2,\n}\n",
+            "t = { a = 1, }\n",
+            "t = { , }\n",
+            "t = { a = 1 b = 2 }\n",
+            "t = { a.b = 1, a.c = 2 }\n",
+            "t = { a = 1, a = 2 }\n",
+            // headers
+            "[ a . \"b\" ]\nc = 1\n",
+            "[[ a ]]\n",
+            "[ [a] ]\n",
+            "[[a] ]\n",
+            "[a] b = 1\n",
+            "[a] # c\nb = 1\n",
+            "[]\n",
+            "[a.]\n",
+            "a = 1 # c\n[b]",
+        ];
+        same_as_reference(cases);
+    }
+
+    /// Every one-character deletion from, and insertion of a character TOML gives a meaning
+    /// to into, a document that uses each form: both readers accept and refuse alike.
+    #[test]
+    fn small_edits_of_a_document_read_as_the_toml_crate_reads_them() {
+        let text = "[a.\"b\"]\nc = [1, 'x', { d = 2.5 }] # n\ne.f = \"\"\"g\\\n h\"\"\"\n\
+                    t = 1979-05-27 07:32:00Z\n[[i]]\nj = -0x1f\n";
+        let specials = "\"'[]{}=,.#\n\r \\x0:-+_eZ";
+        let mut variants = Vec::new();
+        for (at, c) in text.char_indices() {
+            let mut deleted = text.to_owned();
+            deleted.replace_range(at..at + c.len_utf8(), "");
+            variants.push(deleted);
+            for s in specials.chars() {
+                let mut inserted = text.to_owned();
+                inserted.insert(at, s);
+                variants.push(inserted);
+            }
         }
+        same_as_reference(variants.iter().map(String::as_str));
     }
 
     #[test]
@@ -540,7 +647,7 @@ mod tests {
             .map(std::path::PathBuf::from)
             .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo")))
             .expect("CARGO_HOME or HOME is set");
-        let mut compared = 0;
+        let mut texts = Vec::new();
         let registries = std::fs::read_dir(home.join("registry").join("src"))
             .into_iter()
             .flatten();
@@ -552,17 +659,18 @@ mod tests {
             {
                 for name in ["Cargo.toml", "Cargo.toml.orig"] {
                     if let Ok(text) = std::fs::read_to_string(krate.path().join(name)) {
-                        same_as_reference(&text);
-                        compared += 1;
+                        texts.push(text);
                     }
                 }
             }
         }
         // this test's own build put at least toml and its dependencies there
         assert!(
-            compared >= 10,
-            "only {compared} manifests found under {}",
+            texts.len() >= 10,
+            "only {} manifests found under {}",
+            texts.len(),
             home.display()
         );
+        same_as_reference(texts.iter().map(String::as_str));
     }
 }
