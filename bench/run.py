@@ -8,7 +8,8 @@ Every figure is measured in the same run, side by side:
   2. against peers on the same project: plain release, our `apply --preset min-size`, our
      `ladder --apply-best`, and cargo-wizard's min-size template (installed with cargo install);
   3. the cost to the user's build: clean build of examples/cli with and without the build.rs
-     check and the attribute (interleaved runs, with CPU time), the build script's own run time,
+     check and the attribute (pairs of runs, with CPU time and cargo's per-unit timings), the
+     build script's own run time,
      and the clean compile time of `size-profile` (from its `cargo package` archive) against
      `toml` with only its parser;
   4. zero footprint: release bytes with and without `#[size_optimized]`;
@@ -159,24 +160,33 @@ def cpu_seconds():
 
 
 def clean_release_build(project, target):
-    """One clean release build: (wall seconds, CPU seconds)."""
+    """One clean release build: wall seconds, CPU seconds, and each unit's compile seconds as
+    cargo's `--timings` report gives them (`name` or `name target`, e.g. `foldersync build-script`)."""
     if target.exists():
         shutil.rmtree(target)
     cpu = cpu_seconds()
-    _, seconds = run(["cargo", "build", "--release", "--offline"], cwd=project, env={"CARGO_TARGET_DIR": str(target)})
-    return seconds, cpu_seconds() - cpu
+    _, seconds = run(["cargo", "build", "--release", "--offline", "--timings"], cwd=project,
+                     env={"CARGO_TARGET_DIR": str(target)})
+    cpu = cpu_seconds() - cpu
+    html = next((target / "cargo-timings").glob("cargo-timing-*.html")).read_text()
+    units = {}
+    for unit in json.loads(re.search(r"const UNIT_DATA = (\[.*?\]);\n", html, re.S).group(1)):
+        name = f"{unit['name']} {unit['target'].strip()}".strip()
+        units[name] = units.get(name, 0) + unit["duration"]
+    return seconds, cpu, units
 
 
-def clean_builds_interleaved(projects, runs=3):
-    """Clean release builds of each project, taken in turn `runs` times so that a slow spell of
-    the machine hits both alike; the fastest wall time and the CPU time of that build, each."""
-    best = {}
-    for _ in range(runs):
-        for name, (project, target) in projects.items():
-            wall, cpu = clean_release_build(project, target)
-            if name not in best or wall < best[name][0]:
-                best[name] = (wall, cpu)
-    return best
+def clean_builds_in_pairs(projects, pairs=5):
+    """Clean release builds of the two projects back to back, `pairs` times, the order swapped
+    each time, so that a slow spell of the machine hits both builds of a pair alike. Returns
+    each project's builds, in pair order."""
+    builds = {name: [] for name in projects}
+    for i in range(pairs):
+        order = list(projects) if i % 2 == 0 else list(reversed(projects))
+        for name in order:
+            project, target = projects[name]
+            builds[name].append(clean_release_build(project, target))
+    return builds
 
 
 def build_script_ms(project, target):
@@ -233,17 +243,16 @@ def compile_seconds(dependency, name, runs=5):
 
 def section_cost(report, results):
     report.append("## 3. Cost to the user's build\n")
-    log("cost: examples/cli with and without the check (clean release builds, interleaved)")
+    log("cost: examples/cli with and without the check (clean release builds, in pairs)")
     with_check = copy_example("cli", WORK / "cost-with")
     without = copy_example("cli", WORK / "cost-without")
     strip_check(without)
     for project in (with_check, without):
         run(["cargo", "fetch"], cwd=project)
-    best = clean_builds_interleaved({
+    builds = clean_builds_in_pairs({
         "with": (with_check, WORK / "target-cost-with"),
         "without": (without, WORK / "target-cost-without"),
     })
-    (t_with, cpu_with), (t_without, cpu_without) = best["with"], best["without"]
     ms = build_script_ms(with_check, WORK / "target-cost-with")
     log("cost: compile time of size-profile against toml")
     packaged = packaged_size_profile()
@@ -251,25 +260,42 @@ def section_cost(report, results):
     toml_parse = compile_seconds('toml = { version = "1", default-features = false, features = ["std", "parse"] }', "toml-parse")
     toml_serde = compile_seconds('toml = "1"', "toml-serde", runs=3)
     syn_full = compile_seconds('syn = { version = "2", features = ["full"] }', "syn-full", runs=3)
-    results.update(with_check=t_with, without_check=t_without, script_ms=ms, ours=ours, toml_parse=toml_parse)
-    slower = (t_with / t_without - 1) * 100
+    differences = [(w[0] / o[0] - 1) * 100 for w, o in zip(builds["with"], builds["without"])]
+    slower = statistics.median(differences)
+    wall = {k: statistics.median(b[0] for b in v) for k, v in builds.items()}
+    cpu = {k: statistics.median(b[1] for b in v) for k, v in builds.items()}
+    # the units only the build with the check compiles, and the compile work of each build
+    added = {}
+    for w in builds["with"]:
+        for name, seconds in w[2].items():
+            if name not in builds["without"][0][2]:
+                added.setdefault(name, []).append(seconds)
+    added = {name: statistics.median(v) for name, v in added.items()}
+    work = statistics.median(sum(w[2].values()) for w in builds["with"])
+    results.update(with_check=wall["with"], without_check=wall["without"], slower=slower, script_ms=ms,
+                   ours=ours, toml_parse=toml_parse)
+    pairs = ", ".join(f"{d:+.1f}" for d in differences)
     report.append("| measure | value | goal |")
     report.append("|---|---|---|")
-    report.append(f"| clean release build of examples/cli, with the check and the attribute | {t_with:.1f} s (CPU {cpu_with:.1f} s) | |")
-    report.append(f"| the same without them | {t_without:.1f} s (CPU {cpu_without:.1f} s) | |")
-    report.append(f"| difference | {slower:+.1f} % (CPU {(cpu_with / cpu_without - 1) * 100:+.1f} %) | ≤ 3 % slower: **{'met' if slower <= 3 else 'not met'}** |")
+    report.append(f"| clean release build of examples/cli, with the check and the attribute | {wall['with']:.1f} s (CPU {cpu['with']:.1f} s) | |")
+    report.append(f"| the same without them | {wall['without']:.1f} s (CPU {cpu['without']:.1f} s) | |")
+    report.append(f"| difference, median of {len(differences)} pairs ({pairs} %) | {slower:+.1f} % | ≤ 3 % slower: **{'met' if slower <= 3 else 'not met'}** |")
+    units = ", ".join(f"`{name}` {seconds:.2f} s" for name, seconds in sorted(added.items(), key=lambda x: -x[1]))
+    report.append(f"| what the check adds to the build: {units} | {sum(added.values()):.2f} s of {work:.0f} s of compile work ({sum(added.values()) / work * 100:.1f} %) | |")
     if ms is not None:
         report.append(f"| the build script's own run (median of 21) | {ms:.1f} ms | ≤ 20 ms: **{'met' if ms <= 20 else 'not met'}** |")
     report.append(f"| clean compile of `size-profile` | {ours:.2f} s | |")
     report.append(f"| clean compile of `toml`, parser only | {toml_parse:.2f} s | |")
     report.append(f"| ratio | {ours / toml_parse:.2f}x | ≤ 1.5x: **{'met' if ours / toml_parse <= 1.5 else 'not met'}** |")
     report.append(f"| for scale: `toml` with serde / `syn` full | {toml_serde:.2f} s / {syn_full:.2f} s | |")
-    report.append("\nThe examples/cli builds are taken in turn, three of each, and the fastest of each is shown "
-                  "with its CPU time (user + system): the machine has two cores and its speed drifts by several "
-                  "percent between builds, so a few percent of wall time is within noise. The compile rows are the "
-                  "fastest of five (three for scale) clean dev builds with incremental compilation off, as a "
-                  "registry dependency is built; `size-profile` is built from its `cargo package` archive, as "
-                  "crates.io serves it.\n")
+    report.append("\nThe examples/cli builds are clean release builds taken in pairs, one of each back to back, "
+                  f"{len(differences)} times with the order swapped each time; the wall and CPU (user + system) "
+                  "times are medians, and the difference is the median of the pairs' differences. The machine "
+                  "has two cores and its speed drifts by up to ten percent between identical builds, so a single "
+                  "pair says little; the compile work row (each unit's time in `cargo build --timings`, summed) "
+                  "is the steadier measure of what the check costs. The compile rows are the fastest of five "
+                  "(three for scale) clean dev builds with incremental compilation off, as a registry dependency "
+                  "is built; `size-profile` is built from its `cargo package` archive, as crates.io serves it.\n")
     report.append("How the crate keeps its cost down: it has no dependencies (it reads TOML with its own small "
                   "reader, tested against the `toml` crate), and it keeps its data in two small maps (one slot per "
                   "setting, a sorted list of names) instead of `BTreeMap`s, whose code is generated anew for each "
