@@ -176,7 +176,7 @@ def clean_release_build(project, target):
     return seconds, cpu, units
 
 
-def clean_builds_in_pairs(projects, pairs=5):
+def clean_builds_in_pairs(projects, pairs=7):
     """Clean release builds of the two projects back to back, `pairs` times, the order swapped
     each time, so that a slow spell of the machine hits both builds of a pair alike. Returns
     each project's builds, in pair order."""
