@@ -340,6 +340,11 @@ def section_ladder_cost(report, results):
 
 def main():
     WORK.mkdir(parents=True, exist_ok=True)
+    # every figure from this run: no build output or ladder cache of an earlier one (the
+    # installed cargo-wizard in tools/ is kept)
+    for old in WORK.iterdir():
+        if old != TOOLS:
+            shutil.rmtree(old) if old.is_dir() else old.unlink()
     log("building cargo-size-profile (release)")
     run(["cargo", "build", "--release", "-p", "cargo-size-profile"], cwd=ROOT)
     if not WIZARD.exists():
