@@ -358,7 +358,7 @@ def main():
         "# Benchmarks\n",
         f"Measured {datetime.date.today().isoformat()} by `python3 bench/run.py` on {platform.system()} "
         f"{platform.machine()}, {os.cpu_count()} cores ({cpu}), {rustc.strip()}, "
-        f"{(wizard_version.strip() or 'cargo-wizard')}. All figures come from this one run.\n",
+        f"cargo-wizard {(wizard_version.split() or ['(version unknown)'])[-1]}. All figures come from this one run.\n",
     ]
     results = {}
     section_ladders(report)

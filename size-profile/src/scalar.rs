@@ -425,3 +425,72 @@ fn is_datetime(word: &[u8]) -> bool {
     }
     matches!(time(word), Some([]))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(text: &str) -> Result<Scalar, String> {
+        let mut at = Cursor { text, pos: 0 };
+        at.word().map_err(|e| e.message)
+    }
+
+    fn string(text: &str) -> Result<String, String> {
+        let mut at = Cursor { text, pos: 0 };
+        let read = match (text.get(..3), text.get(..1)) {
+            (Some("\"\"\""), _) => at.multiline_basic_string(),
+            (Some("'''"), _) => at.multiline_literal_string(),
+            (_, Some("'")) => at.literal_string(),
+            _ => at.basic_string(),
+        };
+        read.map_err(|e| e.message)
+    }
+
+    #[test]
+    fn words_are_booleans_integers_floats_or_dates() {
+        assert_eq!(word("true"), Ok(Scalar::Bool(true)));
+        assert_eq!(word("-1_000"), Ok(Scalar::Int(-1000)));
+        assert_eq!(word("0xff"), Ok(Scalar::Int(255)));
+        assert_eq!(word("0b11"), Ok(Scalar::Int(3)));
+        assert_eq!(word("6.02e23"), Ok(Scalar::Float));
+        assert_eq!(word("-inf"), Ok(Scalar::Float));
+        assert_eq!(word("2000-02-29"), Ok(Scalar::DateTime));
+        assert_eq!(word("1979-05-27 07:32:00+01:00"), Ok(Scalar::DateTime));
+        assert_eq!(word("07:32"), Ok(Scalar::DateTime));
+        // the space after a date only joins a time to it
+        let mut at = Cursor {
+            text: "1979-05-27 # c",
+            pos: 0,
+        };
+        assert_eq!(at.word(), Ok(Scalar::DateTime));
+        assert_eq!(at.pos, 10);
+    }
+
+    #[test]
+    fn malformed_words_are_refused_with_their_text() {
+        assert_eq!(word("2001-02-29"), Err("`2001-02-29` is not a TOML value".into()));
+        assert_eq!(word("012"), Err("`012` is not a TOML value".into()));
+        assert_eq!(word("1__0"), Err("`1__0` is not a TOML value".into()));
+        assert_eq!(word("yes"), Err("`yes` is not a TOML value".into()));
+        assert_eq!(word("\n"), Err("expected a value".into()));
+        assert_eq!(
+            word("9223372036854775808"),
+            Err("integer out of range of a 64-bit integer".into())
+        );
+    }
+
+    #[test]
+    fn strings_decode_escapes_and_trim_as_toml_says() {
+        assert_eq!(string(r#""a\tb\u00e9\x41\e""#), Ok("a\tbéA\u{1b}".into()));
+        assert_eq!(string(r"'C:\path'"), Ok(r"C:\path".into()));
+        assert_eq!(string("\"\"\"\nline \\\n    joined\"\"\""), Ok("line joined".into()));
+        assert_eq!(string("\"\"\"two\"\"\"\"\""), Ok("two\"\"".into()));
+        assert_eq!(string("'''\nkept \\n'''"), Ok("kept \\n".into()));
+        assert_eq!(string(r#""\q""#), Err(r"invalid escape `\q`".into()));
+        assert_eq!(string("\"open\n\""), Err("unterminated string".into()));
+        assert_eq!(
+            string(r#""\uDC00""#),
+            Err("`DC00` is not a Unicode scalar value".into())
+        );
+    }
+}
