@@ -468,7 +468,10 @@ mod tests {
 
     #[test]
     fn malformed_words_are_refused_with_their_text() {
-        assert_eq!(word("2001-02-29"), Err("`2001-02-29` is not a TOML value".into()));
+        assert_eq!(
+            word("2001-02-29"),
+            Err("`2001-02-29` is not a TOML value".into())
+        );
         assert_eq!(word("012"), Err("`012` is not a TOML value".into()));
         assert_eq!(word("1__0"), Err("`1__0` is not a TOML value".into()));
         assert_eq!(word("yes"), Err("`yes` is not a TOML value".into()));
@@ -483,7 +486,10 @@ mod tests {
     fn strings_decode_escapes_and_trim_as_toml_says() {
         assert_eq!(string(r#""a\tb\u00e9\x41\e""#), Ok("a\tbéA\u{1b}".into()));
         assert_eq!(string(r"'C:\path'"), Ok(r"C:\path".into()));
-        assert_eq!(string("\"\"\"\nline \\\n    joined\"\"\""), Ok("line joined".into()));
+        assert_eq!(
+            string("\"\"\"\nline \\\n    joined\"\"\""),
+            Ok("line joined".into())
+        );
         assert_eq!(string("\"\"\"two\"\"\"\"\""), Ok("two\"\"".into()));
         assert_eq!(string("'''\nkept \\n'''"), Ok("kept \\n".into()));
         assert_eq!(string(r#""\q""#), Err(r"invalid escape `\q`".into()));
