@@ -10,8 +10,7 @@
 
 use crate::manifest::{Item, Node, Origin};
 use crate::map::NameMap;
-pub(crate) use crate::scalar::SyntaxError;
-use crate::scalar::{Cursor, Scalar, is_bare};
+use crate::scalar::{Cursor, Scalar, SyntaxError, is_bare};
 use crate::source::{Location, SourceFile};
 
 /// How deep arrays and inline tables may nest, as the `toml` crate allows.
