@@ -57,7 +57,7 @@ impl Cursor<'_> {
         self.text.as_bytes().get(self.pos).copied()
     }
 
-    fn peek_at(&self, ahead: usize) -> Option<u8> {
+    pub(crate) fn peek_at(&self, ahead: usize) -> Option<u8> {
         self.text.as_bytes().get(self.pos + ahead).copied()
     }
 
@@ -112,16 +112,17 @@ impl Cursor<'_> {
         Ok(())
     }
 
-    /// A `"basic string"` (no newlines), decoded.
-    pub(crate) fn basic_string(&mut self) -> Result<String, SyntaxError> {
+    /// A one-line string opened by `quote` here: a `"basic string"`, whose escapes are decoded,
+    /// or a `'literal string'`, taken as written.
+    pub(crate) fn string(&mut self, quote: u8) -> Result<String, SyntaxError> {
         let start = self.pos;
         self.pos += 1;
         let mut out = String::new();
         loop {
             let at = self.pos;
             match self.next_char() {
-                Some('"') => return Ok(out),
-                Some('\\') => self.escape(&mut out)?,
+                Some(c) if c == char::from(quote) => return Ok(out),
+                Some('\\') if quote == b'"' => self.escape(&mut out)?,
                 None | Some('\n' | '\r') => return self.error(start, "unterminated string"),
                 Some(c) if is_control(c) => return self.error(at, "control character in a string"),
                 Some(c) => out.push(c),
@@ -129,21 +130,22 @@ impl Cursor<'_> {
         }
     }
 
-    /// A `"""multi-line basic string"""`, decoded: a newline right after the opening quotes is
-    /// dropped, and a backslash at the end of a line drops the whitespace up to the next text.
-    pub(crate) fn multiline_basic_string(&mut self) -> Result<String, SyntaxError> {
+    /// A multi-line string opened by three `quote`s here. A newline right after the opening
+    /// quotes is dropped. In a `"""basic"""` one escapes are decoded and a backslash at the end
+    /// of a line drops the whitespace up to the next text; a `'''literal'''` one is as written.
+    pub(crate) fn multiline_string(&mut self, quote: u8) -> Result<String, SyntaxError> {
         let start = self.pos;
         self.pos += 3;
         self.newline();
         let mut out = String::new();
         loop {
-            if self.closing_quotes(b'"', &mut out) {
+            if self.closing_quotes(quote, &mut out) {
                 return Ok(out);
             }
             let at = self.pos;
             match self.next_char() {
                 None => return self.error(start, "unterminated string"),
-                Some('\\') => {
+                Some('\\') if quote == b'"' => {
                     self.skip_spaces();
                     if self.newline() {
                         while self.newline() || matches!(self.peek(), Some(b' ' | b'\t')) {
@@ -154,44 +156,6 @@ impl Cursor<'_> {
                         self.escape(&mut out)?;
                     }
                 }
-                Some('\r') if self.eat(b'\n') => out.push_str("\r\n"),
-                Some('\n') => out.push('\n'),
-                Some(c) if is_control(c) => return self.error(at, "control character in a string"),
-                Some(c) => out.push(c),
-            }
-        }
-    }
-
-    /// A `'literal string'`, as written.
-    pub(crate) fn literal_string(&mut self) -> Result<String, SyntaxError> {
-        let start = self.pos;
-        self.pos += 1;
-        let mut out = String::new();
-        loop {
-            let at = self.pos;
-            match self.next_char() {
-                Some('\'') => return Ok(out),
-                None | Some('\n' | '\r') => return self.error(start, "unterminated string"),
-                Some(c) if is_control(c) => return self.error(at, "control character in a string"),
-                Some(c) => out.push(c),
-            }
-        }
-    }
-
-    /// A `'''multi-line literal string'''`, as written but for a newline right after the
-    /// opening quotes.
-    pub(crate) fn multiline_literal_string(&mut self) -> Result<String, SyntaxError> {
-        let start = self.pos;
-        self.pos += 3;
-        self.newline();
-        let mut out = String::new();
-        loop {
-            if self.closing_quotes(b'\'', &mut out) {
-                return Ok(out);
-            }
-            let at = self.pos;
-            match self.next_char() {
-                None => return self.error(start, "unterminated string"),
                 Some('\r') if self.eat(b'\n') => out.push_str("\r\n"),
                 Some('\n') => out.push('\n'),
                 Some(c) if is_control(c) => return self.error(at, "control character in a string"),
@@ -438,10 +402,10 @@ mod tests {
     fn string(text: &str) -> Result<String, String> {
         let mut at = Cursor { text, pos: 0 };
         let read = match (text.get(..3), text.get(..1)) {
-            (Some("\"\"\""), _) => at.multiline_basic_string(),
-            (Some("'''"), _) => at.multiline_literal_string(),
-            (_, Some("'")) => at.literal_string(),
-            _ => at.basic_string(),
+            (Some("\"\"\""), _) => at.multiline_string(b'"'),
+            (Some("'''"), _) => at.multiline_string(b'\''),
+            (_, Some("'")) => at.string(b'\''),
+            _ => at.string(b'"'),
         };
         read.map_err(|e| e.message)
     }

@@ -116,14 +116,12 @@ impl Builder<'_> {
             self.at.skip_spaces();
             let offset = self.at.pos;
             let name = match self.at.peek() {
-                Some(b'"') if self.at.starts_with("\"\"\"") => {
+                Some(q @ (b'"' | b'\''))
+                    if self.at.peek_at(1) == Some(q) && self.at.peek_at(2) == Some(q) =>
+                {
                     return self.error(offset, "a key cannot be a multi-line string");
                 }
-                Some(b'\'') if self.at.starts_with("'''") => {
-                    return self.error(offset, "a key cannot be a multi-line string");
-                }
-                Some(b'"') => self.at.basic_string()?,
-                Some(b'\'') => self.at.literal_string()?,
+                Some(q @ (b'"' | b'\'')) => self.at.string(q)?,
                 Some(b) if is_bare(b) => {
                     while self.at.peek().is_some_and(is_bare) {
                         self.at.pos += 1;
@@ -160,14 +158,12 @@ impl Builder<'_> {
             }
             Some(b'[') => return self.array(depth + 1),
             Some(b'{') => return self.inline_table(depth + 1),
-            Some(b'"') if self.at.starts_with("\"\"\"") => {
-                Scalar::Str(self.at.multiline_basic_string()?)
+            Some(q @ (b'"' | b'\''))
+                if self.at.peek_at(1) == Some(q) && self.at.peek_at(2) == Some(q) =>
+            {
+                Scalar::Str(self.at.multiline_string(q)?)
             }
-            Some(b'"') => Scalar::Str(self.at.basic_string()?),
-            Some(b'\'') if self.at.starts_with("'''") => {
-                Scalar::Str(self.at.multiline_literal_string()?)
-            }
-            Some(b'\'') => Scalar::Str(self.at.literal_string()?),
+            Some(q @ (b'"' | b'\'')) => Scalar::Str(self.at.string(q)?),
             _ => self.at.word()?,
         };
         let item = match scalar {
