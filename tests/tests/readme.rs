@@ -29,6 +29,22 @@ fn the_quick_start_output_is_what_building_examples_hello_prints() {
 }
 
 #[test]
+fn ci_runs_the_quick_start_test_command() {
+    let readme = read_repo_file("README.md");
+    let commands: Vec<String> = block_after(&readme, "## Quick start")
+        .lines()
+        .map(|l| l.strip_prefix("$ ").expect("a command line").to_owned())
+        .collect();
+    assert_eq!(commands.len(), 2, "the quick start has two commands");
+    let ci = read_repo_file(".ci/run");
+    assert!(
+        ci.lines().any(|line| line.trim() == commands[1]),
+        "`.ci/run` does not run the README's test command `{}`",
+        commands[1]
+    );
+}
+
+#[test]
 fn the_configuration_example_is_valid() {
     let readme = read_repo_file("README.md");
     let text = block_after(&readme, "read this block with the crate's own parser");
