@@ -57,7 +57,7 @@ impl Cursor<'_> {
         self.text.as_bytes().get(self.pos).copied()
     }
 
-    pub(crate) fn peek_at(&self, ahead: usize) -> Option<u8> {
+    fn peek_at(&self, ahead: usize) -> Option<u8> {
         self.text.as_bytes().get(self.pos + ahead).copied()
     }
 
@@ -110,6 +110,16 @@ impl Cursor<'_> {
             }
         }
         Ok(())
+    }
+
+    /// The quote that opens a string here, and whether it is tripled (a multi-line string).
+    pub(crate) fn opening_quote(&self) -> Option<(u8, bool)> {
+        match self.peek() {
+            Some(q @ (b'"' | b'\'')) => {
+                Some((q, self.peek_at(1) == Some(q) && self.peek_at(2) == Some(q)))
+            }
+            _ => None,
+        }
     }
 
     /// A one-line string opened by `quote` here: a `"basic string"`, whose escapes are decoded,
@@ -401,11 +411,9 @@ mod tests {
 
     fn string(text: &str) -> Result<String, String> {
         let mut at = Cursor { text, pos: 0 };
-        let read = match (text.get(..3), text.get(..1)) {
-            (Some("\"\"\""), _) => at.multiline_string(b'"'),
-            (Some("'''"), _) => at.multiline_string(b'\''),
-            (_, Some("'")) => at.string(b'\''),
-            _ => at.string(b'"'),
+        let read = match at.opening_quote().expect("a quoted test string") {
+            (q, true) => at.multiline_string(q),
+            (q, false) => at.string(q),
         };
         read.map_err(|e| e.message)
     }

@@ -115,14 +115,12 @@ impl Builder<'_> {
         loop {
             self.at.skip_spaces();
             let offset = self.at.pos;
-            let name = match self.at.peek() {
-                Some(q @ (b'"' | b'\''))
-                    if self.at.peek_at(1) == Some(q) && self.at.peek_at(2) == Some(q) =>
-                {
+            let name = match (self.at.opening_quote(), self.at.peek()) {
+                (Some((_, true)), _) => {
                     return self.error(offset, "a key cannot be a multi-line string");
                 }
-                Some(q @ (b'"' | b'\'')) => self.at.string(q)?,
-                Some(b) if is_bare(b) => {
+                (Some((q, false)), _) => self.at.string(q)?,
+                (None, Some(b)) if is_bare(b) => {
                     while self.at.peek().is_some_and(is_bare) {
                         self.at.pos += 1;
                     }
@@ -158,13 +156,11 @@ impl Builder<'_> {
             }
             Some(b'[') => return self.array(depth + 1),
             Some(b'{') => return self.inline_table(depth + 1),
-            Some(q @ (b'"' | b'\''))
-                if self.at.peek_at(1) == Some(q) && self.at.peek_at(2) == Some(q) =>
-            {
-                Scalar::Str(self.at.multiline_string(q)?)
-            }
-            Some(q @ (b'"' | b'\'')) => Scalar::Str(self.at.string(q)?),
-            _ => self.at.word()?,
+            _ => match self.at.opening_quote() {
+                Some((q, true)) => Scalar::Str(self.at.multiline_string(q)?),
+                Some((q, false)) => Scalar::Str(self.at.string(q)?),
+                None => self.at.word()?,
+            },
         };
         let item = match scalar {
             Scalar::Str(s) => Item::Str(s),
