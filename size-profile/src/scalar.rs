@@ -252,6 +252,14 @@ impl Cursor<'_> {
             return Ok(Scalar::DateTime);
         }
         if is_float(word) {
+            // `inf` and `nan` are words; a number too large for an f64 is refused, as toml does
+            let plain: String = word.chars().filter(|&c| c != '_').collect();
+            let finite = plain.ends_with("inf")
+                || plain.ends_with("nan")
+                || plain.parse::<f64>().is_ok_and(f64::is_finite);
+            if !finite {
+                return self.error(start, "float out of range of a 64-bit float");
+            }
             return Ok(Scalar::Float);
         }
         match integer(word) {

@@ -90,7 +90,7 @@ impl Builder<'_> {
                 }
                 Some(_) if self.at.newline() => continue,
                 Some(_) => {
-                    let (keys, value) = self.key_value(0)?;
+                    let (keys, value) = self.key_value(0, false)?;
                     let table = self.current_table(&mut root, &current)?;
                     self.insert(table, &keys, value)?;
                 }
@@ -128,6 +128,9 @@ impl Builder<'_> {
                 }
                 _ => return self.error(offset, "expected a key"),
             };
+            if keys.len() == MAX_DEPTH as usize {
+                return self.error(offset, "a dotted key has too many parts");
+            }
             keys.push(Key { name, offset });
             self.at.skip_spaces();
             if !self.at.eat(b'.') {
@@ -136,13 +139,21 @@ impl Builder<'_> {
         }
     }
 
-    /// `key = value`.
-    fn key_value(&mut self, depth: u32) -> Result<(Vec<Key>, Node), SyntaxError> {
+    /// `key = value`. Inside an inline table (TOML 1.1, as the `toml` crate reads it) newlines
+    /// and comments may stand on either side of the `=`.
+    fn key_value(&mut self, depth: u32, inline: bool) -> Result<(Vec<Key>, Node), SyntaxError> {
         let keys = self.keys()?;
+        if inline {
+            self.blank()?;
+        }
         if !self.at.eat(b'=') {
             return self.error(self.at.pos, "expected `=` after a key");
         }
-        self.at.skip_spaces();
+        if inline {
+            self.blank()?;
+        } else {
+            self.at.skip_spaces();
+        }
         let value = self.value(depth)?;
         Ok((keys, value))
     }
@@ -205,7 +216,7 @@ impl Builder<'_> {
             if self.at.eat(b'}') {
                 break;
             }
-            let (keys, value) = self.key_value(depth)?;
+            let (keys, value) = self.key_value(depth, true)?;
             self.insert(&mut table, &keys, value)?;
             self.blank()?;
             if self.at.eat(b'}') {
@@ -237,7 +248,7 @@ impl Builder<'_> {
             return self.error(0, "missing key");
         };
         let mut table = table;
-        for key in parents {
+        for (i, key) in parents.iter().enumerate() {
             let map = table_of(table, key)?;
             if !map.contains_key(&key.name) {
                 let node = self.node(Item::Table(NameMap::new()), Origin::Dotted, key.offset);
@@ -250,6 +261,16 @@ impl Builder<'_> {
                     next.origin = Origin::Dotted;
                     table = next;
                 }
+                // and they reach into the last table of an array of tables, though not to set
+                // a key of that table itself (`a.b.c = 1` is read, `a.b = 1` is a duplicate)
+                Some(Node {
+                    item: Item::Array(items),
+                    origin: Origin::ArrayHeader,
+                    ..
+                }) if i + 1 < parents.len() => match items.last_mut() {
+                    Some(last) => table = last,
+                    None => return self.duplicate(key),
+                },
                 _ => return self.duplicate(key),
             }
         }
@@ -464,6 +485,15 @@ mod tests {
             "[[a]]\nb.c = 1\n[[a]]\nb.c = 2\n",
             "[a]\nb = { c = 1 }\n[a.b.d]\n",
             "[[a]]\n[a.b]\n[[a]]\n[a.b]\n",
+            // dotted keys into the last table of an array of tables
+            "[[x.a]]\n[x]\na.b.c = 1\n",
+            "[[x.a]]\nb.c = 2\n[[x.a]]\nb.c = 3\n[x]\na.b.d = 1\n",
+            "[[x.a]]\n[x]\na.b = 1\n",
+            "[[x.a]]\n[x.a.y]\n[x]\na.y.z = 1\n",
+            "[[x.a]]\n[x]\na.b.c = 1\n[x.a.b]\n",
+            "[[x.a]]\n[x]\na.b.c = 1\na.b.d = 2\n",
+            "[[x.a.b]]\n[x]\na.b.c.d = 1\n",
+            "x = [{ b = 1 }]\nx.c.d = 2\n",
             "a = [{ b = 1 }]\n[a.c]\n",
             "a = []\n[[a]]\n",
             "[a]\n[[a]]\n",
@@ -575,6 +605,21 @@ mod tests {
             "t = { a = 1 b = 2 }\n",
             "t = { a.b = 1, a.c = 2 }\n",
             "t = { a = 1, a = 2 }\n",
+            // TOML 1.1 inline tables: newlines and comments around the `=`, not inside a key
+            "t = {\n a\n = 1 }\n",
+            "t = { a # c\n = 1 }\n",
+            "t = { a =\n 1 }\n",
+            "t = { a = # c\n 1, \"b\" \n= 2 }\n",
+            "t = { a\n.b = 1 }\n",
+            "t = { a.\nb = 1 }\n",
+            "a\n= 1\n",
+            "a =\n1\n",
+            // floats past an f64
+            "f = 1e400\n",
+            "f = -1.8e308\n",
+            "f = 1_0e3_08\n",
+            "f = 1.7976931348623157e308\n",
+            "f = 1e-400\n",
             // headers
             "[ a . \"b\" ]\nc = 1\n",
             "[[ a ]]\n",
@@ -623,10 +668,62 @@ mod tests {
         );
     }
 
+    /// Nesting is bounded as the `toml` crate bounds it (80 levels of arrays and inline tables,
+    /// 80 parts of a dotted key), and a document far past the bound is an error, not a stack
+    /// overflow.
     #[test]
-    fn nesting_is_bounded() {
-        let deep = format!("a = {}1{}\n", "[".repeat(200), "]".repeat(200));
-        assert!(read(&SourceFile::new("t.toml", &deep)).is_err());
+    fn nesting_is_bounded_as_toml_bounds_it() {
+        let dotted = |n: usize| vec!["a"; n].join(".");
+        let mut texts = Vec::new();
+        for n in [79, 80, 81, 82] {
+            texts.push(format!("a = {}1{}\n", "[".repeat(n), "]".repeat(n)));
+            texts.push(format!("a = {}1{}\n", "{b = ".repeat(n), "}".repeat(n)));
+            texts.push(format!("{} = 1\n", dotted(n)));
+            texts.push(format!("[{}]\n", dotted(n)));
+            texts.push(format!("[[{}]]\n", dotted(n)));
+            texts.push(format!("t = {{ {} = 1 }}\n", dotted(n)));
+            texts.push(format!("[{}]\n{} = [{{ {} = 1 }}]\n", dotted(n), dotted(n), dotted(n)));
+        }
+        same_as_reference(texts.iter().map(String::as_str));
+        for huge in [
+            format!("{} = 1\n", dotted(200_000)),
+            format!("[{}]\n", dotted(200_000)),
+            format!("a = {}1{}\n", "[".repeat(200_000), "]".repeat(200_000)),
+        ] {
+            assert!(read(&SourceFile::new("t.toml", &huge)).is_err());
+        }
+    }
+
+    /// Tens of thousands of keys and tables in reverse order read like the same in order, each
+    /// value at its own line. (How long that takes is shown by `bench/run.py`: reading was
+    /// quadratic in the keys of one table before; speed is not asserted in tests.)
+    #[test]
+    fn many_keys_in_any_order_read_alike() {
+        let n = 80_000;
+        let keys = |order: &mut dyn Iterator<Item = usize>| {
+            order.map(|i| format!("k{i:06} = {i}\n")).collect::<String>()
+        };
+        let tables = |order: &mut dyn Iterator<Item = usize>| {
+            order
+                .map(|i| format!("[t{i:06}]\nx = {i}\n"))
+                .collect::<String>()
+        };
+        for (forward, reverse) in [
+            (keys(&mut (0..n)), keys(&mut (0..n).rev())),
+            (tables(&mut (0..n)), tables(&mut (0..n).rev())),
+        ] {
+            let f = read(&SourceFile::new("t.toml", &forward)).expect("valid TOML");
+            let r = read(&SourceFile::new("t.toml", &reverse)).expect("valid TOML");
+            assert_eq!(plain(&f), plain(&r));
+            let (Item::Table(fm), Item::Table(rm)) = (&f.item, &r.item) else {
+                panic!("the root is a table");
+            };
+            assert_eq!(fm.len(), n);
+            let first = |m: &NameMap<Node>| m.iter().next().map(|(_, v)| v.at.line);
+            // the first key in name order is on the first line forwards, the last backwards
+            assert_eq!(first(fm), Some(1));
+            assert!(first(rm) >= Some(n));
+        }
     }
 
     /// Every manifest of every crate this workspace builds with: hundreds of real
