@@ -394,16 +394,19 @@ fn dotted(path: &[Key]) -> String {
 }
 
 #[cfg(test)]
+mod conformance;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
     /// Our tree in the `toml` crate's terms, to compare the two readers.
-    fn ours(text: &str) -> Result<toml::Value, String> {
+    pub(super) fn ours(text: &str) -> Result<toml::Value, String> {
         let file = SourceFile::new("t.toml", text);
         read(&file).map(|n| plain(&n)).map_err(|e| e.message)
     }
 
-    fn plain(node: &Node) -> toml::Value {
+    pub(super) fn plain(node: &Node) -> toml::Value {
         match &node.item {
             Item::Bool(b) => toml::Value::Boolean(*b),
             Item::Int(n) => toml::Value::Integer(*n),
@@ -417,7 +420,7 @@ mod tests {
     }
 
     /// The `toml` crate's reading, with floats and datetimes as our tree names them.
-    fn reference(text: &str) -> Result<toml::Value, String> {
+    pub(super) fn reference(text: &str) -> Result<toml::Value, String> {
         fn fold(v: toml::Value) -> toml::Value {
             match v {
                 toml::Value::Float(_) => toml::Value::String("<float>".into()),
@@ -437,7 +440,7 @@ mod tests {
     }
 
     /// How our reading of `text` differs from the `toml` crate's, if it does.
-    fn difference(text: &str) -> Option<String> {
+    pub(super) fn difference(text: &str) -> Option<String> {
         match (ours(text), reference(text)) {
             (Ok(a), Ok(b)) if a == b => None,
             (Err(_), Err(_)) => None,
@@ -445,7 +448,7 @@ mod tests {
         }
     }
 
-    fn same_as_reference<'t>(texts: impl IntoIterator<Item = &'t str>) {
+    pub(super) fn same_as_reference<'t>(texts: impl IntoIterator<Item = &'t str>) {
         let differences: Vec<String> = texts.into_iter().filter_map(difference).collect();
         assert!(differences.is_empty(), "{}", differences.join("\n\n"));
     }
