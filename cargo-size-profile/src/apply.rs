@@ -63,7 +63,9 @@ pub(crate) fn plan(text: &str, profile: &str, wants: &[Want]) -> Result<Edit, St
             },
         );
     }
-    let resolved = profiles.resolve(profile, None).map_err(|e| e.to_string())?;
+    let resolved = profiles
+        .resolve(profile, None, None)
+        .map_err(|e| e.to_string())?;
     let missing: Vec<&Want> = wants
         .iter()
         .filter(|w| !w.accept.contains(&resolved.get(w.setting).value))

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 use serde_json::Value;
+use size_profile::Target;
 
 use crate::io;
 use crate::target::Located;
@@ -122,4 +123,39 @@ pub(crate) fn describe(b: &Build) -> String {
         parts.extend(b.rustc_args.iter().cloned());
     }
     parts.join(" ")
+}
+
+/// The rustc cargo runs: `RUSTC`, else `rustc` from the `PATH`.
+fn rustc() -> Command {
+    Command::new(io::var("RUSTC").unwrap_or_else(|| "rustc".into()))
+}
+
+/// The host's target triple, from `rustc -vV`.
+pub(crate) fn host_triple() -> Result<String> {
+    let (out, _) = io::run_timed(rustc().arg("-vV"))?;
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .map(str::to_owned)
+        .ok_or_else(|| anyhow::anyhow!("`rustc -vV` names no host"))
+}
+
+/// The target cargo builds for (`CARGO_BUILD_TARGET`, else the host) and its `cfg` values, from
+/// `rustc --print cfg`: what `[target.<triple>]` and `[target.'cfg(..)']` tables match.
+pub(crate) fn build_target() -> Result<Target> {
+    let triple = match io::var("CARGO_BUILD_TARGET") {
+        Some(t) => t,
+        None => host_triple()?,
+    };
+    let (out, _) = io::run_timed(rustc().args(["--print", "cfg", "--target", &triple]))?;
+    if !out.status.success() {
+        bail!(
+            "`rustc --print cfg --target {triple}` failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(Target::from_print_cfg(
+        &triple,
+        &String::from_utf8_lossy(&out.stdout),
+    ))
 }

@@ -180,6 +180,12 @@ fn source(s: &Source) -> Json {
             json!({"kind": "rustflags", "origin": origin, "flag": flag})
         }
         Source::Default(profile) => json!({"kind": "default", "profile": profile}),
+        Source::PackageDefault { table, at } => json!({
+            "kind": "package-default",
+            "table": table,
+            "file": at.as_ref().map(|l| l.file.display().to_string()),
+            "line": at.as_ref().map(|l| l.line),
+        }),
         Source::Hidden(var) => json!({"kind": "hidden", "var": var}),
     }
 }

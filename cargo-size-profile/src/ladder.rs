@@ -148,7 +148,7 @@ impl Ladder<'_> {
                     "-Zbuild-std=std,panic_abort".to_owned(),
                     "-Zbuild-std-features=optimize_for_size".to_owned(),
                     "--target".to_owned(),
-                    host_triple()?,
+                    crate::cargo::host_triple()?,
                 ]);
             }
         }
@@ -196,15 +196,6 @@ fn pick_binary<'a>(
             }
         },
     }
-}
-
-fn host_triple() -> Result<String> {
-    let (out, _) = io::run_timed(Command::new("rustc").arg("-vV"))?;
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("host: "))
-        .map(str::to_owned)
-        .ok_or_else(|| anyhow::anyhow!("`rustc -vV` names no host"))
 }
 
 fn nightly_src_installed() -> bool {
@@ -478,7 +469,7 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
                 .flat_map(|f| f.split(' '))
                 .map(String::from)
                 .collect();
-            write_link_flags(&at, &host_triple()?, &flags)?;
+            write_link_flags(&at, &crate::cargo::host_triple()?, &flags)?;
         }
         if !state.nightly_flags.is_empty() || state.build_std {
             io::out(

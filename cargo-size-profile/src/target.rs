@@ -85,9 +85,9 @@ pub(crate) fn locate(target: &Target, overrides: &Overrides, names: &[&str]) -> 
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| cwd.clone());
-    let read = |d: &Path| {
-        gather_from(d, &cwd, &ProcessEnv, &Disk, FlagsFrom::Guess).map_err(|p| anyhow!("{p}"))
-    };
+    let flags = FlagsFrom::Config(Some(crate::cargo::build_target()?));
+    let read =
+        |d: &Path| gather_from(d, &cwd, &ProcessEnv, &Disk, &flags).map_err(|p| anyhow!("{p}"));
     let first = read(&dir)?;
     let (manifest_dir, inputs) = match &target.package {
         None => (dir, first),

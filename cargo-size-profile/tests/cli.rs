@@ -5,21 +5,12 @@
 //! toolchain is passed on, so a caller's `CARGO_TARGET_DIR`, `RUSTFLAGS`, `CARGO_PROFILE_*` or
 //! `NO_COLOR` cannot change what a case sees.
 
-/// The variables that find cargo, rustc and their caches; nothing that changes a build.
-const PASSED_ON: &[&str] = &[
-    "PATH",
-    "HOME",
-    "CARGO_HOME",
-    "RUSTUP_HOME",
-    "RUSTUP_TOOLCHAIN",
-    "CARGO",
-    "TMPDIR",
-];
+mod support;
 
 #[test]
 fn cli() {
     let cases = trycmd::TestCases::new();
-    for key in PASSED_ON {
+    for key in support::PASSED_ON {
         #[allow(clippy::disallowed_methods)] // the test's own environment, passed on
         if let Ok(value) = std::env::var(key) {
             cases.env(*key, value);

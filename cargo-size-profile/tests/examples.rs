@@ -1,7 +1,9 @@
 //! The bundled examples, as a user of the CLI meets them.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod support;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -10,14 +12,12 @@ fn repo() -> PathBuf {
         .to_path_buf()
 }
 
-/// Runs the CLI in `dir`, building into this checkout's target directory.
+/// Runs the CLI in `dir` with a clean environment, into this checkout's target directory.
 fn cli(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cargo-size-profile"))
+    support::cli()
         .args(args)
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", repo().join("target").join("examples"))
-        .env_remove("RUSTFLAGS")
-        .env("NO_COLOR", "1")
         .output()
         .expect("the CLI runs")
 }

@@ -4,7 +4,7 @@
 #![allow(clippy::disallowed_methods)]
 
 use std::path::Path;
-use std::process::Command;
+mod support;
 
 use serde_json::Value;
 
@@ -56,7 +56,7 @@ fn same_shape(doc: &Value, real: &Value, path: &str) {
 #[test]
 fn the_documented_check_json_matches_the_real_one() {
     let hello = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/hello/Cargo.toml");
-    let out = Command::new(env!("CARGO_BIN_EXE_cargo-size-profile"))
+    let out = support::cli()
         .args(["check", "--format", "json", "--manifest-path"])
         .arg(&hello)
         .output()

@@ -68,7 +68,7 @@ fn check(args: &Args, no_std: bool) -> Report {
         );
         return report;
     };
-    let inputs = match gather(dir.as_ref(), &env, &Disk, FlagsFrom::Guess) {
+    let inputs = match gather(dir.as_ref(), &env, &Disk, &FlagsFrom::Config(None)) {
         Ok(inputs) => inputs,
         Err(problem) => {
             report.messages.push(problem.to_string());

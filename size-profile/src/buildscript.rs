@@ -56,11 +56,6 @@ pub(crate) fn cargo_manifest_dir(env: &dyn Env) -> Option<PathBuf> {
     env.var("CARGO_MANIFEST_DIR").map(PathBuf::from)
 }
 
-/// `CARGO_PKG_NAME`: the package's name.
-pub(crate) fn cargo_pkg_name(env: &dyn Env) -> Option<String> {
-    env.var("CARGO_PKG_NAME")
-}
-
 /// `OUT_DIR`: the build script's output directory.
 pub(crate) fn out_dir(env: &dyn Env) -> Option<PathBuf> {
     env.var("OUT_DIR").map(PathBuf::from)
@@ -163,7 +158,7 @@ pub(crate) fn plan(overrides: &Overrides, env: &dyn Env, files: &dyn Files) -> V
         return out;
     };
 
-    let inputs = match gather(&manifest_dir, env, files, FlagsFrom::EncodedVar) {
+    let inputs = match gather(&manifest_dir, env, files, &FlagsFrom::BuildScript) {
         Ok(inputs) => inputs,
         Err(problem) => {
             out.push(warn(problem.to_string()));
@@ -182,10 +177,7 @@ pub(crate) fn plan(overrides: &Overrides, env: &dyn Env, files: &dyn Files) -> V
         out.extend(note.map(warn));
         match &resolved {
             Ok(resolved) => {
-                let mut settings = match cargo_pkg_name(env) {
-                    Some(name) => resolved.for_member(&name),
-                    None => resolved.settings.clone(),
-                };
+                let mut settings = resolved.settings.clone();
                 cross_check(&mut settings, env);
                 let findings = project.findings(resolved, &settings);
                 out.extend(report(&findings, project.options.deny, &active));
@@ -214,6 +206,22 @@ pub(crate) fn plan(overrides: &Overrides, env: &dyn Env, files: &dyn Files) -> V
         out.push(Directive::RerunIfEnvChanged(var.into()));
     }
     out
+}
+
+/// The values the build-script front checks for the profile being built, and that profile's
+/// name: for tests that hold the front against cargo.
+pub(crate) fn settings_here(
+    env: &dyn Env,
+    files: &dyn Files,
+) -> Result<(String, SettingMap<Entry>), String> {
+    let dir = cargo_manifest_dir(env).ok_or("CARGO_MANIFEST_DIR is not set")?;
+    let (active, _) = active_profile(env).ok_or("no OUT_DIR or PROFILE")?;
+    let inputs = gather(&dir, env, files, &FlagsFrom::BuildScript).map_err(|p| p.to_string())?;
+    let project = Project::new(&inputs, &Overrides::default(), &[active.as_str()]);
+    let resolved = project.resolve(&active).map_err(|e| e.to_string())?;
+    let mut settings = resolved.settings;
+    cross_check(&mut settings, env);
+    Ok((active, settings))
 }
 
 /// Findings as warnings, or under `deny` as errors with a closing summary.

@@ -9,7 +9,8 @@ use crate::manifest::Problem;
 use crate::map::{SettingMap, SettingSet};
 use crate::preset::{NO_STD_PANIC, Preset};
 use crate::profile::{FileKind, Layer, Profiles};
-use crate::resolve::{Entry, ResolveError, Resolved, Rustflags};
+use crate::resolve::{Entry, ResolveError, Resolved};
+use crate::rustflags::Rustflags;
 use crate::workspace::Inputs;
 
 /// A package's profiles and options, ready to check.
@@ -25,6 +26,9 @@ pub struct Project {
     pub problems: Vec<Problem>,
     /// The rustflags rustc also gets.
     pub rustflags: Option<Rustflags>,
+    /// The package whose crate is checked (its `[profile.X.package.<name>]` tables apply);
+    /// `None` for a virtual workspace root.
+    pub package: Option<String>,
     ignored_profiles: Option<Finding>,
     allocators: Vec<(String, crate::source::Location)>,
 }
@@ -99,6 +103,12 @@ impl Project {
             options,
             problems,
             rustflags: inputs.rustflags.clone(),
+            package: inputs
+                .package
+                .as_ref()
+                .unwrap_or(&inputs.root)
+                .package_name()
+                .map(str::to_owned),
             ignored_profiles,
         }
     }
@@ -114,7 +124,8 @@ impl Project {
 
     /// Resolves one profile.
     pub fn resolve(&self, profile: &str) -> Result<Resolved, ResolveError> {
-        self.profiles.resolve(profile, self.rustflags.as_ref())
+        self.profiles
+            .resolve(profile, self.rustflags.as_ref(), self.package.as_deref())
     }
 
     /// Every finding for a resolved profile: values cargo would reject in its tables, member
@@ -186,7 +197,13 @@ mod tests {
 
     fn project(manifest: &str) -> Project {
         let files = file_map(&[("/p/Cargo.toml", manifest)]);
-        let inputs = gather(Path::new("/p"), &env_map(&[]), &files, FlagsFrom::Guess).unwrap();
+        let inputs = gather(
+            Path::new("/p"),
+            &env_map(&[]),
+            &files,
+            &FlagsFrom::Config(None),
+        )
+        .unwrap();
         Project::new(&inputs, &Overrides::default(), &[])
     }
 
@@ -219,7 +236,13 @@ mod tests {
             "/p/Cargo.toml",
             "[package]\nname = \"p\"\n[package.metadata.size-profile]\npreset = \"min-size\"\nallow = [\"lto\"]\n",
         )]);
-        let inputs = gather(Path::new("/p"), &env_map(&[]), &files, FlagsFrom::Guess).unwrap();
+        let inputs = gather(
+            Path::new("/p"),
+            &env_map(&[]),
+            &files,
+            &FlagsFrom::Config(None),
+        )
+        .unwrap();
         let overrides = Overrides {
             preset: Some(Preset::SmallFast),
             profiles: Some(vec!["dist".into()]),

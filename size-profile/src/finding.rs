@@ -221,6 +221,14 @@ fn fix_for(source: &Source, wanted: Value, table: &str, root: &std::path::Path) 
             table: table.to_owned(),
             assignment,
         },
+        // the package table took the value back to the default: the fix goes in that table
+        Source::PackageDefault { table, at } => Fix::Add {
+            file: at
+                .as_ref()
+                .map_or_else(|| root.to_owned(), |at| at.file.clone()),
+            table: table.clone(),
+            assignment,
+        },
         Source::Hidden(_) => Fix::CommandLine {
             table: table.to_owned(),
             assignment,
@@ -331,7 +339,7 @@ mod tests {
         let env = crate::host::env_map(env);
         let known = ["release", "dist"].map(String::from);
         let profiles = Profiles::merge([&m, &c, &Layer::from_env(&env, &known)]);
-        let resolved = profiles.resolve(profile, None).unwrap();
+        let resolved = profiles.resolve(profile, None, None).unwrap();
         let checked: Vec<String> = checked.iter().map(|s| s.to_string()).collect();
         let allow = SettingSet::new();
         let policy = Policy {

@@ -41,6 +41,7 @@
 #![allow(clippy::needless_doctest_main)]
 
 mod buildscript;
+mod cfg;
 mod check;
 mod config;
 mod finding;
@@ -51,6 +52,7 @@ mod map;
 mod preset;
 mod profile;
 mod resolve;
+mod rustflags;
 mod scalar;
 mod setting;
 mod source;
@@ -58,6 +60,7 @@ mod tree;
 mod workspace;
 
 pub use buildscript::{CFG, Directive};
+pub use cfg::Target;
 pub use check::{Overrides, Project};
 pub use config::{Budget, Options, parse_size};
 pub use finding::{Finding, Fix, SettingFinding};
@@ -67,7 +70,8 @@ pub use manifest::{Document, Problem};
 pub use map::{NameMap, SettingMap, SettingSet};
 pub use preset::{NO_STD_PANIC, Preset, Rule};
 pub use profile::{FileKind, InvalidValue, Layer, ProfileTable, Profiles, Sourced};
-pub use resolve::{Entry, Override, ResolveError, Resolved, Rustflags};
+pub use resolve::{Entry, Override, ResolveError, Resolved};
+pub use rustflags::{FlagSetting, Rustflag, Rustflags};
 pub use setting::{Debug, Lto, OptLevel, Panic, Setting, Strip, Value};
 pub use source::{Location, Source, SourceFile};
 pub use workspace::{FlagsFrom, Inputs, component_matches, gather, gather_from};
@@ -165,5 +169,19 @@ impl Check {
     /// `cargo::` directives.
     pub fn run(self) {
         io::emit(&self.directives(&ProcessEnv, &Disk));
+    }
+}
+
+/// What only this crate's siblings and tests use; not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    use crate::{Entry, Env, Files, SettingMap};
+
+    /// The build-script front's values for the profile being built, and its name.
+    pub fn build_script_settings(
+        env: &dyn Env,
+        files: &dyn Files,
+    ) -> Result<(String, SettingMap<Entry>), String> {
+        crate::buildscript::settings_here(env, files)
     }
 }

@@ -23,6 +23,19 @@ pub struct Sourced<T> {
 /// Settings of one table: a profile, a `package.<spec>` override, or `build-override`.
 pub(crate) type Settings = SettingMap<Sourced<Value>>;
 
+/// One `[profile.<name>.package.<spec>]` table.
+///
+/// Its mere presence matters: cargo lays a matching package table over the profile the way it
+/// lays the profile over the defaults, and a table without `strip` puts `strip` back to
+/// cargo's default (see [`crate::Resolved`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PackageTable {
+    /// Where the table is (the one of highest precedence, when several layers write it).
+    pub at: Source,
+    /// The settings it sets.
+    pub settings: Settings,
+}
+
 /// One `[profile.<name>]` table, as one layer writes it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ProfileTable {
@@ -31,7 +44,7 @@ pub struct ProfileTable {
     /// `inherits`.
     pub inherits: Option<Sourced<String>>,
     /// `[profile.<name>.package.<spec>]` tables by spec (`"*"`, `name`, `name@version`).
-    pub packages: NameMap<Settings>,
+    pub packages: NameMap<PackageTable>,
     /// `[profile.<name>.build-override]`: build scripts and proc-macros, which do not ship.
     pub build_override: Settings,
 }
@@ -43,8 +56,16 @@ impl ProfileTable {
         if over.inherits.is_some() {
             self.inherits.clone_from(&over.inherits);
         }
-        for (spec, settings) in &over.packages {
-            self.packages.get_or_default(spec).overlay(settings);
+        for (spec, table) in &over.packages {
+            match self.packages.get_mut(spec) {
+                Some(mine) => {
+                    mine.settings.overlay(&table.settings);
+                    mine.at.clone_from(&table.at);
+                }
+                None => {
+                    self.packages.insert(spec.clone(), table.clone());
+                }
+            }
         }
         self.build_override.overlay(&over.build_override);
     }
@@ -129,7 +150,10 @@ impl Layer {
                                 let key = format!("{full}.\"{spec}\"");
                                 let settings =
                                     read_overrides(&mut layer.invalid, name, &key, node, &source);
-                                profile.packages.insert(spec.clone(), settings);
+                                let at = source(node);
+                                profile
+                                    .packages
+                                    .insert(spec.clone(), PackageTable { at, settings });
                             }
                         }
                         "build-override" => {
@@ -359,7 +383,7 @@ inherits = "release"
             "Cargo.toml:4"
         );
         assert_eq!(
-            release.packages["*"][Setting::OptLevel].value,
+            release.packages["*"].settings[Setting::OptLevel].value,
             Value::OptLevel(OptLevel::O3)
         );
         assert_eq!(
@@ -457,6 +481,7 @@ inherits = "release"
             release.settings[Setting::OptLevel].source.to_string(),
             "Cargo.toml:3"
         );
-        assert_eq!(release.packages["*"].len(), 2);
+        assert_eq!(release.packages["*"].settings.len(), 2);
+        assert_eq!(release.packages["*"].at.to_string(), ".cargo/config.toml:3");
     }
 }

@@ -10,6 +10,7 @@ use std::fmt;
 
 use crate::map::SettingMap;
 use crate::profile::{Profiles, Settings, Sourced};
+use crate::rustflags::Rustflags;
 use crate::setting::{Debug, Lto, OptLevel, Panic, Setting, Strip, Value};
 use crate::source::Source;
 
@@ -99,7 +100,9 @@ pub struct Resolved {
     pub profile: String,
     /// The `inherits` chain, starting with `profile` and ending with `dev` or `release`.
     pub chain: Vec<String>,
-    /// Every setting's effective value.
+    /// Every setting's effective value for the crate that is built: the profile, with the
+    /// `[profile.X.package.<name>]` table of that package laid over it when the resolve named
+    /// one, then rustflags.
     pub settings: SettingMap<Entry>,
     /// Per-package overrides in effect, nearest profile first.
     pub overrides: Vec<Override>,
@@ -116,117 +119,6 @@ impl Resolved {
     /// The root profile (`dev` or `release`) whose defaults apply.
     pub fn root(&self) -> &str {
         self.chain.last().map_or("release", String::as_str)
-    }
-
-    /// The values cargo uses for one workspace member's own code: the profile with the
-    /// member's `package.<name>` overrides applied (`"*"` never applies to members).
-    pub fn for_member(&self, package: &str) -> SettingMap<Entry> {
-        let mut settings = self.settings.clone();
-        for o in self.overrides.iter().rev() {
-            let name = o.spec.split('@').next().unwrap_or_default();
-            if name == package {
-                let entry = Entry {
-                    value: o.value.value,
-                    source: o.value.source.clone(),
-                    inherited_from: None,
-                };
-                settings.insert(o.setting, entry);
-            }
-        }
-        settings
-    }
-}
-
-/// `-C` flags given to rustc beside cargo's own, and where they came from.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Rustflags {
-    /// Where the flags came from, e.g. `RUSTFLAGS` or `CARGO_ENCODED_RUSTFLAGS`.
-    pub origin: String,
-    /// The flags, one argument each.
-    pub flags: Vec<String>,
-}
-
-impl Rustflags {
-    /// Splits a space-separated `RUSTFLAGS` value.
-    pub fn from_spaced(origin: &str, text: &str) -> Rustflags {
-        Rustflags {
-            origin: origin.into(),
-            flags: text.split_whitespace().map(String::from).collect(),
-        }
-    }
-
-    /// Splits a `CARGO_ENCODED_RUSTFLAGS` value (separated by `0x1f`).
-    pub fn from_encoded(origin: &str, text: &str) -> Rustflags {
-        let flags = text
-            .split('\x1f')
-            .filter(|f| !f.is_empty())
-            .map(String::from)
-            .collect();
-        Rustflags {
-            origin: origin.into(),
-            flags,
-        }
-    }
-
-    /// The size settings these flags set, last one wins, with the flag as written.
-    pub fn settings(&self) -> SettingMap<(Value, String)> {
-        let mut out = SettingMap::new();
-        let mut args = self.flags.iter().map(String::as_str);
-        while let Some(arg) = args.next() {
-            let (codegen, shown) = match arg {
-                "-C" | "--codegen" => match args.next() {
-                    Some(next) => (next, format!("{arg} {next}")),
-                    None => break,
-                },
-                "-g" => ("debuginfo=2", arg.to_owned()),
-                _ => match arg
-                    .strip_prefix("-C")
-                    .or_else(|| arg.strip_prefix("--codegen="))
-                {
-                    Some(rest) => (rest, arg.to_owned()),
-                    None => continue,
-                },
-            };
-            let (key, value) = codegen.split_once('=').unwrap_or((codegen, ""));
-            let parsed = match key {
-                "opt-level" => OptLevel::from_flag(value).map(Value::OptLevel),
-                "lto" => match value {
-                    "" | "y" | "yes" | "on" | "true" | "fat" => Some(Value::Lto(Lto::Fat)),
-                    "n" | "no" | "off" | "false" => Some(Value::Lto(Lto::Off)),
-                    "thin" => Some(Value::Lto(Lto::Thin)),
-                    _ => None,
-                },
-                "codegen-units" => value
-                    .parse()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .map(Value::CodegenUnits),
-                "panic" => match value {
-                    "abort" => Some(Value::Panic(Panic::Abort)),
-                    "unwind" => Some(Value::Panic(Panic::Unwind)),
-                    _ => None,
-                },
-                "strip" => match value {
-                    "none" => Some(Value::Strip(Strip::None)),
-                    "debuginfo" => Some(Value::Strip(Strip::Debuginfo)),
-                    "symbols" => Some(Value::Strip(Strip::Symbols)),
-                    _ => None,
-                },
-                "debuginfo" => match value {
-                    "0" | "none" => Some(Value::Debug(Debug::None)),
-                    "line-directives-only" => Some(Value::Debug(Debug::LineDirectivesOnly)),
-                    "line-tables-only" => Some(Value::Debug(Debug::LineTablesOnly)),
-                    "1" | "limited" => Some(Value::Debug(Debug::Limited)),
-                    "2" | "full" => Some(Value::Debug(Debug::Full)),
-                    _ => None,
-                },
-                _ => None,
-            };
-            if let Some(v) = parsed {
-                out.insert(v.setting(), (v, shown));
-            }
-        }
-        out
     }
 }
 
@@ -310,11 +202,22 @@ impl Profiles {
         }
     }
 
-    /// Resolves a profile; `rustflags` are the `-C` flags rustc also gets.
+    /// Resolves a profile for the crate of `package` (a workspace member; `None` for the
+    /// profile alone); `rustflags` are the flags rustc also gets.
+    ///
+    /// Cargo builds a member's crate from the profile (the `inherits` chain merged key by
+    /// key), then lays the member's `[profile.X.package.<name>]` table over it. That table
+    /// replaces `strip` even when it does not set it: cargo's profile merge takes `strip` from
+    /// the table or else from its default, so `strip = "symbols"` in the profile and a package
+    /// table with only `codegen-units = 1` builds with `-C strip=debuginfo` (cargo's
+    /// `merge_profile`). The default strips debug info when the crate and every dependency have
+    /// none. Then the global `incremental` switch, then the rustflags, which rustc reads after
+    /// cargo's own flags.
     pub fn resolve(
         &self,
         name: &str,
         rustflags: Option<&Rustflags>,
+        package: Option<&str>,
     ) -> Result<Resolved, ResolveError> {
         let chain = self.chain(name)?;
         let root = chain.last().cloned().unwrap_or_default();
@@ -332,6 +235,42 @@ impl Profiles {
                 })
             })
         };
+        let default = |setting: Setting, incremental: bool| Entry {
+            value: default_value(&root, setting, incremental),
+            source: Source::Default(root.clone()),
+            inherited_from: None,
+        };
+
+        // the member's package table, nearest profile first per key
+        let spec_of = |spec: &str| spec.split('@').next().unwrap_or_default().to_owned();
+        let mut member: Option<(String, String, crate::profile::PackageTable)> = None;
+        if let Some(package) = package {
+            for (profile, table) in &tables {
+                let Some(table) = table else { continue };
+                for (spec, t) in &table.packages {
+                    if spec == "*" || spec_of(spec) != package {
+                        continue;
+                    }
+                    match &mut member {
+                        None => member = Some(((*profile).clone(), spec.clone(), t.clone())),
+                        Some((_, _, nearer)) => {
+                            let mut merged = t.settings.clone();
+                            merged.overlay(&nearer.settings);
+                            nearer.settings = merged;
+                        }
+                    }
+                }
+            }
+        }
+        let from_member = |setting: Setting| {
+            let (_, _, t) = member.as_ref()?;
+            let v = t.settings.get(setting)?;
+            Some(Entry {
+                value: v.value,
+                source: v.source.clone(),
+                inherited_from: None,
+            })
+        };
 
         let mut settings = SettingMap::new();
         // incremental first: the codegen-units default depends on it
@@ -341,11 +280,9 @@ impl Profiles {
                 source: global.source.clone(),
                 inherited_from: None,
             },
-            None => from_tables(Setting::Incremental).unwrap_or_else(|| Entry {
-                value: default_value(&root, Setting::Incremental, false),
-                source: Source::Default(root.clone()),
-                inherited_from: None,
-            }),
+            None => from_member(Setting::Incremental)
+                .or_else(|| from_tables(Setting::Incremental))
+                .unwrap_or_else(|| default(Setting::Incremental, false)),
         };
         let incremental_on = incremental.value == Value::Incremental(true);
         settings.insert(Setting::Incremental, incremental);
@@ -353,26 +290,65 @@ impl Profiles {
             if setting == Setting::Incremental {
                 continue;
             }
-            let entry = from_tables(setting).unwrap_or_else(|| Entry {
-                value: default_value(&root, setting, incremental_on),
-                source: Source::Default(root.clone()),
-                inherited_from: None,
-            });
+            let entry = from_member(setting)
+                .or_else(|| from_tables(setting))
+                .unwrap_or_else(|| default(setting, incremental_on));
             settings.insert(setting, entry);
         }
-        // cargo strips debug info by default when the profile generates none
-        if matches!(settings[Setting::Strip].source, Source::Default(_))
-            && settings[Setting::Debug].value == Value::Debug(Debug::None)
+        if let Some((profile, spec, table)) = &member {
+            if !table.settings.contains_key(Setting::Strip) {
+                let at = table.at.location().cloned();
+                let entry = Entry {
+                    value: Value::Strip(Strip::None),
+                    source: Source::PackageDefault {
+                        table: format!("profile.{profile}.package.\"{spec}\""),
+                        at,
+                    },
+                    inherited_from: None,
+                };
+                settings.insert(Setting::Strip, entry);
+            }
+        }
+
+        // nearest profile first: the first value of a (spec, setting) pair is the one in effect
+        let mut overrides = Vec::new();
+        let mut build_override = Vec::new();
+        for table in tables.iter().filter_map(|(_, table)| *table) {
+            for (spec, t) in &table.packages {
+                // the package's own table is in `settings` already
+                if package.is_none_or(|p| spec_of(spec) != p) {
+                    add_overrides(&mut overrides, spec, &t.settings);
+                }
+            }
+            add_overrides(&mut build_override, "build-override", &table.build_override);
+        }
+
+        // cargo strips debug info by default when the crate and its dependencies have none;
+        // a dependency's package table (or "*") with debug info keeps the default at none
+        let debug_on = |v: Value| v != Value::Debug(Debug::None);
+        let dependency_debug = debug_on(
+            from_tables(Setting::Debug)
+                .map_or_else(|| default_value(&root, Setting::Debug, false), |e| e.value),
+        ) || overrides
+            .iter()
+            .any(|o| o.setting == Setting::Debug && debug_on(o.value.value));
+        let strip = &settings[Setting::Strip];
+        if matches!(
+            strip.source,
+            Source::Default(_) | Source::PackageDefault { .. }
+        ) && !debug_on(settings[Setting::Debug].value)
+            && !dependency_debug
         {
             if let Some(strip) = settings.get_mut(Setting::Strip) {
                 strip.value = Value::Strip(Strip::Debuginfo);
             }
         }
         if let Some(flags) = rustflags {
-            for (setting, (value, flag)) in flags.settings() {
+            for (setting, set) in flags.settings() {
+                let value = set.value;
                 let source = Source::Rustflags {
-                    origin: flags.origin.clone(),
-                    flag,
+                    origin: set.origin,
+                    flag: set.flag,
                 };
                 settings.insert(
                     setting,
@@ -383,16 +359,6 @@ impl Profiles {
                     },
                 );
             }
-        }
-
-        // nearest profile first: the first value of a (spec, setting) pair is the one in effect
-        let mut overrides = Vec::new();
-        let mut build_override = Vec::new();
-        for table in tables.iter().filter_map(|(_, table)| *table) {
-            for (spec, values) in &table.packages {
-                add_overrides(&mut overrides, spec, values);
-            }
-            add_overrides(&mut build_override, "build-override", &table.build_override);
         }
 
         Ok(Resolved {
@@ -452,7 +418,7 @@ mod tests {
 
     #[test]
     fn release_defaults_strip_debuginfo_only() {
-        let r = profiles("").resolve("release", None).unwrap();
+        let r = profiles("").resolve("release", None, None).unwrap();
         assert_eq!(
             show(&r, Setting::OptLevel),
             "3 @ cargo's default for release"
@@ -478,14 +444,14 @@ mod tests {
     #[test]
     fn debug_info_turns_the_default_strip_off() {
         let r = profiles("[profile.release]\ndebug = 1\n")
-            .resolve("release", None)
+            .resolve("release", None, None)
             .unwrap();
         assert_eq!(r.get(Setting::Strip).value, Value::Strip(Strip::None));
     }
 
     #[test]
     fn dev_defaults() {
-        let r = profiles("").resolve("dev", None).unwrap();
+        let r = profiles("").resolve("dev", None, None).unwrap();
         assert_eq!(
             r.get(Setting::OptLevel).value,
             Value::OptLevel(OptLevel::O0)
@@ -493,7 +459,7 @@ mod tests {
         assert_eq!(r.get(Setting::CodegenUnits).value, Value::CodegenUnits(256));
         assert_eq!(r.get(Setting::Incremental).value, Value::Incremental(true));
         assert_eq!(r.get(Setting::Strip).value, Value::Strip(Strip::None));
-        let t = profiles("").resolve("test", None).unwrap();
+        let t = profiles("").resolve("test", None, None).unwrap();
         assert_eq!(t.chain, vec!["test", "dev"]);
     }
 
@@ -502,7 +468,7 @@ mod tests {
         let p = profiles(
             "[profile.release]\nlto = true\n[profile.dist]\ninherits = \"release\"\npanic = \"abort\"\n[profile.tiny]\ninherits = \"dist\"\nopt-level = \"z\"\n",
         );
-        let r = p.resolve("tiny", None).unwrap();
+        let r = p.resolve("tiny", None, None).unwrap();
         assert_eq!(r.chain, vec!["tiny", "dist", "release"]);
         assert_eq!(show(&r, Setting::Lto), "true @ Cargo.toml:2 via release");
         assert_eq!(
@@ -551,7 +517,7 @@ mod tests {
             FileKind::Config,
         );
         let r = Profiles::merge([&manifest, &config])
-            .resolve("dist", None)
+            .resolve("dist", None, None)
             .unwrap();
         assert_eq!(show(&r, Setting::Lto), "true @ Cargo.toml:3");
         assert_eq!(
@@ -575,7 +541,7 @@ mod tests {
         ]);
         let known = ["release".to_string()];
         let r = Profiles::merge([&config, &Layer::from_env(&env, &known)])
-            .resolve("release", None)
+            .resolve("release", None, None)
             .unwrap();
         assert_eq!(
             show(&r, Setting::Lto),
@@ -595,7 +561,7 @@ mod tests {
             "-C opt-level=2 -Copt-level=3 --codegen lto -g -C target-cpu=native",
         );
         let r = profiles("[profile.release]\nopt-level = \"z\"\n")
-            .resolve("release", Some(&flags))
+            .resolve("release", Some(&flags), None)
             .unwrap();
         assert_eq!(
             show(&r, Setting::OptLevel),
@@ -611,8 +577,8 @@ mod tests {
             "-C\x1fpanic=abort\x1f-Cstrip=symbols",
         );
         let s = enc.settings();
-        assert_eq!(s[Setting::Panic].0, Value::Panic(Panic::Abort));
-        assert_eq!(s[Setting::Strip].1, "-Cstrip=symbols");
+        assert_eq!(s[Setting::Panic].value, Value::Panic(Panic::Abort));
+        assert_eq!(s[Setting::Strip].flag, "-Cstrip=symbols");
     }
 
     #[test]
@@ -620,7 +586,7 @@ mod tests {
         let p = profiles(
             "[profile.release.package.\"*\"]\nopt-level = 3\ndebug = 1\n[profile.dist]\ninherits = \"release\"\n[profile.dist.package.\"*\"]\nopt-level = 2\n[profile.dist.package.app]\nopt-level = 1\n[profile.dist.build-override]\nopt-level = 0\n",
         );
-        let r = p.resolve("dist", None).unwrap();
+        let r = p.resolve("dist", None, None).unwrap();
         let got: Vec<String> = r
             .overrides
             .iter()
@@ -640,13 +606,51 @@ mod tests {
             ]
         );
         assert_eq!(r.build_override.len(), 1);
+        let app = p.resolve("dist", None, Some("app")).unwrap();
+        assert_eq!(show(&app, Setting::OptLevel), "1 @ Cargo.toml:9");
+        // its own table is in its settings, no longer an override of someone else
+        assert!(app.overrides.iter().all(|o| o.spec != "app"));
+        // "*" never applies to a member
+        let other = p.resolve("dist", None, Some("other")).unwrap();
         assert_eq!(
-            r.for_member("app")[Setting::OptLevel].value,
-            Value::OptLevel(OptLevel::O1)
-        );
-        assert_eq!(
-            r.for_member("other")[Setting::OptLevel].value,
+            other.get(Setting::OptLevel).value,
             Value::OptLevel(OptLevel::O3)
         );
+    }
+
+    /// cargo 1.95, hello world: `strip = "symbols"` in the profile and a package table with
+    /// only `codegen-units = 1` build with `-C strip=debuginfo` (445,896 bytes, not 343,408).
+    #[test]
+    fn a_package_table_without_strip_puts_strip_back_to_its_default() {
+        let p = profiles(
+            "[profile.release]\nstrip = \"symbols\"\n[profile.release.package.app]\ncodegen-units = 1\n[profile.release.package.\"app@0.1.0\"]\nopt-level = \"z\"\n",
+        );
+        let app = p.resolve("release", None, Some("app")).unwrap();
+        assert_eq!(
+            show(&app, Setting::Strip),
+            "\"debuginfo\" @ cargo's default, because [profile.release.package.\"app\"] at Cargo.toml:3 does not set it"
+        );
+        assert_eq!(show(&app, Setting::CodegenUnits), "1 @ Cargo.toml:4");
+        assert_eq!(show(&app, Setting::OptLevel), "\"z\" @ Cargo.toml:6");
+        // another package's table changes nothing for this one
+        let other = p.resolve("release", None, Some("other")).unwrap();
+        assert_eq!(show(&other, Setting::Strip), "true @ Cargo.toml:2");
+        // a table that sets strip keeps its own value
+        let set = profiles(
+            "[profile.release]\nstrip = true\n[profile.release.package.app]\nstrip = \"symbols\"\n",
+        );
+        let app = set.resolve("release", None, Some("app")).unwrap();
+        assert_eq!(show(&app, Setting::Strip), "true @ Cargo.toml:4");
+    }
+
+    #[test]
+    fn debug_info_in_a_dependency_keeps_the_default_strip_at_none() {
+        let p = profiles("[profile.release.package.\"*\"]\ndebug = 1\n");
+        let r = p.resolve("release", None, Some("app")).unwrap();
+        assert_eq!(r.get(Setting::Strip).value, Value::Strip(Strip::None));
+        let own = profiles("[profile.release.package.app]\ndebug = 1\n");
+        let r = own.resolve("release", None, Some("app")).unwrap();
+        assert_eq!(r.get(Setting::Debug).value, Value::Debug(Debug::Limited));
+        assert_eq!(r.get(Setting::Strip).value, Value::Strip(Strip::None));
     }
 }

@@ -218,6 +218,33 @@ impl Value {
     }
 }
 
+impl Value {
+    /// The value a rustc `-C key=value` flag sets (`value` is `None` for a bare `-C key`), if
+    /// `key` is a size setting and rustc takes `value` for it. This is rustc's vocabulary,
+    /// which differs from the profile's: `-C lto=off` and `-C lto=no` turn LTO off entirely
+    /// (the profile's `"off"`), and a bare `-C lto` is fat LTO.
+    pub fn from_codegen(key: &str, value: Option<&str>) -> Option<Value> {
+        Some(match (key, value) {
+            ("opt-level", Some(v)) => Value::OptLevel(OptLevel::from_flag(v)?),
+            ("lto", None | Some("y" | "yes" | "on" | "true" | "fat")) => Value::Lto(Lto::Fat),
+            ("lto", Some("n" | "no" | "off" | "false")) => Value::Lto(Lto::Off),
+            ("lto", Some("thin")) => Value::Lto(Lto::Thin),
+            ("codegen-units", Some(v)) => Value::CodegenUnits(v.parse().ok().filter(|n| *n > 0)?),
+            ("panic", Some("abort")) => Value::Panic(Panic::Abort),
+            ("panic", Some("unwind")) => Value::Panic(Panic::Unwind),
+            ("strip", Some("none")) => Value::Strip(Strip::None),
+            ("strip", Some("debuginfo")) => Value::Strip(Strip::Debuginfo),
+            ("strip", Some("symbols")) => Value::Strip(Strip::Symbols),
+            ("debuginfo", Some("0" | "none")) => Value::Debug(Debug::None),
+            ("debuginfo", Some("line-directives-only")) => Value::Debug(Debug::LineDirectivesOnly),
+            ("debuginfo", Some("line-tables-only")) => Value::Debug(Debug::LineTablesOnly),
+            ("debuginfo", Some("1" | "limited")) => Value::Debug(Debug::Limited),
+            ("debuginfo", Some("2" | "full")) => Value::Debug(Debug::Full),
+            _ => return None,
+        })
+    }
+}
+
 /// Displays the value in the TOML form cargo's documentation uses (`"s"`, `true`, `16`).
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -37,6 +37,15 @@ pub enum Source {
     },
     /// Cargo's built-in default for the root profile (`dev` or `release`).
     Default(String),
+    /// Cargo's default again, because the package's `[profile.X.package.<name>]` table does not
+    /// set the key: cargo lays the whole table over the profile, and a table without `strip`
+    /// means `strip`'s default.
+    PackageDefault {
+        /// The table, e.g. `profile.release.package."app"`.
+        table: String,
+        /// Where it is, when it is in a file.
+        at: Option<Location>,
+    },
     /// Cargo told the build script (`OPT_LEVEL`, `DEBUG`) a value that no file or variable it
     /// can see sets: most likely `--config` on cargo's command line.
     Hidden(String),
@@ -64,6 +73,13 @@ impl fmt::Display for Source {
             Source::Env(var) => write!(f, "env {var}"),
             Source::Rustflags { origin, flag } => write!(f, "`{flag}` in {origin}"),
             Source::Default(profile) => write!(f, "cargo's default for {profile}"),
+            Source::PackageDefault { table, at } => {
+                write!(f, "cargo's default, because [{table}]")?;
+                if let Some(at) = at {
+                    write!(f, " at {at}")?;
+                }
+                write!(f, " does not set it")
+            }
             Source::Hidden(var) => write!(f, "cargo's {var}, set where a build script cannot see"),
         }
     }

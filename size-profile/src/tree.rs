@@ -685,7 +685,12 @@ mod tests {
             texts.push(format!("[{}]\n", dotted(n)));
             texts.push(format!("[[{}]]\n", dotted(n)));
             texts.push(format!("t = {{ {} = 1 }}\n", dotted(n)));
-            texts.push(format!("[{}]\n{} = [{{ {} = 1 }}]\n", dotted(n), dotted(n), dotted(n)));
+            texts.push(format!(
+                "[{}]\n{} = [{{ {} = 1 }}]\n",
+                dotted(n),
+                dotted(n),
+                dotted(n)
+            ));
         }
         same_as_reference(texts.iter().map(String::as_str));
         for huge in [
@@ -704,7 +709,9 @@ mod tests {
     fn many_keys_in_any_order_read_alike() {
         let n = 80_000;
         let keys = |order: &mut dyn Iterator<Item = usize>| {
-            order.map(|i| format!("k{i:06} = {i}\n")).collect::<String>()
+            order
+                .map(|i| format!("k{i:06} = {i}\n"))
+                .collect::<String>()
         };
         let tables = |order: &mut dyn Iterator<Item = usize>| {
             order

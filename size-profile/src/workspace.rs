@@ -6,11 +6,15 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use crate::cfg::Target;
 use crate::host::{Env, Files};
-use crate::manifest::{Document, Item, Problem};
+use crate::manifest::{Document, Problem};
 use crate::map::NameMap;
-use crate::resolve::Rustflags;
+use crate::rustflags::{self, Rustflags};
 use crate::source::SourceFile;
+
+/// Where a build script's flags come from when no config file gives exactly them.
+const OUTSIDE_CONFIG: &str = "RUSTFLAGS or CARGO_ENCODED_RUSTFLAGS in cargo's environment";
 
 /// Everything the core reads for one package.
 #[derive(Clone, Debug)]
@@ -35,12 +39,15 @@ pub struct Inputs {
 }
 
 /// How the rustflags are known to the front.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FlagsFrom {
-    /// A build script: `CARGO_ENCODED_RUSTFLAGS` holds exactly what rustc gets.
-    EncodedVar,
-    /// Anywhere else: `RUSTFLAGS`, else `build.rustflags` in the config files.
-    Guess,
+    /// A build script: `CARGO_ENCODED_RUSTFLAGS` holds exactly what rustc gets, and `TARGET`
+    /// and `CARGO_CFG_*` name the target, so the config's flags can be matched to name where
+    /// each one is written.
+    BuildScript,
+    /// Anywhere else: found as cargo finds them (see the `rustflags` module), for this target
+    /// when it is known; without it `[target]` tables are not read.
+    Config(Option<Target>),
 }
 
 /// Reads a package's manifests and config files, as cargo would find them.
@@ -53,7 +60,7 @@ pub fn gather(
     manifest_dir: &Path,
     env: &dyn Env,
     files: &dyn Files,
-    flags: FlagsFrom,
+    flags: &FlagsFrom,
 ) -> Result<Inputs, Problem> {
     gather_from(manifest_dir, manifest_dir, env, files, flags)
 }
@@ -65,7 +72,7 @@ pub fn gather_from(
     cwd: &Path,
     env: &dyn Env,
     files: &dyn Files,
-    flags: FlagsFrom,
+    flags: &FlagsFrom,
 ) -> Result<Inputs, Problem> {
     let mut read = Vec::new();
     let mut problems = Vec::new();
@@ -107,23 +114,21 @@ pub fn gather_from(
         vars.insert("CARGO_INCREMENTAL".into(), v);
     }
     let rustflags = match flags {
-        // cargo hides RUSTFLAGS from build scripts: a config file whose rustflags are exactly
-        // the encoded ones is their origin, else the variable is
-        FlagsFrom::EncodedVar => env.var("CARGO_ENCODED_RUSTFLAGS").map(|text| {
-            let encoded = Rustflags::from_encoded("RUSTFLAGS", &text);
-            match config_rustflags(&configs) {
-                Some(config) if config.flags == encoded.flags => config,
-                _ => encoded,
+        FlagsFrom::BuildScript => env.var("CARGO_ENCODED_RUSTFLAGS").map(|text| {
+            // cargo hides RUSTFLAGS from build scripts: when the config gives exactly the
+            // encoded flags they come from there, else from cargo's environment
+            let truth = Rustflags::from_encoded(OUTSIDE_CONFIG, &text);
+            let target = Target::from_build_script(env);
+            let config = rustflags::from_config(&configs, env, target.as_ref(), &mut problems)
+                .unwrap_or_default();
+            if config.texts() == truth.texts() {
+                config
+            } else {
+                truth
             }
         }),
-        FlagsFrom::Guess => env
-            .var("CARGO_ENCODED_RUSTFLAGS")
-            .map(|t| Rustflags::from_encoded("CARGO_ENCODED_RUSTFLAGS", &t))
-            .or_else(|| {
-                env.var("RUSTFLAGS")
-                    .map(|t| Rustflags::from_spaced("RUSTFLAGS", &t))
-            })
-            .or_else(|| config_rustflags(&configs)),
+        FlagsFrom::Config(target) => rustflags::from_env(env)
+            .or_else(|| rustflags::from_config(&configs, env, target.as_ref(), &mut problems)),
     };
 
     Ok(Inputs {
@@ -298,36 +303,6 @@ fn config_paths(start: &Path, env: &dyn Env, files: &dyn Files) -> Vec<PathBuf> 
     paths
 }
 
-/// `build.rustflags` (or a `target.<triple>.rustflags`, which cargo prefers) from the nearest
-/// config file that sets it.
-fn config_rustflags(configs: &[Document]) -> Option<Rustflags> {
-    configs.iter().rev().find_map(|doc| {
-        let targets = doc.root.get("target").and_then(|t| t.table());
-        let from_target = targets
-            .into_iter()
-            .flatten()
-            .find_map(|(name, t)| Some((format!("target.{name}"), t.get("rustflags")?)));
-        let (key, node) = from_target.or_else(|| {
-            Some((
-                "build".to_owned(),
-                doc.root.at_path(&["build", "rustflags"])?,
-            ))
-        })?;
-        let origin = format!("{key}.rustflags at {}", node.at);
-        match &node.item {
-            Item::Str(s) => Some(Rustflags::from_spaced(&origin, s)),
-            Item::Array(items) => Some(Rustflags {
-                origin,
-                flags: items
-                    .iter()
-                    .filter_map(|n| n.str().map(String::from))
-                    .collect(),
-            }),
-            _ => None,
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -352,7 +327,7 @@ mod tests {
             Path::new("/w/crates/app"),
             &env(&[("HOME", "/home/u")]),
             &files,
-            FlagsFrom::Guess,
+            &FlagsFrom::Config(None),
         )
         .unwrap();
         assert_eq!(inputs.root_dir, PathBuf::from("/w"));
@@ -389,10 +364,22 @@ mod tests {
             ),
         ]);
         let e = env(&[]);
-        let hello = gather(Path::new("/w/examples/hello"), &e, &files, FlagsFrom::Guess).unwrap();
+        let hello = gather(
+            Path::new("/w/examples/hello"),
+            &e,
+            &files,
+            &FlagsFrom::Config(None),
+        )
+        .unwrap();
         assert_eq!(hello.root_dir, PathBuf::from("/w/examples/hello"));
         assert!(hello.package.is_none());
-        let x = gather(Path::new("/w/tools/x"), &e, &files, FlagsFrom::Guess).unwrap();
+        let x = gather(
+            Path::new("/w/tools/x"),
+            &e,
+            &files,
+            &FlagsFrom::Config(None),
+        )
+        .unwrap();
         assert_eq!(x.root_dir, PathBuf::from("/w"));
     }
 
@@ -407,7 +394,7 @@ mod tests {
             Path::new("/p"),
             &env(&[("CARGO_HOME", "/p/.cargo")]),
             &files,
-            FlagsFrom::Guess,
+            &FlagsFrom::Config(None),
         )
         .unwrap();
         let configs: Vec<&Path> = inputs.configs.iter().map(Document::path).collect();
@@ -420,7 +407,7 @@ mod tests {
             ("/p/Cargo.toml", "[package]\nname = \"p\"\n"),
             ("/p/.cargo/config.toml", "[profile.release\n"),
         ]);
-        let inputs = gather(Path::new("/p"), &env(&[]), &files, FlagsFrom::Guess).unwrap();
+        let inputs = gather(Path::new("/p"), &env(&[]), &files, &FlagsFrom::Config(None)).unwrap();
         assert_eq!(inputs.problems.len(), 1);
         assert!(
             inputs.problems[0]
@@ -429,37 +416,43 @@ mod tests {
             "{}",
             inputs.problems[0]
         );
-        let err = gather(Path::new("/q"), &env(&[]), &files, FlagsFrom::Guess).unwrap_err();
+        let err = gather(Path::new("/q"), &env(&[]), &files, &FlagsFrom::Config(None)).unwrap_err();
         assert_eq!(err.to_string(), "/q/Cargo.toml: does not exist");
     }
 
     #[test]
-    fn rustflags_sources() {
+    fn a_build_script_names_the_config_line_its_flags_come_from() {
         let files = fs(&[
             ("/p/Cargo.toml", "[package]\nname = \"p\"\n"),
             (
                 "/p/.cargo/config.toml",
-                "[build]\nrustflags = [\"-C\", \"opt-level=2\"]\n",
+                "[build]\nrustflags = [\"-C\", \"opt-level=2\"]\n[target.'cfg(windows)']\nrustflags = [\"-O\"]\n",
             ),
         ]);
-        let guess = gather(Path::new("/p"), &env(&[]), &files, FlagsFrom::Guess).unwrap();
-        assert_eq!(
-            guess.rustflags.unwrap().origin,
-            "build.rustflags at .cargo/config.toml:2"
-        );
         let script = |encoded: &str| {
-            let e = env(&[("CARGO_ENCODED_RUSTFLAGS", encoded)]);
-            gather(Path::new("/p"), &e, &files, FlagsFrom::EncodedVar)
+            let e = env(&[
+                ("CARGO_ENCODED_RUSTFLAGS", encoded),
+                ("TARGET", "x86_64-unknown-linux-gnu"),
+                ("CARGO_CFG_UNIX", ""),
+            ]);
+            let flags = gather(Path::new("/p"), &e, &files, &FlagsFrom::BuildScript)
                 .unwrap()
                 .rustflags
-                .unwrap()
-                .origin
+                .unwrap();
+            flags
+                .flags
+                .iter()
+                .map(|f| f.origin.clone())
+                .collect::<Vec<_>>()
         };
         assert_eq!(
             script("-C\x1fopt-level=2"),
-            "build.rustflags at .cargo/config.toml:2"
+            [
+                "build.rustflags at .cargo/config.toml:2",
+                "build.rustflags at .cargo/config.toml:2"
+            ]
         );
-        assert_eq!(script("-Copt-level=1"), "RUSTFLAGS");
+        assert_eq!(script("-Copt-level=1"), [OUTSIDE_CONFIG]);
     }
 
     #[test]

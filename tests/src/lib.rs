@@ -30,6 +30,8 @@ pub fn shared_target() -> PathBuf {
 /// so the outer environment (CI, a developer's shell, `cargo test` itself) cannot leak in.
 const CLEARED: &[&str] = &[
     "RUSTFLAGS",
+    "CARGO_BUILD_TARGET",
+    "RUSTC",
     "CARGO_ENCODED_RUSTFLAGS",
     "CARGO_BUILD_RUSTFLAGS",
     "CARGO_INCREMENTAL",
@@ -189,10 +191,19 @@ impl Scratch {
 
     /// Runs cargo with `args` and extra environment variables for this run only.
     pub fn cargo_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        self.cargo_in(".", args, env)
+    }
+
+    /// Runs cargo in the subdirectory `rel` of the project (where cargo starts its search
+    /// for config files), with extra environment variables for this run only.
+    pub fn cargo_in(&self, rel: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-        cmd.args(args).current_dir(&self.dir);
+        cmd.args(args).current_dir(self.dir.join(rel));
         for (key, _) in std::env::vars() {
-            if CLEARED.contains(&key.as_str()) || key.starts_with("CARGO_PROFILE_") {
+            if CLEARED.contains(&key.as_str())
+                || key.starts_with("CARGO_PROFILE_")
+                || (key.starts_with("CARGO_TARGET_") && key.ends_with("_RUSTFLAGS"))
+            {
                 cmd.env_remove(&key);
             }
         }
@@ -258,4 +269,22 @@ impl Scratch {
             env: Vec::new(),
         }
     }
+}
+
+/// The host target as cargo sees it: its triple (`rustc -vV`) and `cfg` values
+/// (`rustc --print cfg`).
+pub fn host_target() -> size_profile::Target {
+    let rustc = |args: &[&str]| {
+        let out = Command::new("rustc")
+            .args(args)
+            .output()
+            .expect("rustc runs");
+        String::from_utf8(out.stdout).expect("rustc prints UTF-8")
+    };
+    let version = rustc(&["-vV"]);
+    let triple = version
+        .lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .expect("rustc -vV names the host");
+    size_profile::Target::from_print_cfg(triple, &rustc(&["--print", "cfg"]))
 }

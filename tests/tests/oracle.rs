@@ -1,18 +1,32 @@
-//! Cargo as the oracle: for generated configurations (manifest profiles, `inherits` chains,
-//! `.cargo/config.toml`, `CARGO_PROFILE_*`, `CARGO_INCREMENTAL`, `RUSTFLAGS`), the values the
-//! resolver gives equal what `cargo build -v` passes to rustc for the final crate.
+//! Cargo as the oracle: for generated configurations, the values both fronts give equal what
+//! `cargo build -v` passes to rustc for the final crate. The generator covers manifest
+//! profiles and `inherits` chains of custom profiles, `[profile.X.package.<this package>]` and
+//! `"*"` tables in the manifest and in config files, two config files (one beside the package,
+//! one in the directory above), `CARGO_PROFILE_*` and `CARGO_INCREMENTAL`,
+//! and every rustflags source: `CARGO_ENCODED_RUSTFLAGS`, `RUSTFLAGS`, `CARGO_BUILD_RUSTFLAGS`,
+//! `CARGO_TARGET_<HOST>_RUSTFLAGS`, `build.rustflags`, `[target.<host>]`, a table for another
+//! triple, and `cfg(..)` tables that match and that do not.
+//!
+//! The CLI front resolves from the files and variables; the build-script front resolves
+//! inside the case's own build script, from what cargo gives it. `SIZE_PROFILE_ORACLE_CASES`
+//! sets how many cases are built (default 60; CONTRIBUTING.md has a longer run).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use size_profile::{
     Debug, Disk, Env, FlagsFrom, Lto, NameMap, OptLevel, Overrides, Panic, ProcessEnv, Project,
-    Setting, Strip, Value, gather,
+    Setting, Strip, Value, gather_from,
 };
-use size_profile_tests::Scratch;
+use size_profile_tests::{Scratch, host_target};
 
 /// How many configurations are generated and built.
-const CASES: u64 = 40;
+fn cases() -> u64 {
+    ProcessEnv
+        .var("SIZE_PROFILE_ORACLE_CASES")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(60)
+}
 
 /// A small deterministic generator, so a failing case can be rebuilt by its number.
 struct Rng(u64);
@@ -75,56 +89,155 @@ const ENV_FORMS: &[(&str, &[&str])] = &[
     ("DEBUG", &["1", "false", "line-tables-only"]),
 ];
 
-fn table(rng: &mut Rng, header: &str, extra: &str) -> String {
+/// Keys a `[profile.X.package.<spec>]` table may set, and a key we do not read (so a table
+/// can exist without any of ours).
+const PACKAGE_FORMS: &[(&str, &[&str])] = &[
+    ("opt-level", &["1", "\"s\"", "\"z\""]),
+    ("codegen-units", &["1", "7"]),
+    ("debug", &["0", "1", "\"line-tables-only\""]),
+    ("strip", &["true", "false", "\"debuginfo\""]),
+    ("incremental", &["true", "false"]),
+    ("overflow-checks", &["false"]),
+];
+
+/// Flags for rustflags sources, in every spelling rustc takes (none for `lto`: cargo's
+/// `-C embed-bitcode=no` refuses it).
+const FLAGS: &[&str] = &[
+    "-C opt-level=2",
+    "-Copt-level=s",
+    "-O",
+    "--codegen=opt-level=1",
+    "-Cstrip=symbols",
+    "-C debuginfo=1",
+    "-g",
+    "-C codegen-units=3",
+    "--codegen codegen-units=5",
+    "-Cpanic=abort",
+];
+
+fn table(rng: &mut Rng, header: &str, extra: &str, forms: &[(&str, &[&str])]) -> String {
     let mut out = format!("{header}\n{extra}");
-    for (key, forms) in TOML_FORMS {
+    for (key, values) in forms {
         if rng.chance(35) {
-            let _ = writeln!(out, "{key} = {}", rng.pick(forms));
+            let _ = writeln!(out, "{key} = {}", rng.pick(values));
         }
     }
     out
 }
 
+/// A value for a rustflags key: a string, or an array of the same words.
+fn flags_value(rng: &mut Rng, array: bool) -> String {
+    let flags: Vec<&str> = (0..1 + rng.below(2)).map(|_| rng.pick(FLAGS)).collect();
+    let words: Vec<&str> = flags.iter().flat_map(|f| f.split(' ')).collect();
+    if array {
+        let quoted: Vec<String> = words.iter().map(|w| format!("{w:?}")).collect();
+        format!("[{}]", quoted.join(", "))
+    } else {
+        format!("{:?}", words.join(" "))
+    }
+}
+
 struct Case {
+    package: String,
     manifest: String,
-    config: Option<String>,
+    /// `.cargo/config.toml` in the directory above the package.
+    far: Option<String>,
+    /// `app/.cargo/config.toml`, beside the package's manifest, where cargo runs.
+    near: Option<String>,
     env: Vec<(String, String)>,
     profile: String,
 }
 
-fn generate(n: u64) -> Case {
+fn generate(n: u64, host: &str) -> Case {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (n + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
-    let mut manifest = table(&mut rng, "[profile.release]", "");
+    let package = format!("oracle{n}");
+    let mut manifest = table(&mut rng, "[profile.release]", "", TOML_FORMS);
     let mut profiles = vec!["release"];
     if rng.chance(60) {
-        manifest += &table(&mut rng, "\n[profile.dist]", "inherits = \"release\"\n");
+        manifest += &table(
+            &mut rng,
+            "\n[profile.dist]",
+            "inherits = \"release\"\n",
+            TOML_FORMS,
+        );
         profiles.push("dist");
         if rng.chance(50) {
-            manifest += &table(&mut rng, "\n[profile.tiny-dist]", "inherits = \"dist\"\n");
+            manifest += &table(
+                &mut rng,
+                "\n[profile.tiny-dist]",
+                "inherits = \"dist\"\n",
+                TOML_FORMS,
+            );
             profiles.push("tiny-dist");
         }
     }
     if rng.chance(25) {
-        manifest += &table(&mut rng, "\n[profile.dev]", "");
+        manifest += &table(&mut rng, "\n[profile.dev]", "", TOML_FORMS);
         profiles.push("dev");
     }
-    let config = rng.chance(50).then(|| {
+    let package_table = |rng: &mut Rng| {
         let target = rng.pick(&profiles);
-        let mut text = table(
-            &mut rng,
-            &format!("# shared settings\n[profile.{target}]"),
+        let spec = if rng.chance(75) {
+            package.as_str()
+        } else {
+            "\"*\""
+        };
+        table(
+            rng,
+            &format!("\n[profile.{target}.package.{spec}]"),
             "",
-        );
-        if rng.chance(15) {
-            text += &format!(
-                "\n[build]\nincremental = {}\n",
-                rng.pick(&["true", "false"])
-            );
+            PACKAGE_FORMS,
+        )
+    };
+    for _ in 0..rng.below(3) {
+        if rng.chance(50) {
+            manifest += &package_table(&mut rng);
         }
-        text
-    });
+    }
+    // rustflags keys keep one form (string or array) per case: cargo refuses to merge a
+    // string with an array, and that refusal is tested on its own
+    let array = rng.chance(50);
+    let config = |rng: &mut Rng, chance: u64| {
+        rng.chance(chance).then(|| {
+            let mut text = String::from("# shared settings\n");
+            if rng.chance(50) {
+                let target = rng.pick(&profiles);
+                text += &table(rng, &format!("[profile.{target}]"), "", TOML_FORMS);
+            }
+            if rng.chance(20) {
+                text += &package_table(rng);
+            }
+            let mut build = String::new();
+            if rng.chance(15) {
+                build += &format!("incremental = {}\n", rng.pick(&["true", "false"]));
+            }
+            if rng.chance(30) {
+                build += &format!("rustflags = {}\n", flags_value(rng, array));
+            }
+            if !build.is_empty() {
+                text += &format!("\n[build]\n{build}");
+            }
+            for key in [
+                host.to_owned(),
+                "aarch64-unknown-linux-gnu".to_owned(),
+                "'cfg(unix)'".to_owned(),
+                "'cfg(windows)'".to_owned(),
+                "'cfg(all(unix, target_arch = \"x86_64\"))'".to_owned(),
+            ] {
+                if rng.chance(12) {
+                    text += &format!(
+                        "\n[target.{key}]\nrustflags = {}\n",
+                        flags_value(rng, array)
+                    );
+                }
+            }
+            text
+        })
+    };
+    let far = config(&mut rng, 50);
+    let near = config(&mut rng, 35);
     let mut env = Vec::new();
-    if rng.chance(45) {
+    if rng.chance(40) {
         let target = rng.pick(&profiles).to_ascii_uppercase().replace('-', "_");
         let (key, forms) = ENV_FORMS[rng.below(ENV_FORMS.len())];
         env.push((
@@ -138,14 +251,24 @@ fn generate(n: u64) -> Case {
             rng.pick(&["0", "1"]).to_owned(),
         ));
     }
-    if rng.chance(15) {
-        let flag = rng.pick(&[
-            "-C opt-level=2",
-            "-Cstrip=symbols",
-            "-C debuginfo=1",
-            "-C codegen-units=3",
-        ]);
-        env.push(("RUSTFLAGS".to_owned(), flag.to_owned()));
+    let host_var = format!(
+        "CARGO_TARGET_{}_RUSTFLAGS",
+        host.to_ascii_uppercase().replace('-', "_")
+    );
+    for (var, chance) in [
+        ("RUSTFLAGS", 10),
+        ("CARGO_ENCODED_RUSTFLAGS", 6),
+        ("CARGO_BUILD_RUSTFLAGS", 10),
+        (host_var.as_str(), 10),
+    ] {
+        if rng.chance(chance) {
+            let flag = rng.pick(FLAGS);
+            let value = match var {
+                "CARGO_ENCODED_RUSTFLAGS" => flag.replace(' ', "\x1f"),
+                _ => flag.to_owned(),
+            };
+            env.push((var.to_owned(), value));
+        }
     }
     // the deepest inherits chain is the most interesting one: build it more often
     let deepest = profiles
@@ -160,8 +283,10 @@ fn generate(n: u64) -> Case {
     }
     .to_owned();
     Case {
+        package,
         manifest,
-        config,
+        far,
+        near,
         env,
         profile,
     }
@@ -171,11 +296,20 @@ fn generate(n: u64) -> Case {
 fn from_rustc(args: &[String]) -> BTreeMap<Setting, Value> {
     let mut codegen: BTreeMap<String, String> = BTreeMap::new();
     let mut it = args.iter();
+    // rustc takes the rightmost setting of a key in any spelling: `-O` is `-C opt-level=3`
+    // and `-g` is `-C debuginfo=2` (rustc's `parse_opt_level` and `parse_debuginfo`)
     while let Some(arg) = it.next() {
-        let flag = match arg.strip_prefix("-C") {
-            Some("") => it.next().cloned().unwrap_or_default(),
-            Some(rest) => rest.to_owned(),
-            None => continue,
+        let flag = match arg.as_str() {
+            "-O" => "opt-level=3".to_owned(),
+            "-g" => "debuginfo=2".to_owned(),
+            "-C" | "--codegen" => it.next().cloned().unwrap_or_default(),
+            _ => match arg
+                .strip_prefix("--codegen=")
+                .or_else(|| arg.strip_prefix("-C"))
+            {
+                Some(rest) => rest.to_owned(),
+                None => continue,
+            },
         };
         let (key, value) = flag.split_once('=').unwrap_or((&flag, ""));
         codegen.insert(key.to_owned(), value.to_owned());
@@ -235,7 +369,8 @@ fn from_rustc(args: &[String]) -> BTreeMap<Setting, Value> {
     out
 }
 
-fn ours(p: &Scratch, case: &Case) -> BTreeMap<Setting, Value> {
+/// The CLI front: the files and variables cargo reads, from where cargo runs.
+fn cli_front(p: &Scratch, case: &Case) -> Result<BTreeMap<Setting, Value>, String> {
     // the same environment cargo saw: the case's variables, plus where CARGO_HOME is
     let mut env: NameMap<String> = case.env.iter().cloned().collect();
     for key in ["HOME", "CARGO_HOME"] {
@@ -243,95 +378,279 @@ fn ours(p: &Scratch, case: &Case) -> BTreeMap<Setting, Value> {
             env.insert(key.into(), v);
         }
     }
-    let inputs = gather(&p.dir, &env, &Disk, FlagsFrom::Guess).expect("inputs read");
+    let flags = FlagsFrom::Config(Some(host_target()));
+    let app = p.dir.join("app");
+    let inputs = gather_from(&app, &app, &env, &Disk, &flags).map_err(|e| e.to_string())?;
     let project = Project::new(&inputs, &Overrides::default(), &[case.profile.as_str()]);
-    let resolved = project.resolve(&case.profile).expect("profile resolves");
-    resolved
+    if !project.problems.is_empty() {
+        let problems: Vec<String> = project.problems.iter().map(ToString::to_string).collect();
+        return Err(problems.join("; "));
+    }
+    let resolved = project.resolve(&case.profile).map_err(|e| e.to_string())?;
+    Ok(resolved
         .settings
         .iter()
         .map(|(s, e)| (s, e.value))
-        .collect()
+        .collect())
+}
+
+/// The build-script front: the values the case's build script resolved, as it printed them.
+fn build_script_front(run: &size_profile_tests::Run) -> Result<BTreeMap<Setting, Value>, String> {
+    let mut out = BTreeMap::new();
+    for line in run.warnings() {
+        let Some(rest) = line.strip_prefix("oracle ") else {
+            continue;
+        };
+        let Some((key, value)) = rest.split_once('=') else {
+            return Err(rest.to_owned());
+        };
+        let setting = Setting::ALL
+            .into_iter()
+            .find(|s| s.key() == key)
+            .ok_or_else(|| format!("unknown setting {key}"))?;
+        let value = Setting::ALL
+            .into_iter()
+            .flat_map(|_| all_values())
+            .find(|v| v.setting() == setting && v.to_string() == value)
+            .ok_or_else(|| format!("unknown value {value} of {key}"))?;
+        out.insert(setting, value);
+    }
+    Ok(out)
+}
+
+/// Every value of every setting, to read them back from their text.
+fn all_values() -> Vec<Value> {
+    let mut out = Vec::new();
+    for o in [
+        OptLevel::O0,
+        OptLevel::O1,
+        OptLevel::O2,
+        OptLevel::O3,
+        OptLevel::S,
+        OptLevel::Z,
+    ] {
+        out.push(Value::OptLevel(o));
+    }
+    for l in [Lto::Off, Lto::ThinLocal, Lto::Thin, Lto::Fat] {
+        out.push(Value::Lto(l));
+    }
+    out.extend((1..=256).map(Value::CodegenUnits));
+    out.extend([Value::Panic(Panic::Unwind), Value::Panic(Panic::Abort)]);
+    for s in [Strip::None, Strip::Debuginfo, Strip::Symbols] {
+        out.push(Value::Strip(s));
+    }
+    for d in [
+        Debug::None,
+        Debug::LineDirectivesOnly,
+        Debug::LineTablesOnly,
+        Debug::Limited,
+        Debug::Full,
+    ] {
+        out.push(Value::Debug(d));
+    }
+    out.extend([Value::Incremental(false), Value::Incremental(true)]);
+    out
+}
+
+const BUILD_SCRIPT: &str = r#"fn main() {
+    let env = size_profile::ProcessEnv;
+    match size_profile::__private::build_script_settings(&env, &size_profile::Disk) {
+        Ok((_, settings)) => {
+            for (setting, entry) in settings.iter() {
+                println!("cargo::warning=size-profile: oracle {setting}={}", entry.value);
+            }
+        }
+        Err(e) => println!("cargo::warning=size-profile: oracle {e}"),
+    }
+}
+"#;
+
+fn differences(
+    want: &BTreeMap<Setting, Value>,
+    got: &Result<BTreeMap<Setting, Value>, String>,
+) -> Vec<String> {
+    match got {
+        Err(e) => vec![format!("failed: {e}")],
+        Ok(got) => want
+            .iter()
+            .filter(|(s, v)| got.get(s) != Some(v))
+            .map(|(s, v)| {
+                format!(
+                    "{s}: cargo {v}, ours {:?}",
+                    got.get(s).map(ToString::to_string)
+                )
+            })
+            .collect(),
+    }
 }
 
 #[test]
-fn resolved_profiles_match_the_flags_cargo_gives_rustc() {
+fn both_fronts_resolve_what_cargo_gives_rustc() {
+    let host = host_target();
+    let dep = size_profile_tests::repo_root().join("size-profile");
     let mut failures = String::new();
     let mut compared = 0;
-    for n in 0..CASES {
-        let case = generate(n);
-        let p = Scratch::new(&format!("oracle{n}"), &case.manifest);
-        if let Some(config) = &case.config {
-            p.write(".cargo/config.toml", config);
+    let cases = cases();
+    for n in 0..cases {
+        let case = generate(n, &host.triple);
+        let tail = format!(
+            "[build-dependencies]\nsize-profile = {{ path = {:?} }}\n\n{}",
+            dep.display().to_string(),
+            case.manifest
+        );
+        // the package is in `app/`, where cargo runs; the far config file is in the directory
+        // above it, the near one beside it: both are where a build script finds them too
+        let p = Scratch::new(&case.package, "");
+        p.write(
+            "app/Cargo.toml",
+            &format!(
+                "[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n{tail}",
+                case.package
+            ),
+        );
+        p.write("app/src/main.rs", "fn main() {}\n");
+        p.write("app/build.rs", BUILD_SCRIPT);
+        if let Some(text) = &case.far {
+            p.write(".cargo/config.toml", text);
+        }
+        if let Some(text) = &case.near {
+            p.write("app/.cargo/config.toml", text);
         }
         let env: Vec<(&str, &str)> = case
             .env
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
-        let run = p.cargo_with(&["build", "-v", "--profile", &case.profile], &env);
+        let run = p.cargo_in("app", &["build", "-v", "--profile", &case.profile], &env);
         let describe = || {
             format!(
-                "case {n}: --profile {}\nenv {:?}\n--- Cargo.toml\n{}\n--- .cargo/config.toml\n{}\n",
+                "case {n}: --profile {}\nenv {:?}\n--- Cargo.toml\n{}\n--- .cargo/config.toml\n{}\n--- app/.cargo/config.toml\n{}\n",
                 case.profile,
                 case.env,
                 case.manifest,
-                case.config.as_deref().unwrap_or("(none)")
+                case.far.as_deref().unwrap_or("(none)"),
+                case.near.as_deref().unwrap_or("(none)"),
             )
         };
+        let ours = cli_front(&p, &case);
         if !run.success {
-            // a combination cargo refuses is no oracle; the resolver must not accept it silently either
-            let _ = writeln!(failures, "{}cargo failed:\n{}", describe(), run.stderr);
+            // a configuration cargo refuses must not pass silently here either
+            if ours.is_ok() {
+                let _ = writeln!(
+                    failures,
+                    "{}cargo failed, ours resolved:\n{}",
+                    describe(),
+                    run.stderr
+                );
+            }
             continue;
         }
-        let crate_name = format!("oracle{n}");
         let args = run
-            .rustc_args(&crate_name)
+            .rustc_args(&case.package)
             .unwrap_or_else(|| panic!("no rustc line in:\n{}", run.stderr));
         let want = from_rustc(&args);
-        let got = ours(&p, &case);
-        let diff: Vec<String> = want
-            .iter()
-            .filter(|(s, v)| got.get(s) != Some(v))
-            .map(|(s, v)| format!("{s}: cargo {v}, ours {}", got[s]))
-            .collect();
-        if !diff.is_empty() {
-            let _ = writeln!(
-                failures,
-                "{}differs: {diff:?}\nrustc: {}\n",
-                describe(),
-                args.join(" ")
-            );
+        for (front, got) in [("cli", ours), ("build script", build_script_front(&run))] {
+            let diff = differences(&want, &got);
+            if !diff.is_empty() {
+                let _ = writeln!(
+                    failures,
+                    "{}{front} differs: {diff:?}\nrustc: {}\n",
+                    describe(),
+                    args.join(" ")
+                );
+            }
         }
         compared += 1;
     }
     assert!(failures.is_empty(), "{failures}");
     assert!(
-        compared >= 30,
-        "only {compared} configurations were compared"
+        compared * 4 >= cases * 3,
+        "only {compared} of {cases} configurations were compared"
     );
 }
 
 #[test]
 fn the_generated_configurations_cover_every_source() {
-    let cases: Vec<Case> = (0..CASES).map(generate).collect();
+    let host = host_target();
+    let cases: Vec<Case> = (0..cases()).map(|n| generate(n, &host.triple)).collect();
     let count = |f: &dyn Fn(&Case) -> bool| cases.iter().filter(|c| f(c)).count();
+    let config_has = |c: &Case, s: &str| {
+        c.far.as_deref().is_some_and(|t| t.contains(s))
+            || c.near.as_deref().is_some_and(|t| t.contains(s))
+    };
+    let env_has = |c: &Case, s: &str| c.env.iter().any(|(k, _)| k.starts_with(s));
+    let host_table = format!("[target.{}]", host.triple);
     let coverage = [
-        ("a config file", count(&|c| c.config.is_some())),
+        ("a far config file", count(&|c| c.far.is_some())),
+        ("a near config file", count(&|c| c.near.is_some())),
+        (
+            "both config files",
+            count(&|c| c.far.is_some() && c.near.is_some()),
+        ),
         (
             "build.incremental",
-            count(&|c| c.config.as_deref().is_some_and(|t| t.contains("[build]"))),
+            count(&|c| config_has(c, "incremental = ")),
         ),
         (
             "a CARGO_PROFILE_* variable",
-            count(&|c| c.env.iter().any(|(k, _)| k.starts_with("CARGO_PROFILE_"))),
+            count(&|c| env_has(c, "CARGO_PROFILE_")),
         ),
         (
             "CARGO_INCREMENTAL",
-            count(&|c| c.env.iter().any(|(k, _)| k == "CARGO_INCREMENTAL")),
+            count(&|c| env_has(c, "CARGO_INCREMENTAL")),
+        ),
+        ("RUSTFLAGS", count(&|c| env_has(c, "RUSTFLAGS"))),
+        (
+            "CARGO_ENCODED_RUSTFLAGS",
+            count(&|c| env_has(c, "CARGO_ENCODED_RUSTFLAGS")),
         ),
         (
-            "RUSTFLAGS",
-            count(&|c| c.env.iter().any(|(k, _)| k == "RUSTFLAGS")),
+            "CARGO_BUILD_RUSTFLAGS",
+            count(&|c| env_has(c, "CARGO_BUILD_RUSTFLAGS")),
+        ),
+        (
+            "CARGO_TARGET_<HOST>_RUSTFLAGS",
+            count(&|c| env_has(c, "CARGO_TARGET_")),
+        ),
+        (
+            "build.rustflags",
+            count(&|c| config_has(c, "rustflags = ") && config_has(c, "[build]")),
+        ),
+        (
+            "a [target.<host>] table",
+            count(&|c| config_has(c, &host_table)),
+        ),
+        (
+            "a table for another triple",
+            count(&|c| config_has(c, "aarch64")),
+        ),
+        (
+            "a cfg table that matches",
+            count(&|c| config_has(c, "cfg(unix)")),
+        ),
+        (
+            "a cfg table that does not",
+            count(&|c| config_has(c, "cfg(windows)")),
+        ),
+        (
+            "rustflags as an array",
+            count(&|c| config_has(c, "rustflags = [")),
+        ),
+        (
+            "rustflags as a string",
+            count(&|c| config_has(c, "rustflags = \"")),
+        ),
+        (
+            "a package table for the package",
+            count(&|c| c.manifest.contains(&format!("package.{}]", c.package))),
+        ),
+        (
+            "a package table in a config file",
+            count(&|c| config_has(c, &format!("package.{}]", c.package))),
+        ),
+        (
+            "a \"*\" package table",
+            count(&|c| c.manifest.contains("package.\"*\"]")),
         ),
         (
             "a custom profile built",
@@ -344,6 +663,10 @@ fn the_generated_configurations_cover_every_source() {
         ("the dev profile built", count(&|c| c.profile == "dev")),
     ];
     for (what, n) in coverage {
-        assert!(n >= 2, "only {n} of {CASES} configurations use {what}");
+        assert!(
+            n >= 2,
+            "only {n} of {} configurations use {what}",
+            cases.len()
+        );
     }
 }

@@ -90,10 +90,7 @@ fn line_difference(text: &str) -> Option<String> {
     let mut a = Vec::new();
     lines_of_ours(&ours, "", &mut a);
     let mut b = Vec::new();
-    let root = toml::Spanned::new(
-        theirs.span(),
-        toml::de::DeValue::Table(theirs.into_inner()),
-    );
+    let root = toml::Spanned::new(theirs.span(), toml::de::DeValue::Table(theirs.into_inner()));
     lines_of_toml(text, &root, "", &mut b);
     a.sort();
     b.sort();
@@ -126,9 +123,27 @@ const KEYS: &[&str] = &[
 ];
 
 const SCALARS: &[&str] = &[
-    "1", "-17", "0x1f", "1_000", "0o17", "1.5", "1e400", "-1.8e308", "6e-3", "inf", "true",
-    "false", "\"s\"", "'lit'", "\"\"\"\nmulti\nline\"\"\"", "'''\nraw'''", "\"é\\t\\u00e9\"",
-    "1979-05-27", "1979-05-27T07:32:00Z", "07:32:00", "99999999999999999999",
+    "1",
+    "-17",
+    "0x1f",
+    "1_000",
+    "0o17",
+    "1.5",
+    "1e400",
+    "-1.8e308",
+    "6e-3",
+    "inf",
+    "true",
+    "false",
+    "\"s\"",
+    "'lit'",
+    "\"\"\"\nmulti\nline\"\"\"",
+    "'''\nraw'''",
+    "\"é\\t\\u00e9\"",
+    "1979-05-27",
+    "1979-05-27T07:32:00Z",
+    "07:32:00",
+    "99999999999999999999",
 ];
 
 fn value(rng: &mut Rng, depth: u32) -> String {
@@ -148,7 +163,11 @@ fn value(rng: &mut Rng, depth: u32) -> String {
                 })
                 .collect();
             let sep = rng.pick(&[", ", ",\n", "\n, "]);
-            format!("{{{}{}}}", items.join(sep), rng.pick(&["", " ", ",\n", "\n"]))
+            format!(
+                "{{{}{}}}",
+                items.join(sep),
+                rng.pick(&["", " ", ",\n", "\n"])
+            )
         }
         _ => rng.pick(SCALARS).to_owned(),
     }
@@ -210,7 +229,11 @@ fn random_documents_read_as_the_toml_crate_reads_them_values_and_lines() {
         accepted * 10 > cases && accepted * 10 < cases * 9,
         "{accepted} of {cases} documents were TOML"
     );
-    assert!(failures.is_empty(), "{}", failures[..failures.len().min(5)].join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{}",
+        failures[..failures.len().min(5)].join("\n\n")
+    );
 }
 
 #[test]

@@ -1,0 +1,508 @@
+//! The extra flags cargo gives rustc, found where cargo finds them, and the size settings they
+//! set.
+//!
+//! Cargo takes the first of these that is present, and only that one
+//! (<https://doc.rust-lang.org/cargo/reference/config.html#buildrustflags>):
+//! 1. `CARGO_ENCODED_RUSTFLAGS` (split at `0x1f`; set but empty means no flags);
+//! 2. `RUSTFLAGS` (split at spaces);
+//! 3. `target.<triple>.rustflags` followed by the `rustflags` of every `[target.'cfg(..)']`
+//!    table that matches the target, in the order of their keys; when these add up to no flag
+//!    at all, cargo goes on to
+//! 4. `build.rustflags`.
+//!
+//! Each config key is merged over every config file cargo reads, as cargo merges config values:
+//! arrays from several files are joined, farthest file first; a string (split at whitespace)
+//! in a nearer file replaces a farther one; an array and a string do not merge (cargo refuses).
+//! `CARGO_TARGET_<TRIPLE>_RUSTFLAGS` and `CARGO_BUILD_RUSTFLAGS` are the same keys as
+//! environment config: their flags (split at whitespace) come after the files' flags.
+//!
+//! rustc then reads its command line left to right and the last value of a setting wins, in
+//! any spelling: `-O` is `-C opt-level=3`, `-g` is `-C debuginfo=2`, and `-C x=y`, `-Cx=y`,
+//! `--codegen x=y`, `--codegen=x=y` are one flag.
+
+use crate::cfg::Target;
+use crate::host::Env;
+use crate::manifest::{Document, Item, Node, Problem};
+use crate::map::SettingMap;
+use crate::setting::Value;
+
+/// One argument given to rustc beside cargo's own, and where it was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rustflag {
+    /// The argument.
+    pub text: String,
+    /// Where it was written, e.g. `RUSTFLAGS` or `build.rustflags at .cargo/config.toml:3`.
+    pub origin: String,
+}
+
+/// The extra arguments rustc gets, in order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Rustflags {
+    /// The arguments, each with its origin.
+    pub flags: Vec<Rustflag>,
+}
+
+/// A size setting set by a flag: the value, the flag as written, and where it was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlagSetting {
+    /// The value rustc takes.
+    pub value: Value,
+    /// The flag as written, e.g. `-C opt-level=3` or `-O`.
+    pub flag: String,
+    /// Where the flag was written.
+    pub origin: String,
+}
+
+impl Rustflags {
+    fn from_texts<'t>(origin: &str, texts: impl Iterator<Item = &'t str>) -> Rustflags {
+        Rustflags {
+            flags: texts
+                .map(|text| Rustflag {
+                    text: text.to_owned(),
+                    origin: origin.to_owned(),
+                })
+                .collect(),
+        }
+    }
+
+    /// A `RUSTFLAGS` value, split as cargo splits it: at spaces (a tab stays in its argument).
+    pub fn from_spaced(origin: &str, text: &str) -> Rustflags {
+        Rustflags::from_texts(
+            origin,
+            text.split(' ').map(str::trim).filter(|s| !s.is_empty()),
+        )
+    }
+
+    /// A `CARGO_ENCODED_RUSTFLAGS` value, split at `0x1f`; an empty value is no flags.
+    pub fn from_encoded(origin: &str, text: &str) -> Rustflags {
+        if text.is_empty() {
+            return Rustflags::default();
+        }
+        Rustflags::from_texts(origin, text.split('\x1f'))
+    }
+
+    /// The arguments alone.
+    pub fn texts(&self) -> Vec<&str> {
+        self.flags.iter().map(|f| f.text.as_str()).collect()
+    }
+
+    /// The size settings these flags set: for each, the last flag that sets it.
+    pub fn settings(&self) -> SettingMap<FlagSetting> {
+        let mut out = SettingMap::new();
+        let mut args = self.flags.iter();
+        while let Some(arg) = args.next() {
+            let (codegen, shown, origin) = match arg.text.as_str() {
+                "-C" | "--codegen" => match args.next() {
+                    Some(next) => (
+                        next.text.clone(),
+                        format!("{} {}", arg.text, next.text),
+                        &next.origin,
+                    ),
+                    None => break,
+                },
+                "-O" => ("opt-level=3".to_owned(), arg.text.clone(), &arg.origin),
+                "-g" => ("debuginfo=2".to_owned(), arg.text.clone(), &arg.origin),
+                text => match text
+                    .strip_prefix("--codegen=")
+                    .or_else(|| text.strip_prefix("-C"))
+                {
+                    Some(rest) => (rest.to_owned(), arg.text.clone(), &arg.origin),
+                    None => continue,
+                },
+            };
+            let (key, value) = match codegen.split_once('=') {
+                Some((k, v)) => (k, Some(v)),
+                None => (codegen.as_str(), None),
+            };
+            if let Some(value) = Value::from_codegen(key, value) {
+                let setting = FlagSetting {
+                    value,
+                    flag: shown,
+                    origin: origin.clone(),
+                };
+                out.insert(value.setting(), setting);
+            }
+        }
+        out
+    }
+}
+
+/// Which precedence level the flags came from; the build script compares its
+/// `CARGO_ENCODED_RUSTFLAGS` with the config's to name their origin.
+pub(crate) fn from_env(env: &dyn Env) -> Option<Rustflags> {
+    if let Some(text) = env.var("CARGO_ENCODED_RUSTFLAGS") {
+        return Some(Rustflags::from_encoded("CARGO_ENCODED_RUSTFLAGS", &text));
+    }
+    env.var("RUSTFLAGS")
+        .map(|text| Rustflags::from_spaced("RUSTFLAGS", &text))
+}
+
+/// The flags the config files and `CARGO_*` config variables give rustc for `target`: levels
+/// 3 and 4 above. `target` is `None` when the front cannot know it (the attribute): then only
+/// `build.rustflags` is read, and a problem says so if a `[target]` table has rustflags.
+pub(crate) fn from_config(
+    configs: &[Document],
+    env: &dyn Env,
+    target: Option<&Target>,
+    problems: &mut Vec<Problem>,
+) -> Option<Rustflags> {
+    match target {
+        Some(target) => {
+            let mut flags = Vec::new();
+            let triple_key = ["target", target.triple.as_str(), "rustflags"];
+            let env_key = format!("CARGO_TARGET_{}_RUSTFLAGS", env_form(&target.triple));
+            if let Some(list) = list(configs, &triple_key, Some(&env_key), env, problems) {
+                flags.extend(list);
+            }
+            let mut cfg_keys: Vec<&String> = configs
+                .iter()
+                .filter_map(|doc| doc.root.get("target")?.table())
+                .flat_map(|t| t.keys())
+                .filter(|k| k.starts_with("cfg(") && target.matches_cfg(k))
+                .collect();
+            cfg_keys.sort();
+            cfg_keys.dedup();
+            for key in cfg_keys {
+                if let Some(list) =
+                    list(configs, &["target", key, "rustflags"], None, env, problems)
+                {
+                    flags.extend(list);
+                }
+            }
+            if !flags.is_empty() {
+                return Some(Rustflags { flags });
+            }
+        }
+        None => {
+            let has_target_flags = configs.iter().any(|doc| {
+                doc.root
+                    .get("target")
+                    .and_then(Node::table)
+                    .is_some_and(|t| {
+                        t.iter()
+                            .any(|(_, v)| v.table().is_some_and(|t| t.contains_key("rustflags")))
+                    })
+            });
+            if has_target_flags {
+                problems.push(Problem::file(
+                    configs.last().map(Document::path).unwrap_or(std::path::Path::new(".cargo/config.toml")),
+                    "has `[target]` rustflags; the target is not known here, so they are not checked (run `cargo size-profile check`)",
+                ));
+            }
+        }
+    }
+    list(
+        configs,
+        &["build", "rustflags"],
+        Some("CARGO_BUILD_RUSTFLAGS"),
+        env,
+        problems,
+    )
+    .map(|flags| Rustflags { flags })
+}
+
+/// How a config value was written, for merging.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Str,
+    Array,
+}
+
+/// A config key that holds a list of strings, merged over the files as cargo merges it,
+/// then with its environment variable.
+fn list(
+    configs: &[Document],
+    path: &[&str],
+    env_key: Option<&str>,
+    env: &dyn Env,
+    problems: &mut Vec<Problem>,
+) -> Option<Vec<Rustflag>> {
+    let key = shown_key(path);
+    let mut merged: Option<(Form, Vec<Rustflag>)> = None;
+    for doc in configs {
+        let Some(node) = doc.root.at_path(path) else {
+            continue;
+        };
+        let origin = |at: &Node| format!("{key} at {}", at.at);
+        let (form, flags) = match &node.item {
+            Item::Str(s) => (
+                Form::Str,
+                s.split_whitespace()
+                    .map(|t| Rustflag {
+                        text: t.to_owned(),
+                        origin: origin(node),
+                    })
+                    .collect(),
+            ),
+            Item::Array(items) => {
+                let mut flags = Vec::new();
+                for item in items {
+                    match item.str() {
+                        Some(t) => flags.push(Rustflag {
+                            text: t.to_owned(),
+                            origin: origin(item),
+                        }),
+                        None => problems.push(Problem::key(
+                            &item.at,
+                            key.as_str(),
+                            format!("expected a string, found {}", item.type_name()),
+                        )),
+                    }
+                }
+                (Form::Array, flags)
+            }
+            _ => {
+                problems.push(Problem::key(
+                    &node.at,
+                    key.as_str(),
+                    format!(
+                        "expected a string or an array of strings, found {}",
+                        node.type_name()
+                    ),
+                ));
+                continue;
+            }
+        };
+        merged = match merged {
+            None => Some((form, flags)),
+            Some((Form::Array, mut old)) if form == Form::Array => {
+                old.extend(flags);
+                Some((Form::Array, old))
+            }
+            Some((Form::Str, _)) if form == Form::Str => Some((Form::Str, flags)),
+            Some(old) => {
+                problems.push(Problem::key(
+                    &node.at,
+                    key.as_str(),
+                    "is an array in one config file and a string in another, which cargo refuses to merge",
+                ));
+                Some(old)
+            }
+        };
+    }
+    if let Some(text) = env_key.and_then(|k| Some((k, env.var(k)?))) {
+        let (var, text) = text;
+        let from_env = text.split_whitespace().map(|t| Rustflag {
+            text: t.to_owned(),
+            origin: format!("env {var}"),
+        });
+        // appended to the files' value, string or array (cargo 1.95, checked with `-v`)
+        let (form, mut old) = merged.unwrap_or((Form::Str, Vec::new()));
+        old.extend(from_env);
+        merged = Some((form, old));
+    }
+    merged.map(|(_, flags)| flags)
+}
+
+/// A config key as written in messages, quoting a part that is not a bare key
+/// (`target.'cfg(unix)'.rustflags`).
+fn shown_key(path: &[&str]) -> String {
+    let parts: Vec<String> = path
+        .iter()
+        .map(|p| {
+            if p.bytes().all(crate::scalar::is_bare) {
+                (*p).to_owned()
+            } else {
+                format!("'{p}'")
+            }
+        })
+        .collect();
+    parts.join(".")
+}
+
+/// A triple in the form of a `CARGO_TARGET_<TRIPLE>_*` variable.
+fn env_form(triple: &str) -> String {
+    triple.to_ascii_uppercase().replace(['-', '.'], "_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::host::env_map;
+    use crate::manifest::doc;
+
+    const HOST: &str = "x86_64-unknown-linux-gnu";
+
+    fn linux() -> Target {
+        Target::from_print_cfg(HOST, "target_os=\"linux\"\ntarget_family=\"unix\"\nunix\n")
+    }
+
+    /// The flags and their origins from config files (farthest first) and variables.
+    fn flags(configs: &[(&str, &str)], env: &[(&str, &str)]) -> (Vec<String>, Vec<String>) {
+        let docs: Vec<Document> = configs.iter().map(|(p, t)| doc(p, t)).collect();
+        let env = env_map(env);
+        let mut problems = Vec::new();
+        let got =
+            from_env(&env).or_else(|| from_config(&docs, &env, Some(&linux()), &mut problems));
+        let shown = got
+            .map(|f| {
+                f.flags
+                    .iter()
+                    .map(|f| format!("{} @ {}", f.text, f.origin))
+                    .collect()
+            })
+            .unwrap_or_default();
+        (shown, problems.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn the_first_present_source_wins_whole() {
+        let config = [(
+            ".cargo/config.toml",
+            "[build]\nrustflags = [\"-Cb\"]\n[target.x86_64-unknown-linux-gnu]\nrustflags = \"-Ct\"\n",
+        )];
+        assert_eq!(
+            flags(
+                &config,
+                &[
+                    ("CARGO_ENCODED_RUSTFLAGS", "-Ce\x1f-O"),
+                    ("RUSTFLAGS", "-Cr")
+                ]
+            )
+            .0,
+            [
+                "-Ce @ CARGO_ENCODED_RUSTFLAGS",
+                "-O @ CARGO_ENCODED_RUSTFLAGS"
+            ]
+        );
+        // set but empty: no flags at all, RUSTFLAGS is not read
+        assert!(
+            flags(
+                &config,
+                &[("CARGO_ENCODED_RUSTFLAGS", ""), ("RUSTFLAGS", "-Cr")]
+            )
+            .0
+            .is_empty()
+        );
+        assert_eq!(
+            flags(&config, &[("RUSTFLAGS", "  -Cr   -g ")]).0,
+            ["-Cr @ RUSTFLAGS", "-g @ RUSTFLAGS"]
+        );
+        assert_eq!(
+            flags(&config, &[]).0,
+            ["-Ct @ target.x86_64-unknown-linux-gnu.rustflags at .cargo/config.toml:4"]
+        );
+    }
+
+    #[test]
+    fn target_tables_apply_only_to_their_target_and_beat_build_from_any_file() {
+        let far = (
+            "/home/u/.cargo/config.toml",
+            "[target.x86_64-unknown-linux-gnu]\nrustflags = [\"-Chost\"]\n\
+             [target.'cfg(windows)']\nrustflags = [\"-Cwin\"]\n\
+             [target.aarch64-unknown-linux-gnu]\nrustflags = [\"-Carm\"]\n\
+             [target.'cfg(unix)']\nrustflags = \"-Cunix\"\n\
+             [target.'cfg(all())']\nrustflags = [\"-Call\"]\n",
+        );
+        let near = (".cargo/config.toml", "[build]\nrustflags = [\"-Cnear\"]\n");
+        assert_eq!(
+            flags(&[far, near], &[]).0,
+            [
+                "-Chost @ target.x86_64-unknown-linux-gnu.rustflags at /home/u/.cargo/config.toml:2",
+                "-Call @ target.'cfg(all())'.rustflags at /home/u/.cargo/config.toml:10",
+                "-Cunix @ target.'cfg(unix)'.rustflags at /home/u/.cargo/config.toml:8",
+            ]
+        );
+        // only tables for other targets, or an empty list: build.rustflags applies
+        let other = (
+            "/home/u/.cargo/config.toml",
+            "[target.'cfg(windows)']\nrustflags = [\"-Cwin\"]\n[target.x86_64-unknown-linux-gnu]\nrustflags = []\n",
+        );
+        assert_eq!(
+            flags(&[other, near], &[]).0,
+            ["-Cnear @ build.rustflags at .cargo/config.toml:2"]
+        );
+    }
+
+    #[test]
+    fn config_files_merge_as_cargo_merges_them() {
+        let arrays = [
+            (
+                "/w/.cargo/config.toml",
+                "[build]\nrustflags = [\"-Cfar\"]\n",
+            ),
+            (
+                "/w/p/.cargo/config.toml",
+                "[build]\nrustflags = [\n  \"-Cnear\",\n  \"-g\",\n]\n",
+            ),
+        ];
+        assert_eq!(
+            flags(&arrays, &[("CARGO_BUILD_RUSTFLAGS", "-Cenv1 -Cenv2")]).0,
+            [
+                "-Cfar @ build.rustflags at /w/.cargo/config.toml:2",
+                "-Cnear @ build.rustflags at /w/p/.cargo/config.toml:3",
+                "-g @ build.rustflags at /w/p/.cargo/config.toml:4",
+                "-Cenv1 @ env CARGO_BUILD_RUSTFLAGS",
+                "-Cenv2 @ env CARGO_BUILD_RUSTFLAGS",
+            ]
+        );
+        let strings = [
+            ("/w/.cargo/config.toml", "[build]\nrustflags = \"-Cfar\"\n"),
+            (
+                "/w/p/.cargo/config.toml",
+                "[build]\nrustflags = \"-Cnear  -g\"\n",
+            ),
+        ];
+        assert_eq!(
+            flags(&strings, &[("CARGO_BUILD_RUSTFLAGS", "-Cenv")]).0,
+            [
+                "-Cnear @ build.rustflags at /w/p/.cargo/config.toml:2",
+                "-g @ build.rustflags at /w/p/.cargo/config.toml:2",
+                "-Cenv @ env CARGO_BUILD_RUSTFLAGS",
+            ]
+        );
+        assert_eq!(
+            flags(
+                &[],
+                &[("CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS", "-Ct")]
+            )
+            .0,
+            ["-Ct @ env CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS"]
+        );
+        let mixed = [
+            ("/w/.cargo/config.toml", "[build]\nrustflags = \"-Cfar\"\n"),
+            (
+                "/w/p/.cargo/config.toml",
+                "[build]\nrustflags = [\"-Cnear\", 3]\n",
+            ),
+        ];
+        assert_eq!(
+            flags(&mixed, &[]).1,
+            [
+                "/w/p/.cargo/config.toml:2: `build.rustflags`: expected a string, found integer",
+                "/w/p/.cargo/config.toml:2: `build.rustflags`: is an array in one config file and a string in another, which cargo refuses to merge",
+            ]
+        );
+    }
+
+    #[test]
+    fn rustc_takes_the_last_value_in_any_spelling() {
+        let f = Rustflags::from_spaced(
+            "RUSTFLAGS",
+            "-C opt-level=s -O --codegen lto=thin --codegen=lto=off -Ccodegen-units=4 -g -C debuginfo=1 -Cstrip=symbols -C panic=abort -C target-cpu=native -C",
+        );
+        let got: Vec<String> = f
+            .settings()
+            .iter()
+            .map(|(s, f)| format!("{s}={} by `{}`", f.value, f.flag))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "opt-level=3 by `-O`",
+                "lto=\"off\" by `--codegen=lto=off`",
+                "codegen-units=4 by `-Ccodegen-units=4`",
+                "panic=\"abort\" by `-C panic=abort`",
+                "strip=true by `-Cstrip=symbols`",
+                "debug=\"limited\" by `-C debuginfo=1`",
+            ]
+        );
+        let lto = |flag: &str| {
+            Rustflags::from_spaced("RUSTFLAGS", flag).settings()[crate::setting::Setting::Lto].value
+        };
+        use crate::setting::Lto;
+        assert_eq!(lto("-Clto"), Value::Lto(Lto::Fat));
+        assert_eq!(lto("-Clto=no"), Value::Lto(Lto::Off));
+        assert_eq!(lto("-C lto=thin"), Value::Lto(Lto::Thin));
+    }
+}
