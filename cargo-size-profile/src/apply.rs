@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use anyhow::{Result, anyhow};
+use anyhow::{Result, anyhow, bail};
 use size_profile::{
     Document, FileKind, Finding, Layer, Overrides, Preset, ProfileTable, Profiles, Setting, Source,
     SourceFile, Sourced, Value,
@@ -108,22 +108,29 @@ pub(crate) fn plan(text: &str, profile: &str, wants: &[Want]) -> Result<Edit, St
 }
 
 /// Sets a key, keeping the spacing before an existing value and a comment after it (other
-/// trailing space, like the one before an inline table's `}`, belongs to the layout).
+/// trailing space, like the one before an inline table's `}`, belongs to the layout). An
+/// existing key keeps its own decor, so the comment lines above it stay; only the value is
+/// replaced.
 fn set(table: &mut dyn TableLike, key: &str, value: Value) {
     let mut new = toml_value(value);
-    if let Some(old) = table.get(key).and_then(Item::as_value) {
-        let decor = old.decor();
-        if let Some(prefix) = decor.prefix() {
-            new.decor_mut().set_prefix(prefix.clone());
+    match table.get_mut(key) {
+        Some(Item::Value(old)) => {
+            let decor = old.decor();
+            if let Some(prefix) = decor.prefix() {
+                new.decor_mut().set_prefix(prefix.clone());
+            }
+            if let Some(suffix) = decor
+                .suffix()
+                .filter(|s| s.as_str().is_some_and(|s| s.contains('#')))
+            {
+                new.decor_mut().set_suffix(suffix.clone());
+            }
+            *old = new;
         }
-        if let Some(suffix) = decor
-            .suffix()
-            .filter(|s| s.as_str().is_some_and(|s| s.contains('#')))
-        {
-            new.decor_mut().set_suffix(suffix.clone());
+        _ => {
+            table.insert(key, Item::Value(new));
         }
     }
-    table.insert(key, Item::Value(new));
 }
 
 fn toml_value(v: Value) -> toml_edit::Value {
@@ -170,20 +177,99 @@ pub(crate) fn run(args: &ApplyArgs) -> Result<ExitCode> {
         preset,
         ..Overrides::default()
     };
-    let at = locate(&args.target, &overrides, &[args.profile.as_str()])?;
+    let names: Vec<&str> = args.profile.iter().map(String::as_str).collect();
+    let at = locate(&args.target, &overrides, &names)?;
+    // by default every profile the check covers, so `check --deny` passes right after
+    let profiles = match &args.profile {
+        Some(p) => vec![p.clone()],
+        None => at.project.checked(),
+    };
     let wants = preset_wants(at.project.options.preset, &at.project.options.allow);
+    let tables: Vec<String> = profiles.iter().map(|p| format!("[profile.{p}]")).collect();
     let what = format!(
-        "the {} preset in [profile.{}]",
-        at.project.options.preset, args.profile
+        "the {} preset in {}",
+        at.project.options.preset,
+        tables.join(", ")
     );
-    write_wants(&at, &args.profile, &wants, &what, args.dry_run, &overrides)
+    write_wants(&at, &profiles, &wants, &what, args.dry_run, &overrides)
 }
 
-/// Plans, prints and (unless `dry_run`) writes `wants` into the root manifest; then says what
-/// still overrides them elsewhere.
+/// Edits a file's text in its own form. `edit` sees it without a byte-order mark and with LF
+/// line ends (toml_edit writes LF); the result gets the mark, CRLF line ends (when every line
+/// of the file ends so) and the final-newline state back, so no byte the edit does not own
+/// changes.
+pub(crate) fn in_own_form(
+    text: &str,
+    edit: impl FnOnce(&str) -> Result<String, String>,
+) -> Result<String, String> {
+    let (bom, body) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => ("\u{feff}", rest),
+        None => ("", text),
+    };
+    let newlines = body.matches('\n').count();
+    let crlf = newlines > 0 && body.matches("\r\n").count() == newlines;
+    let plain = if crlf {
+        body.replace("\r\n", "\n")
+    } else {
+        body.to_owned()
+    };
+    let mut new = edit(&plain)?;
+    if new == plain {
+        return Ok(text.to_owned());
+    }
+    if !body.is_empty() && !body.ends_with('\n') {
+        while new.ends_with('\n') {
+            new.pop();
+        }
+    }
+    if crlf {
+        new = new.replace('\n', "\r\n");
+    }
+    Ok(format!("{bom}{new}"))
+}
+
+/// The text of a manifest with `wants` planned into each profile, in its own form.
+pub(crate) fn plan_all(text: &str, profiles: &[String], wants: &[Want]) -> Result<String, String> {
+    in_own_form(text, |plain| {
+        let mut current = plain.to_owned();
+        for profile in profiles {
+            if let Edit::Modified { new, .. } = plan(&current, profile, wants)? {
+                current = new;
+            }
+        }
+        Ok(current)
+    })
+}
+
+/// Where `apply` keeps the manifests it replaced: numbered copies in the target directory, one
+/// folder per project (named after its root directory and a hash of its path, since several
+/// projects may share a `CARGO_TARGET_DIR`).
+pub(crate) fn backup_dir(at: &Located) -> std::path::PathBuf {
+    let root = &at.inputs.root_dir;
+    let name = root
+        .file_name()
+        .map_or_else(|| "root".into(), |n| n.to_string_lossy().into_owned());
+    // FNV-1a: stable across toolchains, unlike std's hasher
+    let hash = root
+        .to_string_lossy()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+    at.target_dir()
+        .join("size-profile")
+        .join("backup")
+        .join(format!("{name}-{hash:016x}"))
+}
+
+/// Plans, prints and (unless `dry_run`) writes `wants` into the root manifest, for each of
+/// `profiles`; then says what still overrides them elsewhere.
+///
+/// Nothing is written when the project has input problems (cargo would refuse it, or our own
+/// options are wrong): they are printed and the exit code is 2.
 pub(crate) fn write_wants(
     at: &Located,
-    profile: &str,
+    profiles: &[String],
     wants: &[Want],
     what: &str,
     dry_run: bool,
@@ -192,6 +278,28 @@ pub(crate) fn write_wants(
     let style = Style {
         color: io::color_stdout(),
     };
+    for profile in profiles {
+        if let Some(problem) = size_profile::profile_name_problem(profile) {
+            bail!("{problem}; nothing was written");
+        }
+    }
+    // a profile that apply creates is not there to check yet
+    let defined = at.project.profiles.defined();
+    let existing: Vec<String> = profiles
+        .iter()
+        .filter(|p| defined.contains(p))
+        .cloned()
+        .collect();
+    let problems = crate::check::input_problems(&at.project, &existing);
+    if !problems.is_empty() {
+        for p in &problems {
+            io::err(&format!("{}: {p}\n", style.bad("error")));
+        }
+        bail!(
+            "{} cannot be used as it is; nothing was written",
+            at.root_manifest().display()
+        );
+    }
     let path = at.root_manifest();
     let shown = at.inputs.root.path().display().to_string();
     if at.inputs.package.is_some() {
@@ -200,57 +308,67 @@ pub(crate) fn write_wants(
             path.display()
         ));
     }
-    let text = io::read(&path)?;
-    let edit = plan(&text, profile, wants)
-        .map_err(|e| anyhow!("{}: {e}; nothing was written", path.display()))?;
-    let new_text = match &edit {
-        Edit::NoChange => {
-            io::out(&format!("{shown} already has {what}: nothing to change\n"));
-            text.clone()
-        }
-        Edit::Modified { old, new } => {
-            io::out(&diff(&shown, old, new));
-            if dry_run {
+    let planner = |text: &str| -> Result<Option<String>> {
+        let new = plan_all(text, profiles, wants)
+            .map_err(|e| anyhow!("{}: {e}; nothing was written", path.display()))?;
+        Ok((new != text).then_some(new))
+    };
+    let show = |old: &str, new: &str| io::out(&diff(&shown, old, new));
+    let new_text = if dry_run {
+        let text = io::read(&path)?;
+        match planner(&text)? {
+            Some(new) => {
+                show(&text, &new);
                 io::out(&format!("{}\n", style.warn("dry run: nothing was written")));
-            } else {
-                let backup = at
-                    .target_dir()
-                    .join("size-profile")
-                    .join("backup")
-                    .join("Cargo.toml");
-                io::backup(&path, &backup)?;
-                io::write_atomically(&path, new)?;
-                io::out(&format!(
-                    "wrote {what} to {shown} (the previous file is at {})\n",
-                    backup.display()
-                ));
+                new
             }
-            new.clone()
+            None => {
+                io::out(&format!("{shown} already has {what}: nothing to change\n"));
+                text
+            }
+        }
+    } else {
+        let done = io::commit(&path, &backup_dir(at), &planner, &show)?;
+        match (done.new, done.backup) {
+            (Some(new), backup) => {
+                let kept = backup.map_or_else(String::new, |b| {
+                    format!(" (the file as it was is kept at {})", b.display())
+                });
+                io::out(&format!("wrote {what} to {shown}{kept}\n"));
+                new
+            }
+            (None, _) => {
+                io::out(&format!("{shown} already has {what}: nothing to change\n"));
+                io::read(&path)?
+            }
         }
     };
     // what the manifest cannot change: values set in config files, variables or flags
-    let after = at.with_root_text(&new_text, overrides, &[profile])?;
-    let resolved = after.resolve(profile).map_err(|e| anyhow!("{e}"))?;
-    for finding in after.findings(&resolved, &resolved.settings) {
-        let outside = match &finding {
-            Finding::Setting(s)
-                if wants.iter().any(|w| w.setting == s.setting) && s.package.is_none() =>
+    let names: Vec<&str> = profiles.iter().map(String::as_str).collect();
+    let after = at.with_root_text(&new_text, overrides, &names)?;
+    for profile in profiles {
+        let resolved = after.resolve(profile).map_err(|e| anyhow!("{e}"))?;
+        for finding in after.findings(&resolved, &resolved.settings) {
+            let outside = match &finding {
+                Finding::Setting(s)
+                    if wants.iter().any(|w| w.setting == s.setting) && s.package.is_none() =>
+                {
+                    !matches!(s.source, Source::Manifest(_))
+                }
+                _ => false,
+            };
+            if outside {
+                io::out(&format!(
+                    "{}: overridden outside Cargo.toml, so the build will not change: {finding}\n",
+                    style.warn("warning")
+                ));
+            } else if !matches!(finding, Finding::Setting(ref s) if s.package.is_none() && wants.iter().all(|w| w.setting != s.setting))
             {
-                !matches!(s.source, Source::Manifest(_))
+                io::out(&format!(
+                    "{}: still to fix by hand: {finding}\n",
+                    style.warn("note")
+                ));
             }
-            _ => false,
-        };
-        if outside {
-            io::out(&format!(
-                "{}: overridden outside Cargo.toml, so the build will not change: {finding}\n",
-                style.warn("warning")
-            ));
-        } else if !matches!(finding, Finding::Setting(ref s) if s.package.is_none() && wants.iter().all(|w| w.setting != s.setting))
-        {
-            io::out(&format!(
-                "{}: still to fix by hand: {finding}\n",
-                style.warn("note")
-            ));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -330,6 +448,104 @@ mod tests {
             new,
             "[profile.release]\nopt-level = \"z\"\nlto = true\ncodegen-units = 1\n"
         );
+    }
+
+    /// Every line apply removes sets one of our keys, and every line it adds is one of our
+    /// keys, a profile header, `inherits` or a blank line: no other byte of the user's changes.
+    fn only_owned_lines_change(old: &str, new: &str) -> Result<(), String> {
+        let owned = |line: &str| {
+            let l = line.trim_start_matches('\u{feff}').trim();
+            l.is_empty()
+                || l.starts_with("[profile.")
+                || l.starts_with("inherits = ")
+                // a profile written as an inline table is ours as a whole
+                || l.starts_with("release = {")
+                || Setting::ALL.iter().any(|s| {
+                    l.starts_with(&format!("{} = ", s.key()))
+                        || l.starts_with(&format!("profile.release.{} = ", s.key()))
+                })
+        };
+        // appending after a last line without a newline must add one: compare whole lines
+        let (old, new) = (format!("{old}\n"), format!("{new}\n"));
+        for change in similar::TextDiff::from_lines(&old, &new).iter_all_changes() {
+            let line = change.value();
+            if change.tag() != similar::ChangeTag::Equal && !owned(line) {
+                return Err(format!("{:?} {line:?}", change.tag()));
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn the_comment_above_a_rewritten_key_stays() {
+        let text = "[profile.release]\n# thin: faster links in CI\nlto = \"thin\"\n";
+        assert_eq!(
+            new_text(text, "release"),
+            "[profile.release]\n# thin: faster links in CI\nlto = true\nopt-level = \"z\"\ncodegen-units = 1\npanic = \"abort\"\nstrip = true\n"
+        );
+    }
+
+    #[test]
+    fn line_ends_a_byte_order_mark_and_the_final_newline_survive() {
+        let wants = min_size();
+        let plan = |text: &str| plan_all(text, &["release".into()], &wants).unwrap();
+        let crlf = "[package]\r\nname = \"a\" # n\r\n\r\n[profile.release]\r\n# keep\r\nlto = \"thin\"\r\n";
+        let got = plan(crlf);
+        assert_eq!(
+            got.matches('\n').count(),
+            got.matches("\r\n").count(),
+            "{got:?}"
+        );
+        assert!(
+            got.starts_with(
+                "[package]\r\nname = \"a\" # n\r\n\r\n[profile.release]\r\n# keep\r\nlto = true\r\n"
+            ),
+            "{got:?}"
+        );
+        let bom = "\u{feff}[package]\nname = \"a\"\n";
+        assert!(plan(bom).starts_with("\u{feff}[package]\nname = \"a\"\n\n[profile.release]\n"));
+        let unterminated = "[package]\nname = \"a\"";
+        let got = plan(unterminated);
+        assert!(
+            got.starts_with("[package]\nname = \"a\"\n") && !got.ends_with('\n'),
+            "{got:?}"
+        );
+        assert!(got.ends_with("strip = true"), "{got:?}");
+        // a file that is already right is returned byte for byte
+        assert_eq!(plan(&got), got);
+    }
+
+    #[test]
+    fn no_byte_apply_does_not_own_changes_in_any_form() {
+        let bodies = [
+            "# my app\n[package]\nname = \"app\" # the name\n",
+            "[package]\nname = \"app\"\n\n# release settings\n[profile.release]\n# why thin\nlto = \"thin\" # trailing\n\n# deps\n[dependencies]\nx = \"1\"\n",
+            "[profile]\nrelease = { debug = 1 } # inline\n",
+            "# dotted\nprofile.release.lto = false\n[package]\nname = \"a\"\n",
+            "[profile.release]\nopt-level = 3\n[profile.dist]\ninherits = \"release\"\nstrip = false\n",
+            "",
+        ];
+        let profiles = ["release".to_owned(), "dist".to_owned()];
+        for body in bodies {
+            for form in [
+                body.to_owned(),
+                body.replace('\n', "\r\n"),
+                format!("\u{feff}{body}"),
+                body.trim_end_matches('\n').to_owned(),
+            ] {
+                let new = plan_all(&form, &profiles, &min_size()).unwrap();
+                only_owned_lines_change(&form, &new)
+                    .unwrap_or_else(|e| panic!("{e} in {form:?} -> {new:?}"));
+                if form.starts_with('\u{feff}') {
+                    assert!(new.starts_with('\u{feff}'));
+                }
+                assert_eq!(
+                    plan_all(&new, &profiles, &min_size()).unwrap(),
+                    new,
+                    "not idempotent: {form:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::{Result, anyhow};
 use serde_json::{Value as Json, json};
-use size_profile::{Finding, Overrides, Problem, Resolved, Setting, Source, Value};
+use size_profile::{Finding, Overrides, Problem, Project, Resolved, Setting, Source, Value};
 
 use crate::cli::{CheckArgs, Format};
 use crate::io;
@@ -35,6 +35,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
         checked.push((resolved, findings));
     }
     let total: usize = checked.iter().map(|(_, f)| f.len()).sum();
+    let broken = !input_problems(project, &profiles).is_empty();
     match args.format {
         Format::Json => io::out(&format!("{:#}\n", document(&at, &checked))),
         Format::Human => io::out(&human(
@@ -45,7 +46,10 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
             },
         )),
     }
-    Ok(if project.options.deny && total > 0 {
+    Ok(if broken {
+        // cargo would refuse the input (or our own options are wrong): not a pass
+        ExitCode::from(2)
+    } else if project.options.deny && total > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -60,7 +64,7 @@ fn human(
     let project = &at.project;
     let mut out = String::new();
     for problem in &project.problems {
-        out.push_str(&format!("{}: {problem}\n", style.warn("warning")));
+        out.push_str(&format!("{}: {problem}\n", style.bad("error")));
     }
     for (resolved, findings) in checked {
         let chain = match resolved.chain.len() {
@@ -97,7 +101,11 @@ fn human(
             false,
         ));
         for f in findings {
-            out.push_str(&format!("{}: {f}\n", style.warn("warning")));
+            let level = match f {
+                Finding::Invalid(_) => style.bad("error"),
+                _ => style.warn("warning"),
+            };
+            out.push_str(&format!("{level}: {f}\n"));
         }
         out.push('\n');
     }
@@ -120,6 +128,28 @@ fn human(
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+/// What makes the input unusable, one message each: files that cannot be read or parsed,
+/// options of ours that are wrong, and values cargo would refuse in the profiles checked.
+/// `check` exits 2 on any, and `apply` writes nothing.
+pub(crate) fn input_problems(project: &Project, profiles: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = project.problems.iter().map(ToString::to_string).collect();
+    for name in profiles {
+        match project.resolve(name) {
+            Ok(resolved) => out.extend(
+                project
+                    .findings(&resolved, &resolved.settings)
+                    .iter()
+                    .filter(|f| matches!(f, Finding::Invalid(_)))
+                    .map(ToString::to_string),
+            ),
+            Err(e) => out.push(format!("{}: {e}", project.root_manifest.display())),
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// The JSON document of `check --format json`; its shape is documented in the README.

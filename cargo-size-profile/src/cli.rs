@@ -75,9 +75,11 @@ pub(crate) struct ApplyArgs {
     /// The preset to write (default: the metadata's, else min-size).
     #[arg(long, value_name = "NAME")]
     pub(crate) preset: Option<String>,
-    /// The profile to write it into; a custom one is created with `inherits = "release"`.
-    #[arg(long, value_name = "NAME", default_value = "release")]
-    pub(crate) profile: String,
+    /// The profile to write it into; a custom one is created with `inherits = "release"`
+    /// (default: every profile `check` covers: the metadata's `profiles`, else release and its
+    /// descendants).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) profile: Option<String>,
     /// Print the change, write nothing.
     #[arg(long)]
     pub(crate) dry_run: bool,

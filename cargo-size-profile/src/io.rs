@@ -69,40 +69,185 @@ pub(crate) fn subdirs(dir: &Path) -> Vec<String> {
     names
 }
 
-/// Writes `text` to `path` atomically: a temporary file beside it, flushed, then renamed
-/// over it, so a reader sees the old file or the new one, never half of one. A missing
-/// parent directory (`.cargo/`) is created.
-pub(crate) fn write_atomically(path: &Path, text: &str) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path
+/// What a commit did.
+pub(crate) struct Committed {
+    /// The new text, or `None` when the file already had it.
+    pub(crate) new: Option<String>,
+    /// Where the file as it was is kept.
+    pub(crate) backup: Option<PathBuf>,
+}
+
+/// Changes a file (creating it, and its directory, if missing) as one locked, atomic step.
+///
+/// `path` may be a symlink: the file it names is changed and the link stays. An exclusive lock
+/// on that file is held from the read to the rename, so a second run waits and then plans on
+/// the first one's result: `plan` gets the text as it is under the lock and returns the new
+/// text (or `None` for no change); `show` sees old and new before anything is written. The
+/// old file is copied to the next free `<name>.<n>` in `backup_dir`. The new text goes to a
+/// uniquely named temporary file beside the target, flushed, then renamed over it, so readers
+/// see the old file or the new one, never half of one; temporary files left by a run that was
+/// killed are removed under the lock.
+pub(crate) fn commit(
+    path: &Path,
+    backup_dir: &Path,
+    plan: &dyn Fn(&str) -> Result<Option<String>>,
+    show: &dyn Fn(&str, &str),
+) -> Result<Committed> {
+    let target = real_path(path)?;
+    let shown = path.display().to_string();
+    let dir = target.parent().unwrap_or(Path::new(".")).to_path_buf();
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("{}: cannot be created", dir.display()))?;
+    let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.size-profile.tmp"));
-    let result = (|| -> std::io::Result<()> {
-        std::fs::create_dir_all(dir)?;
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            std::fs::set_permissions(&tmp, meta.permissions())?;
+    let existed = target.exists();
+    if !existed {
+        // an empty file to lock; removed again below if nothing is written
+        std::fs::OpenOptions::new()
+            .create_new(true)
+            .write(true)
+            .open(&target)
+            .or_else(|e| match e.kind() {
+                std::io::ErrorKind::AlreadyExists => std::fs::File::open(&target),
+                _ => Err(e),
+            })
+            .with_context(|| format!("{shown}: cannot be created"))?;
+    }
+    let lock = lock(&target).with_context(|| format!("{shown}: cannot be locked"))?;
+    let tmp_prefix = format!(".{name}.size-profile-");
+    remove_leftovers(&dir, &tmp_prefix);
+    let old =
+        std::fs::read_to_string(&target).with_context(|| format!("{shown}: cannot be read"))?;
+    let Some(new) = plan(&old)? else {
+        if !existed && old.is_empty() {
+            let _ = std::fs::remove_file(&target);
         }
-        std::fs::rename(&tmp, path)
+        drop(lock);
+        return Ok(Committed {
+            new: None,
+            backup: None,
+        });
+    };
+    show(&old, &new);
+    let backup = if existed {
+        Some(keep_copy(&target, backup_dir, &name)?)
+    } else {
+        None
+    };
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let tmp = dir.join(format!("{tmp_prefix}{}-{nanos}.tmp", std::process::id()));
+    let result = (|| -> std::io::Result<()> {
+        let mut file = std::fs::OpenOptions::new()
+            .create_new(true)
+            .write(true)
+            .open(&tmp)?;
+        file.write_all(new.as_bytes())?;
+        file.sync_all()?;
+        std::fs::set_permissions(&tmp, std::fs::metadata(&target)?.permissions())?;
+        std::fs::rename(&tmp, &target)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    result.with_context(|| format!("{}: cannot be written", path.display()))
+    drop(lock);
+    result.with_context(|| format!("{shown}: cannot be written"))?;
+    Ok(Committed {
+        new: Some(new),
+        backup,
+    })
 }
 
-/// Copies a file, creating the destination's directory.
-pub(crate) fn backup(from: &Path, to: &Path) -> Result<()> {
-    if let Some(dir) = to.parent() {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("{}: cannot be created", dir.display()))?;
+/// The file a path names, through any symlinks (a missing file: its would-be path).
+fn real_path(path: &Path) -> Result<PathBuf> {
+    match std::fs::canonicalize(path) {
+        Ok(p) => Ok(p),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            // a dangling symlink is not a missing file: writing would replace the link
+            if std::fs::symlink_metadata(path).is_ok() {
+                return Err(e).with_context(|| {
+                    format!(
+                        "{}: is a symlink to a file that does not exist",
+                        path.display()
+                    )
+                });
+            }
+            Ok(path.to_path_buf())
+        }
+        Err(e) => Err(e).with_context(|| format!("{}: cannot be read", path.display())),
     }
-    std::fs::copy(from, to).with_context(|| format!("{}: cannot be written", to.display()))?;
-    Ok(())
+}
+
+/// An exclusive lock on the file at `path`. The file may be replaced (renamed over) while this
+/// run waits for the lock: then the lock is on a file nobody reads any more, so lock again.
+fn lock(path: &Path) -> std::io::Result<std::fs::File> {
+    loop {
+        let file = std::fs::File::open(path)?;
+        file.lock()?;
+        if same_file(&file, path) {
+            return Ok(file);
+        }
+    }
+}
+
+#[cfg(unix)]
+fn same_file(file: &std::fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &std::fs::File, _: &Path) -> bool {
+    true
+}
+
+/// Removes temporary files a killed run left beside the target (only ever written under the
+/// lock this run holds, so none of them is in use).
+fn remove_leftovers(dir: &Path, prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(prefix) && name.ends_with(".tmp") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Copies `file` to the next free `<name>.<n>` in `dir` (1, 2, 3, …): every apply keeps the
+/// file as it was before it.
+fn keep_copy(file: &Path, dir: &Path, name: &str) -> Result<PathBuf> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("{}: cannot be created", dir.display()))?;
+    for n in 1.. {
+        let to = dir.join(format!("{name}.{n}"));
+        match std::fs::OpenOptions::new()
+            .create_new(true)
+            .write(true)
+            .open(&to)
+        {
+            Ok(mut out) => {
+                let bytes = std::fs::read(file)
+                    .with_context(|| format!("{}: cannot be read", file.display()))?;
+                out.write_all(&bytes)
+                    .and_then(|()| out.sync_all())
+                    .with_context(|| format!("{}: cannot be written", to.display()))?;
+                return Ok(to);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => {
+                return Err(e).with_context(|| format!("{}: cannot be written", to.display()));
+            }
+        }
+    }
+    unreachable!("some number is free")
 }
 
 /// Runs a command to the end, timing it.

@@ -456,7 +456,7 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
         let what = format!("the ladder's best settings in [profile.{}]", args.profile);
         let code = write_wants(
             &at,
-            &args.profile,
+            std::slice::from_ref(&args.profile),
             &wants,
             &what,
             false,
@@ -486,36 +486,24 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
 /// The triple is the host the ladder measured them on.
 fn write_link_flags(at: &Located, triple: &str, flags: &[String]) -> Result<()> {
     let path = at.inputs.root_dir.join(".cargo").join("config.toml");
-    let old = if io::exists(&path) {
-        io::read(&path)?
-    } else {
-        String::new()
+    let planner = |old: &str| -> Result<Option<String>> {
+        let new = crate::apply::in_own_form(old, |plain| add_rustflags(plain, triple, flags))
+            .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was written", path.display()))?;
+        Ok((new != old).then_some(new))
     };
-    let new = add_rustflags(&old, triple, flags)
-        .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was written", path.display()))?;
-    if new == old {
-        io::out(&format!(
+    let show = |old: &str, new: &str| io::out(&crate::apply::diff(".cargo/config.toml", old, new));
+    let done = io::commit(&path, &crate::apply::backup_dir(at), &planner, &show)?;
+    match done.new {
+        None => io::out(&format!(
             "{} already passes {}\n",
             path.display(),
             flags.join(" ")
-        ));
-        return Ok(());
+        )),
+        Some(_) => io::out(&format!(
+            "wrote the ladder's linker flags to {}\n",
+            path.display()
+        )),
     }
-    io::out(&crate::apply::diff(".cargo/config.toml", &old, &new));
-    if io::exists(&path) {
-        io::backup(
-            &path,
-            &at.target_dir()
-                .join("size-profile")
-                .join("backup")
-                .join("config.toml"),
-        )?;
-    }
-    io::write_atomically(&path, &new)?;
-    io::out(&format!(
-        "wrote the ladder's linker flags to {}\n",
-        path.display()
-    ));
     Ok(())
 }
 

@@ -69,7 +69,10 @@ pub use io::{Disk, ProcessEnv};
 pub use manifest::{Document, Problem};
 pub use map::{NameMap, SettingMap, SettingSet};
 pub use preset::{NO_STD_PANIC, Preset, Rule};
-pub use profile::{FileKind, InvalidValue, Layer, ProfileTable, Profiles, Sourced};
+pub use profile::{
+    FileKind, InvalidValue, Layer, PackageTable, ProfileTable, Profiles, Sourced,
+    profile_name_problem,
+};
 pub use resolve::{Entry, Override, ResolveError, Resolved};
 pub use rustflags::{FlagSetting, Rustflag, Rustflags};
 pub use setting::{Debug, Lto, OptLevel, Panic, Setting, Strip, Value};

@@ -71,6 +71,49 @@ impl ProfileTable {
     }
 }
 
+/// Why cargo refuses `name` as the name of a profile, if it does: letters, digits, `_` and
+/// `-` only, and not one of the names cargo reserves (cargo's `validate_profile_name`;
+/// `debug` is reserved too, as the directory of `dev`).
+pub fn profile_name_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("a profile name cannot be empty".into());
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !c.is_alphanumeric() && *c != '_' && *c != '-')
+    {
+        return Some(format!(
+            "invalid character `{c}` in profile name `{name}`: letters, numbers, `_` and `-` only"
+        ));
+    }
+    let lower = name.to_lowercase();
+    let reserved = [
+        "debug",
+        "build-override",
+        "build",
+        "check",
+        "clean",
+        "config",
+        "fetch",
+        "fix",
+        "install",
+        "metadata",
+        "package",
+        "publish",
+        "report",
+        "root",
+        "run",
+        "rust",
+        "rustc",
+        "rustdoc",
+        "target",
+        "tmp",
+        "uninstall",
+    ];
+    (reserved.contains(&lower.as_str()) || lower.starts_with("cargo"))
+        .then(|| format!("profile name `{name}` is reserved by cargo"))
+}
+
 /// A value cargo would reject, found while reading a layer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InvalidValue {
@@ -116,6 +159,17 @@ impl Layer {
         };
         if let Some(profiles) = doc.root.get("profile").and_then(Node::table) {
             for (name, node) in profiles {
+                if let Some(problem) = profile_name_problem(name) {
+                    // cargo refuses the whole file: it concerns every profile
+                    layer.invalid.push(InvalidValue {
+                        profile: "*".into(),
+                        key: format!("profile.{name}"),
+                        value: format!("a {}", node.type_name()),
+                        source: source(node),
+                        problem,
+                    });
+                    continue;
+                }
                 let Some(table) = node.table() else {
                     layer.invalid.push(InvalidValue {
                         profile: name.clone(),

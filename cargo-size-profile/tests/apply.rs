@@ -1,0 +1,248 @@
+//! `apply` with the user's files: what it keeps, what it refuses, and two runs at once.
+
+// tests write and read the projects they make
+#![allow(clippy::disallowed_methods)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+mod support;
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A new project directory with `Cargo.toml` (a package named `app` plus `tail`) and a main.
+fn project(tail: &str) -> PathBuf {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let dir =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("apply-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(dir.join("src/main.rs"), "fn main() {}\n").unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!("[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n{tail}"),
+    )
+    .unwrap();
+    dir
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    support::cli()
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .output()
+        .expect("the CLI runs")
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn apply_with_no_profile_covers_every_checked_profile_so_check_deny_passes() {
+    // dist overrides two settings release would give it: both profiles need writing
+    let dir = project("\n[profile.dist]\ninherits = \"release\"\nlto = false\nstrip = \"none\"\n");
+    let before = run(&dir, &["check", "--deny"]);
+    assert_eq!(before.status.code(), Some(1), "{}", text(&before));
+    let apply = run(&dir, &["apply"]);
+    assert!(apply.status.success(), "{}", text(&apply));
+    assert!(
+        text(&apply).contains("in [profile.release], [profile.dist] to Cargo.toml"),
+        "{}",
+        text(&apply)
+    );
+    let after = run(&dir, &["check", "--deny"]);
+    assert!(after.status.success(), "{}", text(&after));
+}
+
+#[test]
+fn every_apply_keeps_the_file_as_it_was_and_says_where() {
+    let dir = project("");
+    let original = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    let first = run(&dir, &["apply", "--preset", "small-fast"]);
+    assert!(first.status.success(), "{}", text(&first));
+    let after_first = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    let second = run(&dir, &["apply", "--preset", "min-size"]);
+    assert!(second.status.success(), "{}", text(&second));
+    let kept = |out: &Output| -> PathBuf {
+        let t = text(out);
+        let start = t.find("is kept at ").expect("says where") + "is kept at ".len();
+        PathBuf::from(t[start..].split(')').next().unwrap())
+    };
+    let (one, two) = (kept(&first), kept(&second));
+    assert!(
+        one.ends_with("Cargo.toml.1") && two.ends_with("Cargo.toml.2"),
+        "{one:?} {two:?}"
+    );
+    assert!(one.starts_with(dir.join("target/size-profile/backup")));
+    // the original is still there after the second apply, byte for byte
+    assert_eq!(std::fs::read_to_string(&one).unwrap(), original);
+    assert_eq!(std::fs::read_to_string(&two).unwrap(), after_first);
+}
+
+#[test]
+fn two_projects_sharing_a_target_dir_keep_their_own_copies() {
+    let (a, b) = (project(""), project(""));
+    let shared = a.join("shared-target");
+    for dir in [&a, &b] {
+        let out = support::cli()
+            .args(["apply"])
+            .current_dir(dir)
+            .env("CARGO_TARGET_DIR", &shared)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    let folders: Vec<_> = std::fs::read_dir(shared.join("size-profile/backup"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(folders.len(), 2, "{folders:?}");
+    for folder in folders {
+        assert!(folder.join("Cargo.toml.1").is_file(), "{folder:?}");
+    }
+}
+
+#[test]
+fn runs_at_the_same_time_each_land_their_edit() {
+    let dir = project("");
+    let names: Vec<String> = (0..8).map(|i| format!("dist{i}")).collect();
+    let children: Vec<_> = names
+        .iter()
+        .map(|name| {
+            support::cli()
+                .args(["apply", "--profile", name])
+                .current_dir(&dir)
+                .env("CARGO_TARGET_DIR", dir.join("target"))
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    for name in &names {
+        assert!(
+            manifest.contains(&format!("[profile.{name}]")),
+            "{name} lost:\n{manifest}"
+        );
+    }
+    // and no temporary file is left beside it
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_temporary_file_left_by_a_killed_run_is_cleared() {
+    let dir = project("");
+    let stale = dir.join(".Cargo.toml.size-profile-4242-1.tmp");
+    std::fs::write(&stale, "half a file").unwrap();
+    let out = run(&dir, &["apply"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!stale.exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_manifest_stays_a_symlink_and_its_target_is_edited() {
+    let dir = project("");
+    let real = dir.join("manifests/Cargo.toml");
+    std::fs::create_dir_all(real.parent().unwrap()).unwrap();
+    std::fs::rename(dir.join("Cargo.toml"), &real).unwrap();
+    std::os::unix::fs::symlink("manifests/Cargo.toml", dir.join("Cargo.toml")).unwrap();
+    let out = run(&dir, &["apply"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let link = std::fs::symlink_metadata(dir.join("Cargo.toml")).unwrap();
+    assert!(link.file_type().is_symlink());
+    assert!(
+        std::fs::read_to_string(&real)
+            .unwrap()
+            .contains("[profile.release]")
+    );
+}
+
+#[test]
+fn crlf_a_byte_order_mark_and_no_final_newline_survive_on_disk() {
+    let dir = project("");
+    let text_crlf = "\u{feff}[package]\r\nname = \"app\"\r\nversion = \"0.1.0\"\r\nedition = \"2021\"\r\n\r\n[workspace]\r\n# keep me\r\n[profile.release]\r\n# why thin\r\nlto = \"thin\"";
+    std::fs::write(dir.join("Cargo.toml"), text_crlf).unwrap();
+    let out = run(&dir, &["apply"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let got = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    assert!(got.starts_with("\u{feff}[package]\r\n"), "{got:?}");
+    assert_eq!(
+        got.matches('\n').count(),
+        got.matches("\r\n").count(),
+        "{got:?}"
+    );
+    assert!(
+        got.contains("# keep me\r\n[profile.release]\r\n# why thin\r\nlto = true\r\n"),
+        "{got:?}"
+    );
+    assert!(!got.ends_with('\n'), "{got:?}");
+}
+
+#[test]
+fn refused_input_leaves_the_manifest_untouched_with_exit_2() {
+    for (what, tail, args, config) in [
+        (
+            "a reserved profile name",
+            "",
+            vec!["apply", "--profile", "debug"],
+            None,
+        ),
+        (
+            "a profile name with a dot",
+            "",
+            vec!["apply", "--profile", "my.dist"],
+            None,
+        ),
+        (
+            "a broken config file",
+            "",
+            vec!["apply"],
+            Some("[profile.release\nlto = true\n"),
+        ),
+        (
+            "a value cargo refuses",
+            "\n[profile.release]\nlto = \"maybe\"\n",
+            vec!["apply"],
+            None,
+        ),
+    ] {
+        let dir = project(tail);
+        if let Some(config) = config {
+            std::fs::create_dir_all(dir.join(".cargo")).unwrap();
+            std::fs::write(dir.join(".cargo/config.toml"), config).unwrap();
+        }
+        let before = std::fs::read(dir.join("Cargo.toml")).unwrap();
+        let out = run(&dir, &args);
+        assert_eq!(out.status.code(), Some(2), "{what}: {}", text(&out));
+        assert!(
+            text(&out).contains("nothing was written"),
+            "{what}: {}",
+            text(&out)
+        );
+        assert_eq!(
+            std::fs::read(dir.join("Cargo.toml")).unwrap(),
+            before,
+            "{what}"
+        );
+        assert!(!dir.join("target/size-profile/backup").exists(), "{what}");
+    }
+}
