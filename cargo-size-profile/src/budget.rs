@@ -24,19 +24,24 @@ struct Line {
 pub(crate) fn run(args: &BudgetArgs) -> Result<ExitCode> {
     let names: Vec<&str> = args.profile.iter().map(String::as_str).collect();
     let first = locate(&args.target, &Overrides::default(), &names)?;
+    first.usable()?;
     // a virtual workspace root: every member with a budget
     let packages: Vec<Located> = match (&first.package, &args.target.package) {
-        (None, None) => members(&first.inputs)
-            .into_iter()
-            .filter_map(|dir| {
+        (None, None) => {
+            let mut found = Vec::new();
+            for dir in members(&first.inputs) {
                 let target = Target {
                     manifest_path: Some(dir.join("Cargo.toml")),
                     package: None,
                 };
-                locate(&target, &Overrides::default(), &names).ok()
-            })
-            .filter(|at| at.project.options.max_size.is_some())
-            .collect(),
+                let at = locate(&target, &Overrides::default(), &names)?;
+                at.usable()?;
+                if at.project.options.max_size.is_some() {
+                    found.push(at);
+                }
+            }
+            found
+        }
         _ => vec![first],
     };
     if packages.is_empty()

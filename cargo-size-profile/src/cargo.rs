@@ -159,3 +159,40 @@ pub(crate) fn build_target() -> Result<Target> {
         &String::from_utf8_lossy(&out.stdout),
     ))
 }
+
+/// Asks cargo whether it accepts the project at `manifest` (`cargo metadata --no-deps`, which
+/// reads every manifest of the workspace and the config files but resolves nothing): an error
+/// with cargo's own message when it does not.
+pub(crate) fn verify_manifest(manifest: &std::path::Path, cwd: &std::path::Path) -> Result<()> {
+    let mut cmd = Command::new(io::var("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.args([
+        "metadata",
+        "--no-deps",
+        "--format-version",
+        "1",
+        "--offline",
+    ])
+    .arg("--manifest-path")
+    .arg(manifest)
+    .current_dir(cwd)
+    .env("CARGO_TERM_COLOR", "never");
+    let (out, _) = io::run_timed(&mut cmd)?;
+    if out.status.success() {
+        return Ok(());
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // cargo's lines as one: "a: b" for its causes, the words of a wrapped line run on
+    let mut message = String::new();
+    for line in stderr
+        .lines()
+        .map(|l| l.trim_start_matches("error: ").trim())
+        .filter(|l| !l.is_empty() && *l != "Caused by:")
+    {
+        if !message.is_empty() {
+            message.push_str(if message.ends_with(':') { " " } else { ": " });
+        }
+        message.extend(line.split_whitespace().flat_map(|w| [w, " "]));
+        message.pop();
+    }
+    bail!("cargo refuses {}: {message}", manifest.display())
+}

@@ -217,6 +217,7 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
         &Overrides::default(),
         &[args.profile.as_str()],
     )?;
+    at.usable()?;
     let mut ladder = Ladder {
         root: at.target_dir().join("size-profile").join("ladder"),
         at: &at,

@@ -59,14 +59,39 @@ impl Located {
     }
 }
 
+impl Located {
+    /// Fails, listing every input problem, when the project cannot be used as it is: a file
+    /// that cannot be read or parsed, an option of ours that is wrong. For the commands that
+    /// build or write (`check` reports them and exits 2 itself).
+    pub(crate) fn usable(&self) -> Result<()> {
+        if self.project.problems.is_empty() {
+            return Ok(());
+        }
+        let lines: Vec<String> = self
+            .project
+            .problems
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        bail!("{}", lines.join("\nerror: "))
+    }
+}
+
 /// Finds the manifest, the workspace and the package, and reads them.
 pub(crate) fn locate(target: &Target, overrides: &Overrides, names: &[&str]) -> Result<Located> {
     let cwd = io::cwd()?;
     let manifest = match &target.manifest_path {
         Some(path) => {
             let path = cwd.join(path);
-            if !io::exists(&path) {
-                bail!("{}: does not exist", path.display());
+            // as cargo: the path names a `Cargo.toml` file, not its directory or another file
+            if path.file_name().is_none_or(|n| n != "Cargo.toml") {
+                bail!(
+                    "{}: --manifest-path must name a Cargo.toml file",
+                    path.display()
+                );
+            }
+            if let Some(problem) = io::not_a_file(&path) {
+                bail!("{}: {problem}", path.display());
             }
             path
         }
@@ -104,6 +129,11 @@ pub(crate) fn locate(target: &Target, overrides: &Overrides, names: &[&str]) -> 
         .package_name()
         .map(str::to_owned);
     let project = Project::new(&inputs, overrides, names);
+    // what this reader accepts, cargo must accept too (an empty or package-less manifest, a
+    // member the root does not list, ...): cargo's own word on the manifests and config
+    if inputs.problems.is_empty() {
+        crate::cargo::verify_manifest(&manifest_dir.join("Cargo.toml"), &cwd)?;
+    }
     Ok(Located {
         cwd,
         manifest_dir,

@@ -173,7 +173,15 @@ pub(crate) fn plan(overrides: &Overrides, env: &dyn Env, files: &dyn Files) -> V
     let resolved = project.resolve(&active);
 
     if is_checked {
-        out.extend(project.problems.iter().map(|p| warn(p.to_string())));
+        // input cargo would refuse, or options of ours that are wrong: errors under deny
+        out.extend(project.problems.iter().map(|p| {
+            let line = format!("size-profile: {p}");
+            if project.options.deny {
+                Directive::Error(line)
+            } else {
+                Directive::Warning(line)
+            }
+        }));
         out.extend(note.map(warn));
         match &resolved {
             Ok(resolved) => {
@@ -405,6 +413,42 @@ mod tests {
             w[0]
         );
         assert!(!got.iter().any(|l| l.starts_with("cargo::error")));
+    }
+
+    #[test]
+    fn a_broken_config_file_warns_and_fails_the_build_only_under_deny() {
+        let run_with = |manifest: &str| {
+            let mut vars: Vec<(&str, String)> = base("/p/target/release/build/p-1/out");
+            vars.push(("OPT_LEVEL", "z".into()));
+            let e: crate::map::NameMap<String> =
+                vars.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+            let files = fs(&[
+                ("/p/Cargo.toml", manifest),
+                ("/p/.cargo/config.toml", "[profile.release]\nlto = \n"),
+            ]);
+            plan(&Overrides::default(), &e, &files)
+                .iter()
+                .map(ToString::to_string)
+                .filter(|l| l.contains(".cargo/config.toml:2"))
+                .collect::<Vec<_>>()
+        };
+        let warned = run_with(DONE);
+        assert_eq!(warned.len(), 1, "{warned:?}");
+        assert!(
+            warned[0]
+                .starts_with("cargo::warning=size-profile: .cargo/config.toml:2: invalid TOML"),
+            "{}",
+            warned[0]
+        );
+        let denied = run_with(&format!(
+            "{DONE}[package.metadata.size-profile]\ndeny = true\n"
+        ));
+        assert_eq!(denied.len(), 1, "{denied:?}");
+        assert!(
+            denied[0].starts_with("cargo::error=size-profile: .cargo/config.toml:2: invalid TOML"),
+            "{}",
+            denied[0]
+        );
     }
 
     #[test]

@@ -95,7 +95,7 @@ impl Project {
             .package
             .as_ref()
             .unwrap_or(&inputs.root)
-            .allocator_dependencies();
+            .allocator_dependencies(inputs.target.as_ref(), inputs.features.as_deref());
         Project {
             allocators,
             root_manifest: inputs.root.path().to_path_buf(),

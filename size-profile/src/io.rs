@@ -31,6 +31,18 @@ pub struct Disk;
 
 impl Files for Disk {
     fn read(&self, path: &Path) -> Option<Result<String, String>> {
+        // a directory or a FIFO is not a file to read (reading a FIFO would block the build)
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => return Some(Err("is a directory, not a file".into())),
+            Ok(m) if !m.is_file() => return Some(Err("is not a regular file".into())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                // a symlink to nothing is not a missing file
+                return std::fs::symlink_metadata(path)
+                    .ok()
+                    .map(|_| Err("is a symlink to a file that does not exist".into()));
+            }
+            _ => {}
+        }
         match std::fs::read_to_string(path) {
             Ok(text) => Some(Ok(text)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,

@@ -138,8 +138,8 @@ pub(crate) fn from_env(env: &dyn Env) -> Option<Rustflags> {
 }
 
 /// The flags the config files and `CARGO_*` config variables give rustc for `target`: levels
-/// 3 and 4 above. `target` is `None` when the front cannot know it (the attribute): then only
-/// `build.rustflags` is read, and a problem says so if a `[target]` table has rustflags.
+/// 3 and 4 above. `target` is `None` when the front cannot know it (the attribute, which runs
+/// inside rustc): then only `build.rustflags` is read.
 pub(crate) fn from_config(
     configs: &[Document],
     env: &dyn Env,
@@ -173,23 +173,8 @@ pub(crate) fn from_config(
                 return Some(Rustflags { flags });
             }
         }
-        None => {
-            let has_target_flags = configs.iter().any(|doc| {
-                doc.root
-                    .get("target")
-                    .and_then(Node::table)
-                    .is_some_and(|t| {
-                        t.iter()
-                            .any(|(_, v)| v.table().is_some_and(|t| t.contains_key("rustflags")))
-                    })
-            });
-            if has_target_flags {
-                problems.push(Problem::file(
-                    configs.last().map(Document::path).unwrap_or(std::path::Path::new(".cargo/config.toml")),
-                    "has `[target]` rustflags; the target is not known here, so they are not checked (run `cargo size-profile check`)",
-                ));
-            }
-        }
+        // the attribute cannot know the target: `[target]` tables are left out there
+        None => {}
     }
     list(
         configs,

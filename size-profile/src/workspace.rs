@@ -32,6 +32,11 @@ pub struct Inputs {
     pub env: NameMap<String>,
     /// The rustflags rustc gets beside cargo's own flags.
     pub rustflags: Option<Rustflags>,
+    /// The target of the build, when the front knows it.
+    pub target: Option<Target>,
+    /// The package's features that are on (`CARGO_FEATURE_<NAME>` form), when the front
+    /// knows them (a build script); else the default features are assumed.
+    pub features: Option<Vec<String>>,
     /// Every file read, as a real path: what a front must watch for changes.
     pub read: Vec<PathBuf>,
     /// Problems met on the way (an unreadable config file, say); they do not stop the check.
@@ -101,10 +106,7 @@ pub fn gather_from(
                     Err(problem) => problems.push(problem),
                 }
             }
-            Some(Err(e)) => problems.push(Problem::file(
-                display(&path, &root_dir),
-                format!("cannot be read: {e}"),
-            )),
+            Some(Err(e)) => problems.push(Problem::file(display(&path, &root_dir), read_error(&e))),
             None => {}
         }
     }
@@ -113,12 +115,22 @@ pub fn gather_from(
     if let Some(v) = env.var("CARGO_INCREMENTAL") {
         vars.insert("CARGO_INCREMENTAL".into(), v);
     }
+    let (target, features) = match flags {
+        FlagsFrom::BuildScript => {
+            let on = env
+                .vars_with_prefix("CARGO_FEATURE_")
+                .into_iter()
+                .map(|(k, _)| k["CARGO_FEATURE_".len()..].to_owned())
+                .collect();
+            (Target::from_build_script(env), Some(on))
+        }
+        FlagsFrom::Config(target) => (target.clone(), None),
+    };
     let rustflags = match flags {
         FlagsFrom::BuildScript => env.var("CARGO_ENCODED_RUSTFLAGS").map(|text| {
             // cargo hides RUSTFLAGS from build scripts: when the config gives exactly the
             // encoded flags they come from there, else from cargo's environment
             let truth = Rustflags::from_encoded(OUTSIDE_CONFIG, &text);
-            let target = Target::from_build_script(env);
             let config = rustflags::from_config(&configs, env, target.as_ref(), &mut problems)
                 .unwrap_or_default();
             if config.texts() == truth.texts() {
@@ -127,7 +139,7 @@ pub fn gather_from(
                 truth
             }
         }),
-        FlagsFrom::Config(target) => rustflags::from_env(env)
+        FlagsFrom::Config(_) => rustflags::from_env(env)
             .or_else(|| rustflags::from_config(&configs, env, target.as_ref(), &mut problems)),
     };
 
@@ -138,15 +150,26 @@ pub fn gather_from(
         configs,
         env: vars,
         rustflags,
+        target,
+        features,
         read,
         problems,
     })
 }
 
+/// A read error as a message: what the path is, or why it cannot be read.
+fn read_error(e: &str) -> String {
+    if e.starts_with("is ") {
+        e.to_owned()
+    } else {
+        format!("cannot be read: {e}")
+    }
+}
+
 fn read_required(files: &dyn Files, path: &Path) -> Result<String, Problem> {
     match files.read(path) {
         Some(Ok(text)) => Ok(text),
-        Some(Err(e)) => Err(Problem::file(path, format!("cannot be read: {e}"))),
+        Some(Err(e)) => Err(Problem::file(path, read_error(&e))),
         None => Err(Problem::file(path, "does not exist")),
     }
 }
