@@ -146,35 +146,30 @@ pub(crate) fn from_config(
     target: Option<&Target>,
     problems: &mut Vec<Problem>,
 ) -> Option<Rustflags> {
-    match target {
-        Some(target) => {
-            let mut flags = Vec::new();
-            let triple_key = ["target", target.triple.as_str(), "rustflags"];
-            let env_key = format!("CARGO_TARGET_{}_RUSTFLAGS", env_form(&target.triple));
-            if let Some(list) = list(configs, &triple_key, Some(&env_key), env, problems) {
+    // the attribute cannot know the target: `[target]` tables are left out there
+    if let Some(target) = target {
+        let mut flags = Vec::new();
+        let triple_key = ["target", target.triple.as_str(), "rustflags"];
+        let env_key = format!("CARGO_TARGET_{}_RUSTFLAGS", env_form(&target.triple));
+        if let Some(list) = list(configs, &triple_key, Some(&env_key), env, problems) {
+            flags.extend(list);
+        }
+        let mut cfg_keys: Vec<&String> = configs
+            .iter()
+            .filter_map(|doc| doc.root.get("target")?.table())
+            .flat_map(|t| t.keys())
+            .filter(|k| k.starts_with("cfg(") && target.matches_cfg(k))
+            .collect();
+        cfg_keys.sort();
+        cfg_keys.dedup();
+        for key in cfg_keys {
+            if let Some(list) = list(configs, &["target", key, "rustflags"], None, env, problems) {
                 flags.extend(list);
             }
-            let mut cfg_keys: Vec<&String> = configs
-                .iter()
-                .filter_map(|doc| doc.root.get("target")?.table())
-                .flat_map(|t| t.keys())
-                .filter(|k| k.starts_with("cfg(") && target.matches_cfg(k))
-                .collect();
-            cfg_keys.sort();
-            cfg_keys.dedup();
-            for key in cfg_keys {
-                if let Some(list) =
-                    list(configs, &["target", key, "rustflags"], None, env, problems)
-                {
-                    flags.extend(list);
-                }
-            }
-            if !flags.is_empty() {
-                return Some(Rustflags { flags });
-            }
         }
-        // the attribute cannot know the target: `[target]` tables are left out there
-        None => {}
+        if !flags.is_empty() {
+            return Some(Rustflags { flags });
+        }
     }
     list(
         configs,
