@@ -195,16 +195,19 @@ mod tests {
     use crate::workspace::{FlagsFrom, gather};
     use std::path::Path;
 
-    fn project(manifest: &str) -> Project {
+    fn inputs(manifest: &str) -> crate::workspace::Inputs {
         let files = file_map(&[("/p/Cargo.toml", manifest)]);
-        let inputs = gather(
+        gather(
             Path::new("/p"),
             &env_map(&[]),
             &files,
             &FlagsFrom::Config(None),
         )
-        .unwrap();
-        Project::new(&inputs, &Overrides::default(), &[])
+        .unwrap()
+    }
+
+    fn project(manifest: &str) -> Project {
+        Project::new(&inputs(manifest), &Overrides::default(), &[])
     }
 
     #[test]
@@ -232,17 +235,9 @@ mod tests {
 
     #[test]
     fn code_overrides_win_over_metadata() {
-        let files = file_map(&[(
-            "/p/Cargo.toml",
+        let inputs = inputs(
             "[package]\nname = \"p\"\n[package.metadata.size-profile]\npreset = \"min-size\"\nallow = [\"lto\"]\n",
-        )]);
-        let inputs = gather(
-            Path::new("/p"),
-            &env_map(&[]),
-            &files,
-            &FlagsFrom::Config(None),
-        )
-        .unwrap();
+        );
         let overrides = Overrides {
             preset: Some(Preset::SmallFast),
             profiles: Some(vec!["dist".into()]),
