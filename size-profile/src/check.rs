@@ -5,11 +5,12 @@ use std::path::PathBuf;
 
 use crate::config::Options;
 use crate::finding::{Finding, Policy, check_profile};
+use crate::manifest::Document;
 use crate::manifest::Problem;
 use crate::map::{SettingMap, SettingSet};
 use crate::preset::{NO_STD_PANIC, Preset};
 use crate::profile::{FileKind, Layer, Profiles};
-use crate::resolve::{Entry, ResolveError, Resolved};
+use crate::resolve::{Crate, Entry, ResolveError, Resolved};
 use crate::rustflags::Rustflags;
 use crate::workspace::Inputs;
 
@@ -26,9 +27,9 @@ pub struct Project {
     pub problems: Vec<Problem>,
     /// The rustflags rustc also gets.
     pub rustflags: Option<Rustflags>,
-    /// The package whose crate is checked (its `[profile.X.package.<name>]` tables apply);
-    /// `None` for a virtual workspace root.
-    pub package: Option<String>,
+    /// The package whose crate is checked (its `[profile.X.package.<name>]` tables apply)
+    /// and what it links; `None` for a virtual workspace root.
+    pub krate: Option<Crate>,
     ignored_profiles: Option<Finding>,
     allocators: Vec<(String, crate::source::Location)>,
 }
@@ -91,11 +92,9 @@ impl Project {
                 root: inputs.root.path().to_path_buf(),
             })
         });
-        let allocators = inputs
-            .package
-            .as_ref()
-            .unwrap_or(&inputs.root)
-            .allocator_dependencies(inputs.target.as_ref(), inputs.features.as_deref());
+        let manifest = inputs.package.as_ref().unwrap_or(&inputs.root);
+        let allocators =
+            manifest.allocator_dependencies(inputs.target.as_ref(), inputs.features.as_deref());
         Project {
             allocators,
             root_manifest: inputs.root.path().to_path_buf(),
@@ -103,12 +102,10 @@ impl Project {
             options,
             problems,
             rustflags: inputs.rustflags.clone(),
-            package: inputs
-                .package
-                .as_ref()
-                .unwrap_or(&inputs.root)
-                .package_name()
-                .map(str::to_owned),
+            krate: manifest.package_name().map(|name| Crate {
+                name: name.to_owned(),
+                dependencies: linked(inputs, manifest),
+            }),
             ignored_profiles,
         }
     }
@@ -125,7 +122,7 @@ impl Project {
     /// Resolves one profile.
     pub fn resolve(&self, profile: &str) -> Result<Resolved, ResolveError> {
         self.profiles
-            .resolve(profile, self.rustflags.as_ref(), self.package.as_deref())
+            .resolve(profile, self.rustflags.as_ref(), self.krate.as_ref())
     }
 
     /// Every finding for a resolved profile: values cargo would reject in its tables, member
@@ -185,6 +182,23 @@ impl Project {
         }
         findings
     }
+}
+
+/// The packages a manifest's crate links, each with whether it is a workspace member: a path
+/// dependency inside the workspace root's directory is one (cargo makes it a member).
+fn linked(inputs: &Inputs, manifest: &Document) -> Vec<(String, bool)> {
+    let dir = inputs.root_dir.join(manifest.path());
+    let dir = dir.parent().unwrap_or(&inputs.root_dir);
+    manifest
+        .dependencies(inputs.target.as_ref(), inputs.features.as_deref())
+        .into_iter()
+        .map(|d| {
+            let member = d.path.is_some_and(|p| {
+                crate::workspace::normalize(&dir.join(p)).starts_with(&inputs.root_dir)
+            });
+            (d.package, member)
+        })
+        .collect()
 }
 
 #[cfg(test)]

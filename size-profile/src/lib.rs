@@ -66,14 +66,14 @@ pub use config::{Budget, Options, parse_size};
 pub use finding::{Finding, Fix, SettingFinding};
 pub use host::{Env, Files};
 pub use io::{Disk, ProcessEnv};
-pub use manifest::{Document, Problem};
+pub use manifest::{Dependency, Document, Problem};
 pub use map::{NameMap, SettingMap, SettingSet};
 pub use preset::{NO_STD_PANIC, Preset, Rule};
 pub use profile::{
     FileKind, InvalidValue, Layer, PackageTable, ProfileTable, Profiles, Sourced,
     profile_name_problem,
 };
-pub use resolve::{Entry, Override, ResolveError, Resolved};
+pub use resolve::{Crate, Entry, Override, ResolveError, Resolved};
 pub use rustflags::{FlagSetting, Rustflag, Rustflags};
 pub use setting::{Debug, Lto, OptLevel, Panic, Setting, Strip, Value};
 pub use source::{Location, Source, SourceFile};

@@ -68,6 +68,17 @@ const ALLOCATOR_CRATES: &[&str] = &[
     "tcmalloc",
 ];
 
+/// A dependency of a package, as its manifest declares it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dependency {
+    /// The package's name (after a `package = ".."` rename).
+    pub package: String,
+    /// Where it is declared.
+    pub at: Location,
+    /// Its `path`, for a path dependency.
+    pub path: Option<String>,
+}
+
 /// A TOML value with the line it is on.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Node {
@@ -213,19 +224,20 @@ impl Document {
         }
     }
 
-    /// Dependencies that replace the global allocator and are linked into this build:
-    /// `[dependencies]`, and `[target.<triple or cfg>.dependencies]` tables that match
-    /// `target` (all of them when it is unknown); an optional one only when a feature that is
-    /// on enables it.
+    /// The dependencies linked into this build: `[dependencies]`, and
+    /// `[target.<triple or cfg>.dependencies]` tables that match `target` (all of them when it
+    /// is unknown); an optional one only when a feature that is on enables it. Each with its
+    /// package name (a `package = ".."` rename is followed), where it is declared, and its
+    /// `path` if it has one.
     ///
     /// `features` are the features that are on, in the form of `CARGO_FEATURE_<NAME>` (as a
     /// build script sees them); `None` means the package's default features, as a plain
     /// `cargo build` has them.
-    pub fn allocator_dependencies(
+    pub fn dependencies(
         &self,
         target: Option<&Target>,
         features: Option<&[String]>,
-    ) -> Vec<(String, Location)> {
+    ) -> Vec<Dependency> {
         let mut tables: Vec<&Node> = self.root.get("dependencies").into_iter().collect();
         for (key, table) in self
             .root
@@ -246,11 +258,28 @@ impl Document {
         for (name, dep) in tables.iter().filter_map(|t| t.table()).flatten() {
             let package = dep.get("package").and_then(Node::str).unwrap_or(name);
             let optional = matches!(dep.get("optional").map(|n| &n.item), Some(Item::Bool(true)));
-            if ALLOCATOR_CRATES.contains(&package) && (!optional || self.enables(name, &on)) {
-                found.push((package.to_owned(), dep.at.clone()));
+            if !optional || self.enables(name, &on) {
+                found.push(Dependency {
+                    package: package.to_owned(),
+                    at: dep.at.clone(),
+                    path: dep.get("path").and_then(Node::str).map(str::to_owned),
+                });
             }
         }
         found
+    }
+
+    /// The [dependencies](Document::dependencies) that replace the global allocator.
+    pub fn allocator_dependencies(
+        &self,
+        target: Option<&Target>,
+        features: Option<&[String]>,
+    ) -> Vec<(String, Location)> {
+        self.dependencies(target, features)
+            .into_iter()
+            .filter(|d| ALLOCATOR_CRATES.contains(&d.package.as_str()))
+            .map(|d| (d.package, d.at))
+            .collect()
     }
 
     /// `[features]`: each feature and what it lists.

@@ -93,6 +93,16 @@ pub struct Override {
     pub value: Sourced<Value>,
 }
 
+/// The crate a profile is resolved for: a workspace member's name, and what it links.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Crate {
+    /// The package's name: its `[profile.X.package.<name>]` tables apply.
+    pub name: String,
+    /// The packages it links, each with whether it is a workspace member (`"*"` tables never
+    /// reach members): their debug info decides cargo's default `strip`.
+    pub dependencies: Vec<(String, bool)>,
+}
+
 /// The effective profile.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Resolved {
@@ -210,15 +220,18 @@ impl Profiles {
     /// replaces `strip` even when it does not set it: cargo's profile merge takes `strip` from
     /// the table or else from its default, so `strip = "symbols"` in the profile and a package
     /// table with only `codegen-units = 1` builds with `-C strip=debuginfo` (cargo's
-    /// `merge_profile`). The default strips debug info when the crate and every dependency have
-    /// none. Then the global `incremental` switch, then the rustflags, which rustc reads after
-    /// cargo's own flags.
+    /// `merge_profile`). The default strips debug info when the crate and every dependency it
+    /// links have none; a dependency's debug info is its own package table's, else `"*"`'s
+    /// (never for a workspace member), else the profile's. Then
+    /// the global `incremental` switch, then the rustflags, which rustc reads after cargo's own
+    /// flags.
     pub fn resolve(
         &self,
         name: &str,
         rustflags: Option<&Rustflags>,
-        package: Option<&str>,
+        krate: Option<&Crate>,
     ) -> Result<Resolved, ResolveError> {
+        let package = krate.map(|c| c.name.as_str());
         let chain = self.chain(name)?;
         let root = chain.last().cloned().unwrap_or_default();
         let tables: Vec<(&String, Option<&crate::profile::ProfileTable>)> =
@@ -323,15 +336,36 @@ impl Profiles {
             add_overrides(&mut build_override, "build-override", &table.build_override);
         }
 
-        // cargo strips debug info by default when the crate and its dependencies have none;
-        // a dependency's package table (or "*") with debug info keeps the default at none
+        // cargo strips debug info by default when the crate and the dependencies it links have
+        // none (cargo's `rebuild_unit_graph_shared`)
         let debug_on = |v: Value| v != Value::Debug(Debug::None);
-        let dependency_debug = debug_on(
-            from_tables(Setting::Debug)
-                .map_or_else(|| default_value(&root, Setting::Debug, false), |e| e.value),
-        ) || overrides
-            .iter()
-            .any(|o| o.setting == Setting::Debug && debug_on(o.value.value));
+        let profile_debug = from_tables(Setting::Debug)
+            .map_or_else(|| default_value(&root, Setting::Debug, false), |e| e.value);
+        let override_debug = |matches: &dyn Fn(&str) -> bool| {
+            overrides
+                .iter()
+                .find(|o| o.setting == Setting::Debug && matches(&o.spec))
+                .map(|o| o.value.value)
+        };
+        let dependency_debug = match krate {
+            Some(krate) => krate.dependencies.iter().any(|(dep, member)| {
+                let own = override_debug(&|spec| spec != "*" && spec_of(spec) == *dep);
+                let every = || {
+                    (!member)
+                        .then(|| override_debug(&|spec| spec == "*"))
+                        .flatten()
+                };
+                debug_on(own.or_else(every).unwrap_or(profile_debug))
+            }),
+            // what the crate links is not known: assume dependencies, with whatever debug info
+            // a table gives any of them
+            None => {
+                debug_on(profile_debug)
+                    || overrides
+                        .iter()
+                        .any(|o| o.setting == Setting::Debug && debug_on(o.value.value))
+            }
+        };
         let strip = &settings[Setting::Strip];
         if matches!(
             strip.source,
@@ -406,6 +440,13 @@ mod tests {
             &doc("Cargo.toml", manifest),
             FileKind::Manifest,
         )])
+    }
+
+    fn krate(name: &str, deps: &[(&str, bool)]) -> Crate {
+        Crate {
+            name: name.into(),
+            dependencies: deps.iter().map(|(d, m)| ((*d).into(), *m)).collect(),
+        }
     }
 
     fn show(r: &Resolved, s: Setting) -> String {
@@ -606,12 +647,12 @@ mod tests {
             ]
         );
         assert_eq!(r.build_override.len(), 1);
-        let app = p.resolve("dist", None, Some("app")).unwrap();
+        let app = p.resolve("dist", None, Some(&krate("app", &[]))).unwrap();
         assert_eq!(show(&app, Setting::OptLevel), "1 @ Cargo.toml:9");
         // its own table is in its settings, no longer an override of someone else
         assert!(app.overrides.iter().all(|o| o.spec != "app"));
         // "*" never applies to a member
-        let other = p.resolve("dist", None, Some("other")).unwrap();
+        let other = p.resolve("dist", None, Some(&krate("other", &[]))).unwrap();
         assert_eq!(
             other.get(Setting::OptLevel).value,
             Value::OptLevel(OptLevel::O3)
@@ -625,7 +666,9 @@ mod tests {
         let p = profiles(
             "[profile.release]\nstrip = \"symbols\"\n[profile.release.package.app]\ncodegen-units = 1\n[profile.release.package.\"app@0.1.0\"]\nopt-level = \"z\"\n",
         );
-        let app = p.resolve("release", None, Some("app")).unwrap();
+        let app = p
+            .resolve("release", None, Some(&krate("app", &[])))
+            .unwrap();
         assert_eq!(
             show(&app, Setting::Strip),
             "\"debuginfo\" @ cargo's default, because [profile.release.package.\"app\"] at Cargo.toml:3 does not set it"
@@ -633,24 +676,48 @@ mod tests {
         assert_eq!(show(&app, Setting::CodegenUnits), "1 @ Cargo.toml:4");
         assert_eq!(show(&app, Setting::OptLevel), "\"z\" @ Cargo.toml:6");
         // another package's table changes nothing for this one
-        let other = p.resolve("release", None, Some("other")).unwrap();
+        let other = p
+            .resolve("release", None, Some(&krate("other", &[])))
+            .unwrap();
         assert_eq!(show(&other, Setting::Strip), "true @ Cargo.toml:2");
         // a table that sets strip keeps its own value
         let set = profiles(
             "[profile.release]\nstrip = true\n[profile.release.package.app]\nstrip = \"symbols\"\n",
         );
-        let app = set.resolve("release", None, Some("app")).unwrap();
+        let app = set
+            .resolve("release", None, Some(&krate("app", &[])))
+            .unwrap();
         assert_eq!(show(&app, Setting::Strip), "true @ Cargo.toml:4");
     }
 
+    /// Cases cargo 1.95 decided (`cargo build -v`, the oracle's cases 172, 302 and 323).
     #[test]
-    fn debug_info_in_a_dependency_keeps_the_default_strip_at_none() {
-        let p = profiles("[profile.release.package.\"*\"]\ndebug = 1\n");
-        let r = p.resolve("release", None, Some("app")).unwrap();
-        assert_eq!(r.get(Setting::Strip).value, Value::Strip(Strip::None));
-        let own = profiles("[profile.release.package.app]\ndebug = 1\n");
-        let r = own.resolve("release", None, Some("app")).unwrap();
-        assert_eq!(r.get(Setting::Debug).value, Value::Debug(Debug::Limited));
-        assert_eq!(r.get(Setting::Strip).value, Value::Strip(Strip::None));
+    fn only_the_debug_info_of_what_the_crate_links_keeps_the_default_strip_at_none() {
+        let strip = |manifest: &str, deps: &[(&str, bool)]| {
+            profiles(manifest)
+                .resolve("release", None, Some(&krate("app", deps)))
+                .unwrap()
+                .get(Setting::Strip)
+                .value
+        };
+        let none = Value::Strip(Strip::None);
+        let debuginfo = Value::Strip(Strip::Debuginfo);
+        let star = "[profile.release.package.\"*\"]\ndebug = 1\n";
+        // "*" reaches dependencies that are not members: with one, no default strip
+        assert_eq!(strip(star, &[("serde", false)]), none);
+        // with none linked, or only a workspace member, the default strip stays
+        assert_eq!(strip(star, &[]), debuginfo);
+        assert_eq!(strip(star, &[("helper", true)]), debuginfo);
+        // a dependency's own table
+        let named = "[profile.release.package.serde]\ndebug = 1\n";
+        assert_eq!(strip(named, &[("serde", false)]), none);
+        assert_eq!(strip(named, &[("log", false)]), debuginfo);
+        // the profile has debug info but the crate's own table turns it off
+        let own_off = "[profile.release]\ndebug = 1\n[profile.release.package.app]\ndebug = 0\n";
+        assert_eq!(strip(own_off, &[]), debuginfo);
+        assert_eq!(strip(own_off, &[("log", false)]), none);
+        // the crate's own debug info
+        let own_on = "[profile.release.package.app]\ndebug = 1\n";
+        assert_eq!(strip(own_on, &[]), none);
     }
 }

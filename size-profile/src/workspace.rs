@@ -287,7 +287,7 @@ fn glob(pattern: &[u8], text: &[u8]) -> bool {
     }
 }
 
-fn normalize(path: &Path) -> PathBuf {
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {

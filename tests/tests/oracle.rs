@@ -146,6 +146,9 @@ struct Case {
     near: Option<String>,
     env: Vec<(String, String)>,
     profile: String,
+    /// Path dependencies: `helper` outside the workspace (not a member, so `"*"` reaches it),
+    /// `inner` inside it (a member).
+    deps: Vec<&'static str>,
 }
 
 fn generate(n: u64, host: &str) -> Case {
@@ -270,6 +273,13 @@ fn generate(n: u64, host: &str) -> Case {
             env.push((var.to_owned(), value));
         }
     }
+    let mut deps = Vec::new();
+    if rng.chance(35) {
+        deps.push("helper");
+    }
+    if rng.chance(20) {
+        deps.push("inner");
+    }
     // the deepest inherits chain is the most interesting one: build it more often
     let deepest = profiles
         .iter()
@@ -289,6 +299,7 @@ fn generate(n: u64, host: &str) -> Case {
         near,
         env,
         profile,
+        deps,
     }
 }
 
@@ -493,8 +504,17 @@ fn both_fronts_resolve_what_cargo_gives_rustc() {
     let cases = cases();
     for n in 0..cases {
         let case = generate(n, &host.triple);
+        let mut dependencies = String::new();
+        for name in &case.deps {
+            let at = if *name == "helper" {
+                "../helper"
+            } else {
+                "inner"
+            };
+            dependencies += &format!("{name} = {{ path = \"{at}\" }}\n");
+        }
         let tail = format!(
-            "[build-dependencies]\nsize-profile = {{ path = {:?} }}\n\n{}",
+            "[dependencies]\n{dependencies}\n[build-dependencies]\nsize-profile = {{ path = {:?} }}\n\n{}",
             dep.display().to_string(),
             case.manifest
         );
@@ -509,6 +529,13 @@ fn both_fronts_resolve_what_cargo_gives_rustc() {
             ),
         );
         p.write("app/src/main.rs", "fn main() {}\n");
+        for (dir, name) in [("helper", "helper"), ("app/inner", "inner")] {
+            p.write(
+                &format!("{dir}/Cargo.toml"),
+                &format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
+            );
+            p.write(&format!("{dir}/src/lib.rs"), "pub fn f() {}\n");
+        }
         p.write("app/build.rs", BUILD_SCRIPT);
         if let Some(text) = &case.far {
             p.write(".cargo/config.toml", text);
@@ -651,6 +678,18 @@ fn the_generated_configurations_cover_every_source() {
         (
             "a \"*\" package table",
             count(&|c| c.manifest.contains("package.\"*\"]")),
+        ),
+        (
+            "a dependency outside the workspace",
+            count(&|c| c.deps.contains(&"helper")),
+        ),
+        (
+            "a dependency that is a member",
+            count(&|c| c.deps.contains(&"inner")),
+        ),
+        (
+            "a \"*\" table with a dependency it reaches",
+            count(&|c| c.manifest.contains("package.\"*\"]") && c.deps.contains(&"helper")),
         ),
         (
             "a custom profile built",
