@@ -268,8 +268,8 @@ impl Layer {
     ///
     /// A variable names its profile only in upper case with `_` for `-`, so it is matched
     /// against `known` profile names (longest first). Per-package variables
-    /// (`CARGO_PROFILE_<NAME>_PACKAGE_<SPEC>_<KEY>`) are not read: their spec cannot be
-    /// recovered from the variable name.
+    /// (`CARGO_PROFILE_<NAME>_PACKAGE_<SPEC>_<KEY>`) are not read: cargo 1.95 ignores them too
+    /// (checked with `cargo build -v`).
     pub fn from_env(env: &NameMap<String>, known: &[String]) -> Layer {
         let mut layer = Layer::default();
         for (var, text) in env {
