@@ -248,6 +248,17 @@ fn generate(n: u64, host: &str) -> Case {
             rng.pick(forms).to_owned(),
         ));
     }
+    if rng.chance(8) {
+        // cargo ignores per-package profile variables: they must change nothing here either
+        let target = rng.pick(&profiles).to_ascii_uppercase().replace('-', "_");
+        env.push((
+            format!(
+                "CARGO_PROFILE_{target}_PACKAGE_{}_OPT_LEVEL",
+                package.to_ascii_uppercase()
+            ),
+            "1".to_owned(),
+        ));
+    }
     if rng.chance(10) {
         env.push((
             "CARGO_INCREMENTAL".to_owned(),
@@ -682,6 +693,10 @@ fn the_generated_configurations_cover_every_source() {
         (
             "a dependency outside the workspace",
             count(&|c| c.deps.contains(&"helper")),
+        ),
+        (
+            "a per-package profile variable",
+            count(&|c| c.env.iter().any(|(k, _)| k.contains("_PACKAGE_"))),
         ),
         (
             "a dependency that is a member",
