@@ -14,7 +14,7 @@ use crate::rustflags::{self, Rustflags};
 use crate::source::SourceFile;
 
 /// Where a build script's flags come from when no config file gives exactly them.
-const OUTSIDE_CONFIG: &str = "RUSTFLAGS or CARGO_ENCODED_RUSTFLAGS in cargo's environment";
+const OUTSIDE_CONFIG: &str = "RUSTFLAGS or CARGO_ENCODED_RUSTFLAGS";
 
 /// Everything the core reads for one package.
 #[derive(Clone, Debug)]

@@ -120,7 +120,24 @@ fn rustflags_are_named() {
     assert_eq!(
         run.warnings(),
         vec![
-            r#"release: opt-level is 3 (`-C opt-level=3` in RUSTFLAGS); want "z" or "s": remove `-C opt-level=3` from RUSTFLAGS"#
+            // a build script sees only CARGO_ENCODED_RUSTFLAGS: no config file gives these
+            r#"release: opt-level is 3 (`-C opt-level=3` in RUSTFLAGS or CARGO_ENCODED_RUSTFLAGS); want "z" or "s": remove `-C opt-level=3` from RUSTFLAGS or CARGO_ENCODED_RUSTFLAGS"#
+        ]
+    );
+}
+
+#[test]
+fn config_rustflags_are_named_by_file_and_line() {
+    let p = Scratch::checked("cfgflags", MIN_SIZE);
+    p.write(
+        ".cargo/config.toml",
+        "[target.'cfg(windows)']\nrustflags = [\"-g\"]\n\n[target.'cfg(unix)']\nrustflags = [\n  \"-O\",\n]\n",
+    );
+    let run = p.cargo(&["build", "--release"]).ok();
+    assert_eq!(
+        run.warnings(),
+        vec![
+            r#"release: opt-level is 3 (`-O` in target.'cfg(unix)'.rustflags at .cargo/config.toml:6); want "z" or "s": remove `-O` from target.'cfg(unix)'.rustflags at .cargo/config.toml:6"#
         ]
     );
 }
