@@ -140,13 +140,9 @@ pub(crate) fn host_triple() -> Result<String> {
         .ok_or_else(|| anyhow::anyhow!("`rustc -vV` names no host"))
 }
 
-/// The target cargo builds for (`CARGO_BUILD_TARGET`, else the host) and its `cfg` values, from
-/// `rustc --print cfg`: what `[target.<triple>]` and `[target.'cfg(..)']` tables match.
-pub(crate) fn build_target() -> Result<Target> {
-    let triple = match io::var("CARGO_BUILD_TARGET") {
-        Some(t) => t,
-        None => host_triple()?,
-    };
+/// A target's `cfg` values, from `rustc --print cfg`: what `[target.<triple>]` and
+/// `[target.'cfg(..)']` tables match.
+pub(crate) fn target_info(triple: &str) -> Result<Target> {
     let (out, _) = io::run_timed(rustc().args(["--print", "cfg", "--target", &triple]))?;
     if !out.status.success() {
         bail!(
@@ -155,7 +151,7 @@ pub(crate) fn build_target() -> Result<Target> {
         );
     }
     Ok(Target::from_print_cfg(
-        &triple,
+        triple,
         &String::from_utf8_lossy(&out.stdout),
     ))
 }

@@ -110,7 +110,16 @@ pub(crate) fn locate(target: &Target, overrides: &Overrides, names: &[&str]) -> 
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| cwd.clone());
-    let flags = FlagsFrom::Config(Some(crate::cargo::build_target()?));
+    // the target cargo builds for (`build.target` in a config file, else the host) decides
+    // which `[target]` tables apply: read the config files once to learn it
+    let configs = gather_from(&dir, &cwd, &ProcessEnv, &Disk, &FlagsFrom::Config(None))
+        .map(|i| i.configs)
+        .unwrap_or_default();
+    let triple = match size_profile::configured_target(&configs, &ProcessEnv) {
+        Some(t) => t,
+        None => crate::cargo::host_triple()?,
+    };
+    let flags = FlagsFrom::Config(Some(crate::cargo::target_info(&triple)?));
     let read =
         |d: &Path| gather_from(d, &cwd, &ProcessEnv, &Disk, &flags).map_err(|p| anyhow!("{p}"));
     let first = read(&dir)?;

@@ -74,7 +74,7 @@ pub use profile::{
     profile_name_problem,
 };
 pub use resolve::{Crate, Entry, Override, ResolveError, Resolved};
-pub use rustflags::{FlagSetting, Rustflag, Rustflags};
+pub use rustflags::{FlagSetting, Rustflag, Rustflags, configured_target};
 pub use setting::{Debug, Lto, OptLevel, Panic, Setting, Strip, Value};
 pub use source::{Location, Source, SourceFile};
 pub use workspace::{FlagsFrom, Inputs, component_matches, gather, gather_from};

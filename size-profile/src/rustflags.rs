@@ -181,6 +181,22 @@ pub(crate) fn from_config(
     .map(|flags| Rustflags { flags })
 }
 
+/// The target cargo builds for when its command line names none: `CARGO_BUILD_TARGET`, else
+/// `build.target` in the nearest config file that sets it (the first, when it lists several).
+pub fn configured_target(configs: &[Document], env: &dyn Env) -> Option<String> {
+    if let Some(t) = env.var("CARGO_BUILD_TARGET") {
+        return Some(t);
+    }
+    configs.iter().rev().find_map(|doc| {
+        let node = doc.root.at_path(&["build", "target"])?;
+        match &node.item {
+            Item::Str(s) => Some(s.clone()),
+            Item::Array(items) => items.first()?.str().map(str::to_owned),
+            _ => None,
+        }
+    })
+}
+
 /// How a config value was written, for merging.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Form {
@@ -453,6 +469,35 @@ mod tests {
                 "/w/p/.cargo/config.toml:2: `build.rustflags`: is an array in one config file and a string in another, which cargo refuses to merge",
             ]
         );
+    }
+
+    #[test]
+    fn the_target_is_the_variable_else_the_nearest_build_target() {
+        let docs = [
+            doc(
+                "/w/.cargo/config.toml",
+                "[build]\ntarget = \"x86_64-unknown-linux-musl\"\n",
+            ),
+            doc(
+                "/w/p/.cargo/config.toml",
+                "[build]\ntarget = [\"aarch64-unknown-linux-gnu\", \"x\"]\n",
+            ),
+            doc("/w/p/q/.cargo/config.toml", "[build]\njobs = 2\n"),
+        ];
+        assert_eq!(
+            configured_target(&docs, &env_map(&[])).as_deref(),
+            Some("aarch64-unknown-linux-gnu")
+        );
+        assert_eq!(
+            configured_target(&docs[..1], &env_map(&[])).as_deref(),
+            Some("x86_64-unknown-linux-musl")
+        );
+        assert_eq!(
+            configured_target(&docs, &env_map(&[("CARGO_BUILD_TARGET", "wasm32-wasip1")]))
+                .as_deref(),
+            Some("wasm32-wasip1")
+        );
+        assert_eq!(configured_target(&docs[2..], &env_map(&[])), None);
     }
 
     #[test]
