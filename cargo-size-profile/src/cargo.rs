@@ -143,7 +143,7 @@ pub(crate) fn host_triple() -> Result<String> {
 /// A target's `cfg` values, from `rustc --print cfg`: what `[target.<triple>]` and
 /// `[target.'cfg(..)']` tables match.
 pub(crate) fn target_info(triple: &str) -> Result<Target> {
-    let (out, _) = io::run_timed(rustc().args(["--print", "cfg", "--target", &triple]))?;
+    let (out, _) = io::run_timed(rustc().args(["--print", "cfg", "--target", triple]))?;
     if !out.status.success() {
         bail!(
             "`rustc --print cfg --target {triple}` failed: {}",
