@@ -135,12 +135,14 @@ pub(crate) fn commit(
     remove_leftovers(&dir, &tmp_prefix);
     let old =
         std::fs::read_to_string(&target).with_context(|| format!("{shown}: cannot be read"))?;
-    let Some(new) = plan(&old)? else {
+    let planned = plan(&old);
+    let Ok(Some(new)) = planned else {
+        // nothing to write: the empty file made only to lock goes again
         if !existed && old.is_empty() {
             let _ = std::fs::remove_file(&target);
         }
         drop(lock);
-        return Ok(Committed {
+        return planned.map(|_| Committed {
             new: None,
             backup: None,
         });
