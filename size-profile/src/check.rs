@@ -104,6 +104,7 @@ impl Project {
             rustflags: inputs.rustflags.clone(),
             krate: manifest.package_name().map(|name| Crate {
                 name: name.to_owned(),
+                version: manifest.package_version().map(str::to_owned),
                 dependencies: linked(inputs, manifest),
             }),
             ignored_profiles,

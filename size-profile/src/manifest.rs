@@ -208,6 +208,11 @@ impl Document {
         self.root.at_path(&["package", "name"])?.str()
     }
 
+    /// `package.version`, when written here (not inherited from the workspace).
+    pub fn package_version(&self) -> Option<&str> {
+        self.root.at_path(&["package", "version"])?.str()
+    }
+
     /// `package.workspace`: the path of the workspace root this package names.
     pub fn package_workspace(&self) -> Option<&str> {
         self.root.at_path(&["package", "workspace"])?.str()

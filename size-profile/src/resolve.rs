@@ -98,6 +98,8 @@ pub struct Override {
 pub struct Crate {
     /// The package's name: its `[profile.X.package.<name>]` tables apply.
     pub name: String,
+    /// Its version, when the manifest writes it (a `name@version` table must match it).
+    pub version: Option<String>,
     /// The packages it links, each with whether it is a workspace member (`"*"` tables never
     /// reach members): their debug info decides cargo's default `strip`.
     pub dependencies: Vec<(String, bool)>,
@@ -231,7 +233,6 @@ impl Profiles {
         rustflags: Option<&Rustflags>,
         krate: Option<&Crate>,
     ) -> Result<Resolved, ResolveError> {
-        let package = krate.map(|c| c.name.as_str());
         let chain = self.chain(name)?;
         let root = chain.last().cloned().unwrap_or_default();
         let tables: Vec<(&String, Option<&crate::profile::ProfileTable>)> =
@@ -256,12 +257,28 @@ impl Profiles {
 
         // the member's package table, nearest profile first per key
         let spec_of = |spec: &str| spec.split('@').next().unwrap_or_default().to_owned();
+        // `name` or `name@version` (a partial version matches as cargo's spec does: `app@0.1`
+        // is every 0.1.x); without a known version the name decides
+        let is_own = |spec: &str| {
+            let Some(krate) = krate else { return false };
+            let (name, version) = match spec.split_once('@') {
+                Some((n, v)) => (n, Some(v)),
+                None => (spec, None),
+            };
+            name == krate.name
+                && match (version, &krate.version) {
+                    (Some(want), Some(have)) => {
+                        have == want || have.starts_with(&format!("{want}."))
+                    }
+                    _ => true,
+                }
+        };
         let mut member: Option<(String, String, crate::profile::PackageTable)> = None;
-        if let Some(package) = package {
+        if krate.is_some() {
             for (profile, table) in &tables {
                 let Some(table) = table else { continue };
                 for (spec, t) in &table.packages {
-                    if spec == "*" || spec_of(spec) != package {
+                    if !is_own(spec) {
                         continue;
                     }
                     match &mut member {
@@ -329,7 +346,7 @@ impl Profiles {
         for table in tables.iter().filter_map(|(_, table)| *table) {
             for (spec, t) in &table.packages {
                 // the package's own table is in `settings` already
-                if package.is_none_or(|p| spec_of(spec) != p) {
+                if !is_own(spec) {
                     add_overrides(&mut overrides, spec, &t.settings);
                 }
             }
@@ -445,6 +462,7 @@ mod tests {
     fn krate(name: &str, deps: &[(&str, bool)]) -> Crate {
         Crate {
             name: name.into(),
+            version: Some("0.1.0".into()),
             dependencies: deps.iter().map(|(d, m)| ((*d).into(), *m)).collect(),
         }
     }
@@ -675,6 +693,13 @@ mod tests {
         );
         assert_eq!(show(&app, Setting::CodegenUnits), "1 @ Cargo.toml:4");
         assert_eq!(show(&app, Setting::OptLevel), "\"z\" @ Cargo.toml:6");
+        // a table for another version of it does not apply
+        let other_version = profiles(
+            "[profile.release.package.\"app@0.2\"]\nopt-level = \"s\"\n[profile.release.package.\"app@0.1\"]\ncodegen-units = 2\nstrip = true\n",
+        );
+        let app = other_version.resolve("release", None, Some(&krate("app", &[]))).unwrap();
+        assert_eq!(show(&app, Setting::OptLevel), "3 @ cargo's default for release");
+        assert_eq!(show(&app, Setting::CodegenUnits), "2 @ Cargo.toml:4");
         // another package's table changes nothing for this one
         let other = p
             .resolve("release", None, Some(&krate("other", &[])))
