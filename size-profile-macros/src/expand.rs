@@ -28,6 +28,8 @@ pub(crate) fn expand(args: &Args, item: TokenStream) -> syn::Result<TokenStream>
 
     let report = check(args, no_std);
     let messages = report.messages.iter().map(|m| finding(m, report.deny));
+    // what this front cannot read is said, and never fails the build
+    let notes = report.unread.iter().map(|m| finding(m, false));
     let files = report.files.iter().map(|p| {
         let path = LitStr::new(&p.to_string_lossy(), Span::call_site());
         quote! { const _: &[u8] = ::core::include_bytes!(#path); }
@@ -41,6 +43,7 @@ pub(crate) fn expand(args: &Args, item: TokenStream) -> syn::Result<TokenStream>
     Ok(quote! {
         #function
         #(#messages)*
+        #(#notes)*
         #(#files)*
         #(#vars)*
         #allocator
@@ -54,6 +57,8 @@ struct Report {
     /// `deny` from the attribute or the metadata.
     deny: bool,
     messages: Vec<String>,
+    /// What the attribute could not read (never an error, even under `deny`).
+    unread: Vec<String>,
     files: Vec<PathBuf>,
     vars: Vec<String>,
 }
@@ -77,6 +82,7 @@ fn check(args: &Args, no_std: bool) -> Report {
         }
     };
     report.files.clone_from(&inputs.read);
+    report.unread.clone_from(&inputs.unread);
     let overrides = Overrides {
         preset: args.preset,
         profiles: args.profile.clone().map(|p| vec![p]),

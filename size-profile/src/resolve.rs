@@ -697,8 +697,13 @@ mod tests {
         let other_version = profiles(
             "[profile.release.package.\"app@0.2\"]\nopt-level = \"s\"\n[profile.release.package.\"app@0.1\"]\ncodegen-units = 2\nstrip = true\n",
         );
-        let app = other_version.resolve("release", None, Some(&krate("app", &[]))).unwrap();
-        assert_eq!(show(&app, Setting::OptLevel), "3 @ cargo's default for release");
+        let app = other_version
+            .resolve("release", None, Some(&krate("app", &[])))
+            .unwrap();
+        assert_eq!(
+            show(&app, Setting::OptLevel),
+            "3 @ cargo's default for release"
+        );
         assert_eq!(show(&app, Setting::CodegenUnits), "2 @ Cargo.toml:4");
         // another package's table changes nothing for this one
         let other = p

@@ -139,38 +139,63 @@ pub(crate) fn from_env(env: &dyn Env) -> Option<Rustflags> {
 
 /// The flags the config files and `CARGO_*` config variables give rustc for `target`: levels
 /// 3 and 4 above. `target` is `None` when the front cannot know it (the attribute, which runs
-/// inside rustc): then only `build.rustflags` is read.
+/// inside rustc): then only `build.rustflags` is read, and `unread` names each file whose
+/// `[target]` rustflags were left out, so the front can say so.
 pub(crate) fn from_config(
     configs: &[Document],
     env: &dyn Env,
     target: Option<&Target>,
     problems: &mut Vec<Problem>,
+    unread: &mut Vec<String>,
 ) -> Option<Rustflags> {
-    // the attribute cannot know the target: `[target]` tables are left out there
-    if let Some(target) = target {
-        let mut flags = Vec::new();
-        let triple_key = ["target", target.triple.as_str(), "rustflags"];
-        let env_key = format!("CARGO_TARGET_{}_RUSTFLAGS", env_form(&target.triple));
-        if let Some(list) = list(configs, &triple_key, Some(&env_key), env, problems) {
-            flags.extend(list);
-        }
-        let mut cfg_keys: Vec<&String> = configs
-            .iter()
-            .filter_map(|doc| doc.root.get("target")?.table())
-            .flat_map(|t| t.keys())
-            .filter(|k| k.starts_with("cfg(") && target.matches_cfg(k))
-            .collect();
-        cfg_keys.sort();
-        cfg_keys.dedup();
-        for key in cfg_keys {
-            if let Some(list) = list(configs, &["target", key, "rustflags"], None, env, problems) {
-                flags.extend(list);
+    let Some(target) = target else {
+        for doc in configs {
+            let tables = doc.root.get("target").and_then(Node::table);
+            let with_flags = tables
+                .into_iter()
+                .flatten()
+                .filter(|(_, t)| t.get("rustflags").is_some())
+                .count();
+            if with_flags > 0 {
+                unread.push(format!(
+                    "{}: [target] rustflags are not read here (the target is not known inside rustc); `cargo size-profile check` and the build-script check read them",
+                    doc.path().display()
+                ));
             }
         }
-        if !flags.is_empty() {
-            return Some(Rustflags { flags });
+        return build_flags(configs, env, problems);
+    };
+    let mut flags = Vec::new();
+    let triple_key = ["target", target.triple.as_str(), "rustflags"];
+    let env_key = format!("CARGO_TARGET_{}_RUSTFLAGS", env_form(&target.triple));
+    if let Some(list) = list(configs, &triple_key, Some(&env_key), env, problems) {
+        flags.extend(list);
+    }
+    let mut cfg_keys: Vec<&String> = configs
+        .iter()
+        .filter_map(|doc| doc.root.get("target")?.table())
+        .flat_map(|t| t.keys())
+        .filter(|k| k.starts_with("cfg(") && target.matches_cfg(k))
+        .collect();
+    cfg_keys.sort();
+    cfg_keys.dedup();
+    for key in cfg_keys {
+        if let Some(list) = list(configs, &["target", key, "rustflags"], None, env, problems) {
+            flags.extend(list);
         }
     }
+    if !flags.is_empty() {
+        return Some(Rustflags { flags });
+    }
+    build_flags(configs, env, problems)
+}
+
+/// `build.rustflags`, with `CARGO_BUILD_RUSTFLAGS`.
+fn build_flags(
+    configs: &[Document],
+    env: &dyn Env,
+    problems: &mut Vec<Problem>,
+) -> Option<Rustflags> {
     list(
         configs,
         &["build", "rustflags"],
@@ -328,8 +353,8 @@ mod tests {
         let docs: Vec<Document> = configs.iter().map(|(p, t)| doc(p, t)).collect();
         let env = env_map(env);
         let mut problems = Vec::new();
-        let got =
-            from_env(&env).or_else(|| from_config(&docs, &env, Some(&linux()), &mut problems));
+        let got = from_env(&env)
+            .or_else(|| from_config(&docs, &env, Some(&linux()), &mut problems, &mut Vec::new()));
         let shown = got
             .map(|f| {
                 f.flags
@@ -498,6 +523,31 @@ mod tests {
             Some("wasm32-wasip1")
         );
         assert_eq!(configured_target(&docs[2..], &env_map(&[])), None);
+    }
+
+    /// The attribute cannot know the target: it reads `build.rustflags` and says which files
+    /// have `[target]` rustflags it left out.
+    #[test]
+    fn without_a_target_the_target_tables_are_named_not_skipped_silently() {
+        let docs = [
+            doc(
+                "/w/.cargo/config.toml",
+                "[target.'cfg(unix)']\nrustflags = [\"-O\"]\n[build]\nrustflags = [\"-g\"]\n",
+            ),
+            doc(
+                "/w/p/.cargo/config.toml",
+                "[target.'cfg(unix)']\nrunner = \"x\"\n",
+            ),
+        ];
+        let mut unread = Vec::new();
+        let got = from_config(&docs, &env_map(&[]), None, &mut Vec::new(), &mut unread).unwrap();
+        assert_eq!(got.texts(), ["-g"]);
+        assert_eq!(
+            unread,
+            [
+                "/w/.cargo/config.toml: [target] rustflags are not read here (the target is not known inside rustc); `cargo size-profile check` and the build-script check read them"
+            ]
+        );
     }
 
     #[test]

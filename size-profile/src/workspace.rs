@@ -37,6 +37,9 @@ pub struct Inputs {
     /// The package's features that are on (`CARGO_FEATURE_<NAME>` form), when the front
     /// knows them (a build script); else the default features are assumed.
     pub features: Option<Vec<String>>,
+    /// What this front could not read and says so (never a finding or an error): the
+    /// attribute's `[target]` rustflags.
+    pub unread: Vec<String>,
     /// Every file read, as a real path: what a front must watch for changes.
     pub read: Vec<PathBuf>,
     /// Problems met on the way (an unreadable config file, say); they do not stop the check.
@@ -126,21 +129,24 @@ pub fn gather_from(
         }
         FlagsFrom::Config(target) => (target.clone(), None),
     };
+    let mut unread = Vec::new();
     let rustflags = match flags {
         FlagsFrom::BuildScript => env.var("CARGO_ENCODED_RUSTFLAGS").map(|text| {
             // cargo hides RUSTFLAGS from build scripts: when the config gives exactly the
             // encoded flags they come from there, else from cargo's environment
             let truth = Rustflags::from_encoded(OUTSIDE_CONFIG, &text);
-            let config = rustflags::from_config(&configs, env, target.as_ref(), &mut problems)
-                .unwrap_or_default();
+            let config =
+                rustflags::from_config(&configs, env, target.as_ref(), &mut problems, &mut unread)
+                    .unwrap_or_default();
             if config.texts() == truth.texts() {
                 config
             } else {
                 truth
             }
         }),
-        FlagsFrom::Config(_) => rustflags::from_env(env)
-            .or_else(|| rustflags::from_config(&configs, env, target.as_ref(), &mut problems)),
+        FlagsFrom::Config(_) => rustflags::from_env(env).or_else(|| {
+            rustflags::from_config(&configs, env, target.as_ref(), &mut problems, &mut unread)
+        }),
     };
 
     Ok(Inputs {
@@ -152,6 +158,7 @@ pub fn gather_from(
         rustflags,
         target,
         features,
+        unread,
         read,
         problems,
     })

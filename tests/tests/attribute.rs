@@ -161,3 +161,23 @@ fn without_allocator_or_panic_options_the_binary_is_byte_identical() {
     assert_eq!(with.len(), without.len());
     assert!(with == without, "the attribute changed the release binary");
 }
+
+#[test]
+fn target_rustflags_it_cannot_read_are_said_and_never_fail_a_denied_build() {
+    let p = Scratch::attributed("attrtarget", "deny", MIN_SIZE);
+    p.write(
+        ".cargo/config.toml",
+        "[target.'cfg(unix)']\nrustflags = [\"-C\", \"target-cpu=native\"]\n",
+    );
+    // `deny` makes findings errors; this note stays a warning and the check succeeds
+    let got = findings(&p, &[]);
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].0, 3);
+    assert!(
+        got[0]
+            .1
+            .starts_with(".cargo/config.toml: [target] rustflags are not read here"),
+        "{}",
+        got[0].1
+    );
+}
