@@ -23,9 +23,10 @@ pub(crate) fn err(text: &str) {
     let _ = stderr.flush();
 }
 
-/// Whether stdout gets colour: a terminal, and `NO_COLOR` unset.
+/// Whether stdout gets colour: anstream's choice, which honours `NO_COLOR`, `CLICOLOR`,
+/// `CLICOLOR_FORCE` and whether stdout is a terminal.
 pub(crate) fn color_stdout() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
 }
 
 /// Whether progress lines go to stderr: only on a terminal.

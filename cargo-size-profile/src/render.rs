@@ -9,29 +9,37 @@ pub(crate) struct Style {
 }
 
 impl Style {
-    fn paint(self, code: &str, text: &str) -> String {
+    fn paint(self, style: anstyle::Style, text: &str) -> String {
         if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
+            format!("{style}{text}{style:#}")
         } else {
             text.to_owned()
         }
     }
 
     pub(crate) fn warn(self, text: &str) -> String {
-        self.paint("33", text)
+        self.paint(anstyle::AnsiColor::Yellow.on_default(), text)
     }
 
     pub(crate) fn bad(self, text: &str) -> String {
-        self.paint("31", text)
+        self.paint(anstyle::AnsiColor::Red.on_default(), text)
     }
 
     pub(crate) fn good(self, text: &str) -> String {
-        self.paint("32", text)
+        self.paint(anstyle::AnsiColor::Green.on_default(), text)
     }
 
     pub(crate) fn bold(self, text: &str) -> String {
-        self.paint("1", text)
+        self.paint(anstyle::Style::new().bold(), text)
     }
+}
+
+/// How many columns `text` takes on a terminal: its characters, less colour escapes.
+fn width(text: &str) -> usize {
+    anstream::adapter::strip_str(text)
+        .to_string()
+        .chars()
+        .count()
 }
 
 /// `1234567` as `1,234,567`.
@@ -86,7 +94,7 @@ pub(crate) fn table(header: &[&str], rows: &[Vec<String>], markdown: bool) -> St
     let widths: Vec<usize> = (0..header.len())
         .map(|i| {
             rows.iter()
-                .map(|r| r[i].chars().count())
+                .map(|r| width(&r[i]))
                 .chain([header[i].len()])
                 .max()
                 .unwrap_or(0)
@@ -96,7 +104,7 @@ pub(crate) fn table(header: &[&str], rows: &[Vec<String>], markdown: bool) -> St
         let padded: Vec<String> = cells
             .iter()
             .zip(&widths)
-            .map(|(c, w)| format!("{c}{}", " ".repeat(w - c.chars().count())))
+            .map(|(c, w)| format!("{c}{}", " ".repeat(w - width(c))))
             .collect();
         format!("{}\n", padded.join("  ").trim_end())
     };
@@ -129,6 +137,19 @@ mod tests {
         assert_eq!(
             table(&["k", "v"], &rows, false),
             "k    v\na    1\nbbb  22\n"
+        );
+        // colour takes no columns: a painted cell lines up with plain ones
+        let style = Style { color: true };
+        let painted = vec![
+            vec![style.warn("✗ a"), "1".to_string()],
+            vec!["✓ bbb".to_string(), style.good("22")],
+        ];
+        let shown = anstream::adapter::strip_str(&table(&["k", "v"], &painted, false)).to_string();
+        assert_eq!(shown, "k      v\n✗ a    1\n✓ bbb  22\n");
+        assert_ne!(
+            table(&["k", "v"], &painted, false),
+            shown,
+            "the escapes are there"
         );
         assert_eq!(
             table(&["k", "v"], &rows, true),
