@@ -214,8 +214,8 @@ impl Profiles {
         }
     }
 
-    /// Resolves a profile for the crate of `package` (a workspace member; `None` for the
-    /// profile alone); `rustflags` are the flags rustc also gets.
+    /// Resolves a profile for `krate` (a workspace member's crate; `None` for the profile
+    /// alone); `rustflags` are the flags rustc also gets.
     ///
     /// Cargo builds a member's crate from the profile (the `inherits` chain merged key by
     /// key), then lays the member's `[profile.X.package.<name>]` table over it. That table
@@ -224,9 +224,8 @@ impl Profiles {
     /// table with only `codegen-units = 1` builds with `-C strip=debuginfo` (cargo's
     /// `merge_profile`). The default strips debug info when the crate and every dependency it
     /// links have none; a dependency's debug info is its own package table's, else `"*"`'s
-    /// (never for a workspace member), else the profile's. Then
-    /// the global `incremental` switch, then the rustflags, which rustc reads after cargo's own
-    /// flags.
+    /// (never for a workspace member), else the profile's. Then the global `incremental`
+    /// switch, then the rustflags, which rustc reads after cargo's own flags.
     pub fn resolve(
         &self,
         name: &str,
@@ -274,7 +273,7 @@ impl Profiles {
                 }
         };
         let mut member: Option<(String, String, crate::profile::PackageTable)> = None;
-        if krate.is_some() {
+        {
             for (profile, table) in &tables {
                 let Some(table) = table else { continue };
                 for (spec, t) in &table.packages {

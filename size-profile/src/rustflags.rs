@@ -127,8 +127,8 @@ impl Rustflags {
     }
 }
 
-/// Which precedence level the flags came from; the build script compares its
-/// `CARGO_ENCODED_RUSTFLAGS` with the config's to name their origin.
+/// Levels 1 and 2 above: `CARGO_ENCODED_RUSTFLAGS`, else `RUSTFLAGS`, when either is set (then
+/// no config file is read for flags).
 pub(crate) fn from_env(env: &dyn Env) -> Option<Rustflags> {
     if let Some(text) = env.var("CARGO_ENCODED_RUSTFLAGS") {
         return Some(Rustflags::from_encoded("CARGO_ENCODED_RUSTFLAGS", &text));
