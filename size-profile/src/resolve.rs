@@ -273,20 +273,18 @@ impl Profiles {
                 }
         };
         let mut member: Option<(String, String, crate::profile::PackageTable)> = None;
-        {
-            for (profile, table) in &tables {
-                let Some(table) = table else { continue };
-                for (spec, t) in &table.packages {
-                    if !is_own(spec) {
-                        continue;
-                    }
-                    match &mut member {
-                        None => member = Some(((*profile).clone(), spec.clone(), t.clone())),
-                        Some((_, _, nearer)) => {
-                            let mut merged = t.settings.clone();
-                            merged.overlay(&nearer.settings);
-                            nearer.settings = merged;
-                        }
+        for (profile, table) in &tables {
+            let Some(table) = table else { continue };
+            for (spec, t) in &table.packages {
+                if !is_own(spec) {
+                    continue;
+                }
+                match &mut member {
+                    None => member = Some(((*profile).clone(), spec.clone(), t.clone())),
+                    Some((_, _, nearer)) => {
+                        let mut merged = t.settings.clone();
+                        merged.overlay(&nearer.settings);
+                        nearer.settings = merged;
                     }
                 }
             }
