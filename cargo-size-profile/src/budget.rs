@@ -29,7 +29,8 @@ pub(crate) fn run(args: &BudgetArgs) -> Result<ExitCode> {
     let packages: Vec<Located> = match (&first.package, &args.target.package) {
         (None, None) => {
             let mut found = Vec::new();
-            for dir in members(&first.inputs) {
+            let metadata = first.metadata.as_ref().expect("usable: cargo read it");
+            for dir in members(metadata) {
                 let target = Target {
                     manifest_path: Some(dir.join("Cargo.toml")),
                     package: None,
@@ -70,7 +71,6 @@ pub(crate) fn run(args: &BudgetArgs) -> Result<ExitCode> {
             at,
             &Build {
                 profile,
-                target_dir: at.target_dir(),
                 ..Build::default()
             },
         )?;

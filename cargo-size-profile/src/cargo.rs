@@ -26,8 +26,8 @@ pub(crate) struct Build {
     pub(crate) cargo_args: Vec<String>,
     /// Arguments for rustc on the final crate (with `rustc`).
     pub(crate) rustc_args: Vec<String>,
-    /// The target directory.
-    pub(crate) target_dir: PathBuf,
+    /// The target directory, when not cargo's own (the ladder builds in a directory of its own).
+    pub(crate) target_dir: Option<PathBuf>,
     /// Only this binary.
     pub(crate) bin: Option<String>,
 }
@@ -72,7 +72,9 @@ pub(crate) fn build(at: &Located, b: &Build) -> Result<Built> {
     if b.rustc && !b.rustc_args.is_empty() {
         cmd.arg("--").args(&b.rustc_args);
     }
-    cmd.env("CARGO_TARGET_DIR", &b.target_dir);
+    if let Some(dir) = &b.target_dir {
+        cmd.env("CARGO_TARGET_DIR", dir);
+    }
     for (k, v) in &b.env {
         cmd.env(k, v);
     }
@@ -156,28 +158,33 @@ pub(crate) fn target_info(triple: &str) -> Result<Target> {
     ))
 }
 
-/// Asks cargo whether it accepts the project at `manifest` (`cargo metadata --no-deps`, which
-/// reads every manifest of the workspace and the config files but resolves nothing): an error
-/// with cargo's own message when it does not.
-pub(crate) fn verify_manifest(manifest: &std::path::Path, cwd: &std::path::Path) -> Result<()> {
-    let mut cmd = Command::new(io::var("CARGO").unwrap_or_else(|| "cargo".into()));
-    cmd.args([
-        "metadata",
-        "--no-deps",
-        "--format-version",
-        "1",
-        "--offline",
-    ])
-    .arg("--manifest-path")
-    .arg(manifest)
-    .current_dir(cwd)
-    .env("CARGO_TERM_COLOR", "never");
-    let (out, _) = io::run_timed(&mut cmd)?;
-    if out.status.success() {
-        return Ok(());
+/// What `cargo metadata --no-deps --offline` says of the workspace of `manifest` (it reads
+/// every manifest of the workspace and the config files, resolves nothing and writes nothing):
+/// an error with cargo's own message when cargo refuses the project.
+pub(crate) fn metadata(
+    manifest: &std::path::Path,
+    cwd: &std::path::Path,
+) -> Result<cargo_metadata::Metadata> {
+    let mut cmd = cargo_metadata::MetadataCommand::new();
+    cmd.manifest_path(manifest)
+        .current_dir(cwd)
+        .no_deps()
+        .other_options(vec!["--offline".to_owned()])
+        .env("CARGO_TERM_COLOR", "never");
+    if let Some(cargo) = io::var("CARGO") {
+        cmd.cargo_path(cargo);
     }
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    // cargo's lines as one: "a: b" for its causes, the words of a wrapped line run on
+    cmd.exec().map_err(|e| {
+        let text = match e {
+            cargo_metadata::Error::CargoMetadata { stderr } => stderr,
+            other => other.to_string(),
+        };
+        anyhow::anyhow!("cargo refuses {}: {}", manifest.display(), one_line(&text))
+    })
+}
+
+/// Cargo's lines as one: "a: b" for its causes, the words of a wrapped line run on.
+fn one_line(stderr: &str) -> String {
     let mut message = String::new();
     for line in stderr
         .lines()
@@ -190,5 +197,5 @@ pub(crate) fn verify_manifest(manifest: &std::path::Path, cwd: &std::path::Path)
         message.extend(line.split_whitespace().flat_map(|w| [w, " "]));
         message.pop();
     }
-    bail!("cargo refuses {}: {message}", manifest.display())
+    message
 }

@@ -71,20 +71,6 @@ pub(crate) fn size(path: &Path) -> Result<u64> {
         .len())
 }
 
-/// The names of the subdirectories of `dir` (for member globs).
-pub(crate) fn subdirs(dir: &Path) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut names: Vec<String> = entries
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .filter_map(|e| e.file_name().into_string().ok())
-        .collect();
-    names.sort();
-    names
-}
-
 /// What a commit did.
 pub(crate) struct Committed {
     /// The new text, or `None` when the file already had it.

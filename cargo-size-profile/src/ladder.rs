@@ -110,7 +110,7 @@ impl Ladder<'_> {
             } else {
                 "dev".into()
             },
-            target_dir: self.root.join(slug),
+            target_dir: Some(self.root.join(slug)),
             bin: self.bin.clone(),
             ..Build::default()
         };

@@ -4,8 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow, bail};
 use size_profile::{
-    Disk, Document, FlagsFrom, Inputs, Overrides, ProcessEnv, Project, SourceFile,
-    component_matches, gather_from,
+    Disk, Document, FlagsFrom, Inputs, Overrides, ProcessEnv, Project, SourceFile, gather_from,
 };
 
 use crate::cli::Target;
@@ -23,6 +22,9 @@ pub(crate) struct Located {
     pub(crate) inputs: Inputs,
     /// The checked view of it.
     pub(crate) project: Project,
+    /// What `cargo metadata` says of the workspace; `None` when the input has problems this
+    /// reader found first (then nothing is built or written).
+    pub(crate) metadata: Option<cargo_metadata::Metadata>,
 }
 
 impl Located {
@@ -36,11 +38,13 @@ impl Located {
         self.manifest_dir.join("Cargo.toml")
     }
 
-    /// The target directory cargo uses (`CARGO_TARGET_DIR`, else `<root>/target`).
+    /// The target directory cargo uses, as `cargo metadata` says (`CARGO_TARGET_DIR`,
+    /// `build.target-dir`, `CARGO_BUILD_TARGET_DIR`, else `<root>/target`).
     pub(crate) fn target_dir(&self) -> PathBuf {
-        match io::var("CARGO_TARGET_DIR") {
-            Some(dir) => self.cwd.join(dir),
-            None => self.inputs.root_dir.join("target"),
+        match (&self.metadata, io::var("CARGO_TARGET_DIR")) {
+            (Some(m), _) => m.target_directory.as_std_path().to_path_buf(),
+            (None, Some(dir)) => self.cwd.join(dir),
+            (None, None) => self.inputs.root_dir.join("target"),
         }
     }
 
@@ -123,12 +127,24 @@ pub(crate) fn locate(target: &Target, overrides: &Overrides, names: &[&str]) -> 
     let read =
         |d: &Path| gather_from(d, &cwd, &ProcessEnv, &Disk, &flags).map_err(|p| anyhow!("{p}"));
     let first = read(&dir)?;
-    let (manifest_dir, inputs) = match &target.package {
-        None => (dir, first),
-        Some(spec) => {
-            let member = find_member(&first, spec)?;
+    // cargo's own word on the workspace: its root, members and target directory, and whether
+    // it accepts the manifests and config at all (an empty or package-less manifest, a member
+    // the root does not list, ...). Input this reader refuses is reported as ours instead.
+    let metadata = if first.problems.is_empty() {
+        Some(crate::cargo::metadata(&dir.join("Cargo.toml"), &cwd)?)
+    } else {
+        None
+    };
+    let (manifest_dir, inputs) = match (&target.package, &metadata) {
+        (None, _) => (dir, first),
+        (Some(spec), Some(metadata)) => {
+            let member = find_member(metadata, spec)?;
             let inputs = read(&member)?;
             (member, inputs)
+        }
+        (Some(_), None) => {
+            let lines: Vec<String> = first.problems.iter().map(ToString::to_string).collect();
+            bail!("{}", lines.join("\nerror: "))
         }
     };
     let package = inputs
@@ -138,75 +154,48 @@ pub(crate) fn locate(target: &Target, overrides: &Overrides, names: &[&str]) -> 
         .package_name()
         .map(str::to_owned);
     let project = Project::new(&inputs, overrides, names);
-    // what this reader accepts, cargo must accept too (an empty or package-less manifest, a
-    // member the root does not list, ...): cargo's own word on the manifests and config
-    if inputs.problems.is_empty() {
-        crate::cargo::verify_manifest(&manifest_dir.join("Cargo.toml"), &cwd)?;
-    }
     Ok(Located {
         cwd,
         manifest_dir,
         package,
         inputs,
         project,
+        metadata,
     })
 }
 
-/// The directory of the workspace member named by `spec` (`name` or `name@version`).
-fn find_member(inputs: &Inputs, spec: &str) -> Result<PathBuf> {
-    let name = spec.split('@').next().unwrap_or(spec);
-    let mut candidates = vec![inputs.root_dir.clone()];
-    candidates.extend(members(inputs));
-    for dir in candidates {
-        let path = dir.join("Cargo.toml");
-        let Ok(text) = io::read(&path) else { continue };
-        let Ok(doc) = Document::parse(SourceFile::new(&path, text)) else {
-            continue;
-        };
-        if doc.package_name() == Some(name) {
-            return Ok(dir);
-        }
-    }
-    Err(anyhow!(
-        "package `{spec}` is not a member of the workspace at {} (see `workspace.members` in its Cargo.toml)",
-        inputs.root_dir.display()
-    ))
+/// The directory of the workspace member named by `spec` (`name` or `name@version`), as
+/// cargo lists the members.
+fn find_member(metadata: &cargo_metadata::Metadata, spec: &str) -> Result<PathBuf> {
+    let (name, version) = match spec.split_once('@') {
+        Some((n, v)) => (n, Some(v)),
+        None => (spec, None),
+    };
+    metadata
+        .workspace_packages()
+        .into_iter()
+        .find(|p| {
+            p.name.as_str() == name && version.is_none_or(|v| p.version.to_string().starts_with(v))
+        })
+        .and_then(|p| p.manifest_path.parent())
+        .map(|dir| dir.as_std_path().to_path_buf())
+        .ok_or_else(|| {
+            anyhow!(
+                "package `{spec}` is not a member of the workspace at {} (see `workspace.members` in its Cargo.toml)",
+                metadata.workspace_root
+            )
+        })
 }
 
-/// The directories of the workspace's members (`workspace.members` globs, less `exclude`).
-pub(crate) fn members(inputs: &Inputs) -> Vec<PathBuf> {
-    let root = &inputs.root_dir;
-    let exclude = inputs.root.workspace_list("exclude");
-    let mut dirs: Vec<PathBuf> = inputs
-        .root
-        .workspace_list("members")
-        .iter()
-        .flat_map(|pattern| expand(root, pattern))
-        .filter(|d| io::exists(&d.join("Cargo.toml")))
-        .filter(|d| !exclude.iter().any(|ex| d.starts_with(root.join(ex))))
+/// The directories of the workspace's members, as cargo lists them.
+pub(crate) fn members(metadata: &cargo_metadata::Metadata) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = metadata
+        .workspace_packages()
+        .into_iter()
+        .filter_map(|p| p.manifest_path.parent())
+        .map(|dir| dir.as_std_path().to_path_buf())
         .collect();
     dirs.sort();
     dirs.dedup();
-    dirs
-}
-
-/// The directories a `members` glob names.
-fn expand(root: &Path, pattern: &str) -> Vec<PathBuf> {
-    let mut dirs = vec![root.to_path_buf()];
-    for part in pattern.split('/').filter(|p| !p.is_empty() && *p != ".") {
-        if !part.contains(['*', '?']) {
-            dirs = dirs.into_iter().map(|d| d.join(part)).collect();
-            continue;
-        }
-        dirs = dirs
-            .into_iter()
-            .flat_map(|d| {
-                io::subdirs(&d)
-                    .into_iter()
-                    .filter(|n| component_matches(part, n))
-                    .map(move |n| d.join(n))
-            })
-            .collect();
-    }
     dirs
 }

@@ -246,3 +246,35 @@ fn refused_input_leaves_the_manifest_untouched_with_exit_2() {
         assert!(!dir.join("target/size-profile/backup").exists(), "{what}");
     }
 }
+
+#[test]
+fn the_target_dir_is_cargos_own_from_build_target_dir() {
+    let dir = project("\n[package.metadata.size-profile]\nmax-size = \"50 MiB\"\n");
+    std::fs::create_dir_all(dir.join(".cargo")).unwrap();
+    std::fs::write(
+        dir.join(".cargo/config.toml"),
+        "[build]\ntarget-dir = \"elsewhere\"\n",
+    )
+    .unwrap();
+    let cli = |args: &[&str]| {
+        let out = support::cli()
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out));
+        out
+    };
+    let apply = cli(&["apply"]);
+    assert!(
+        text(&apply).contains(&format!(
+            "is kept at {}",
+            dir.join("elsewhere/size-profile/backup").display()
+        )),
+        "{}",
+        text(&apply)
+    );
+    cli(&["budget"]);
+    assert!(dir.join("elsewhere/release/app").is_file());
+    assert!(!dir.join("target").exists());
+}

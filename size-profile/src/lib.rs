@@ -77,7 +77,7 @@ pub use resolve::{Crate, Entry, Override, ResolveError, Resolved};
 pub use rustflags::{FlagSetting, Rustflag, Rustflags, configured_target};
 pub use setting::{Debug, Lto, OptLevel, Panic, Setting, Strip, Value};
 pub use source::{Location, Source, SourceFile};
-pub use workspace::{FlagsFrom, Inputs, component_matches, gather, gather_from};
+pub use workspace::{FlagsFrom, Inputs, gather, gather_from};
 
 /// Checks the profile being built against the crate's preset; call it from `build.rs`.
 ///

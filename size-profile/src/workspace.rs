@@ -276,12 +276,6 @@ fn glob_prefix(pattern: &str, path: &Path) -> bool {
             .all(|(p, part)| glob(p.as_bytes(), part.as_bytes()))
 }
 
-/// Whether a path component matches one component of a `workspace.members` glob (`*` and
-/// `?`), as cargo matches them.
-pub fn component_matches(pattern: &str, name: &str) -> bool {
-    glob(pattern.as_bytes(), name.as_bytes())
-}
-
 fn glob(pattern: &[u8], text: &[u8]) -> bool {
     match (pattern.first(), text.first()) {
         (None, None) => true,
