@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use anyhow::{Result, anyhow, bail};
-use size_profile::{
+use size_profile::__private::{
     Document, FileKind, Finding, Layer, Overrides, Preset, ProfileTable, Profiles, Setting, Source,
     SourceFile, Sourced, Value,
 };
@@ -141,7 +141,10 @@ fn toml_value(v: Value) -> toml_edit::Value {
 }
 
 /// The wants of a preset, less the settings the crate allows.
-pub(crate) fn preset_wants(preset: Preset, allowed: &size_profile::SettingSet) -> Vec<Want> {
+pub(crate) fn preset_wants(
+    preset: Preset,
+    allowed: &size_profile::__private::SettingSet,
+) -> Vec<Want> {
     preset
         .rules()
         .iter()
@@ -279,7 +282,7 @@ pub(crate) fn write_wants(
         color: io::color_stdout(),
     };
     for profile in profiles {
-        if let Some(problem) = size_profile::profile_name_problem(profile) {
+        if let Some(problem) = size_profile::__private::profile_name_problem(profile) {
             bail!("{problem}; nothing was written");
         }
     }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use serde_json::json;
-use size_profile::{Budget, Overrides};
+use size_profile::__private::{Budget, Overrides};
 
 use crate::cargo::{Build, build};
 use crate::cli::{BudgetArgs, Format, Target};

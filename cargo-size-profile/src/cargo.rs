@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 use serde_json::Value;
-use size_profile::Target;
+use size_profile::__private::Target;
 
 use crate::io;
 use crate::target::Located;

@@ -4,7 +4,9 @@ use std::process::ExitCode;
 
 use anyhow::{Result, anyhow};
 use serde_json::{Value as Json, json};
-use size_profile::{Finding, Overrides, Problem, Project, Resolved, Setting, Source, Value};
+use size_profile::__private::{
+    Finding, Overrides, Problem, Project, Resolved, Setting, Source, Value,
+};
 
 use crate::cli::{CheckArgs, Format};
 use crate::io;

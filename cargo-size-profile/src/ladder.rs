@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 use serde_json::json;
-use size_profile::{Debug, Lto, OptLevel, Overrides, Panic, Setting, Strip, Value};
+use size_profile::__private::{Debug, Lto, OptLevel, Overrides, Panic, Setting, Strip, Value};
 
 use crate::apply::{Want, write_wants};
 use crate::cargo::{Build, build};

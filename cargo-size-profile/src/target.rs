@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow, bail};
-use size_profile::{
+use size_profile::__private::{
     Disk, Document, FlagsFrom, Inputs, Overrides, ProcessEnv, Project, SourceFile, gather_from,
 };
 
@@ -119,7 +119,7 @@ pub(crate) fn locate(target: &Target, overrides: &Overrides, names: &[&str]) -> 
     let configs = gather_from(&dir, &cwd, &ProcessEnv, &Disk, &FlagsFrom::Config(None))
         .map(|i| i.configs)
         .unwrap_or_default();
-    let triple = match size_profile::configured_target(&configs, &ProcessEnv) {
+    let triple = match size_profile::__private::configured_target(&configs, &ProcessEnv) {
         Some(t) => t,
         None => crate::cargo::host_triple()?,
     };

@@ -1,7 +1,7 @@
 //! Parsing the attribute's options.
 
 use proc_macro2::{Span, TokenStream};
-use size_profile::{Preset, Setting, SettingSet};
+use size_profile::__private::{Preset, Setting, SettingSet};
 use syn::LitStr;
 use syn::meta::ParseNestedMeta;
 use syn::parse::Parser;

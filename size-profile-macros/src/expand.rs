@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
-use size_profile::{Disk, Env, FlagsFrom, Overrides, ProcessEnv, Project, Setting, gather};
+use size_profile::__private::{
+    Disk, Env, FlagsFrom, Overrides, ProcessEnv, Project, Setting, gather,
+};
 use syn::{ItemFn, LitStr};
 
 use crate::args::{Allocator, Args, PanicHandler};

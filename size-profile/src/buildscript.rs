@@ -21,6 +21,7 @@ pub const CFG: &str = "size_optimized";
 
 /// One instruction to cargo, printed as a `cargo::` line.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Directive {
     /// `cargo::warning=`: shown by cargo for local packages.
     Warning(String),

@@ -22,6 +22,34 @@ pub trait Files {
     fn read(&self, path: &Path) -> Option<Result<String, String>>;
 }
 
+/// A map of variables, for tests of a build script:
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use size_profile::{Check, Directive};
+///
+/// let env = BTreeMap::from([("CARGO_MANIFEST_DIR".to_string(), "/p".to_string())]);
+/// let files = BTreeMap::from([(
+///     std::path::PathBuf::from("/p/Cargo.toml"),
+///     "[package]\nname = \"p\"\n".to_string(),
+/// )]);
+/// let directives = Check::new().directives(&env, &files);
+/// // without OUT_DIR or PROFILE the check cannot tell which profile is built, and says so
+/// assert!(directives.iter().any(|d| matches!(d, Directive::Warning(w) if w.contains("OUT_DIR"))));
+/// ```
+impl Env for BTreeMap<String, String> {
+    fn var(&self, key: &str) -> Option<String> {
+        self.get(key).cloned()
+    }
+
+    fn vars_with_prefix(&self, prefix: &str) -> Vec<(String, String)> {
+        self.range(prefix.to_owned()..)
+            .take_while(|(k, _)| k.starts_with(prefix))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+}
+
 impl Env for NameMap<String> {
     fn var(&self, key: &str) -> Option<String> {
         self.get(key).cloned()
@@ -35,6 +63,7 @@ impl Env for NameMap<String> {
     }
 }
 
+/// Files by path, for tests of a build script (see the example on the [`Env`] impl).
 impl Files for BTreeMap<PathBuf, String> {
     fn read(&self, path: &Path) -> Option<Result<String, String>> {
         self.get(path).cloned().map(Ok)

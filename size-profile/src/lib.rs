@@ -33,8 +33,8 @@
 //! package (where cargo was started) is not read either: cargo does not tell build scripts
 //! where it was started, so config files are looked up from the package's directory upwards.
 //!
-//! The resolver underneath ([`Project`], [`Profiles`], [`Resolved`]) is pure: text and maps in,
-//! values out. The `#[size_optimized]` attribute and `cargo size-profile` use it too.
+//! The resolver underneath is pure (text and maps in, values out) and is shared with the
+//! `#[size_optimized]` attribute and `cargo size-profile`; it is not part of this crate's API.
 //! See <https://doc.rust-lang.org/cargo/reference/profiles.html>.
 
 // build.rs examples show the whole `fn main` of a build script on purpose
@@ -60,24 +60,9 @@ mod tree;
 mod workspace;
 
 pub use buildscript::{CFG, Directive};
-pub use cfg::Target;
-pub use check::{Overrides, Project};
-pub use config::{Budget, Options, parse_size};
-pub use finding::{Finding, Fix, SettingFinding};
 pub use host::{Env, Files};
-pub use io::{Disk, ProcessEnv};
-pub use manifest::{Dependency, Document, Problem};
-pub use map::{NameMap, SettingMap, SettingSet};
-pub use preset::{NO_STD_PANIC, Preset, Rule};
-pub use profile::{
-    FileKind, InvalidValue, Layer, PackageTable, ProfileTable, Profiles, Sourced,
-    profile_name_problem,
-};
-pub use resolve::{Crate, Entry, Override, ResolveError, Resolved};
-pub use rustflags::{FlagSetting, Rustflag, Rustflags, configured_target};
-pub use setting::{Debug, Lto, OptLevel, Panic, Setting, Strip, Value};
-pub use source::{Location, Source, SourceFile};
-pub use workspace::{FlagsFrom, Inputs, gather, gather_from};
+pub use preset::Preset;
+pub use setting::Setting;
 
 /// Checks the profile being built against the crate's preset; call it from `build.rs`.
 ///
@@ -114,7 +99,7 @@ pub fn check() {
 #[derive(Clone, Debug, Default)]
 #[must_use = "a Check does nothing until `run` is called"]
 pub struct Check {
-    overrides: Overrides,
+    overrides: check::Overrides,
 }
 
 impl Check {
@@ -157,11 +142,6 @@ impl Check {
         self
     }
 
-    /// The settings allowed in code.
-    pub fn allowed(&self) -> &SettingSet {
-        &self.overrides.allow
-    }
-
     /// What the check tells cargo, computed from `env` and `files` without printing:
     /// for tests, and for build scripts that filter or add to the output.
     pub fn directives(&self, env: &dyn Env, files: &dyn Files) -> Vec<Directive> {
@@ -171,14 +151,34 @@ impl Check {
     /// Runs the check in a build script: reads the environment and files, prints the
     /// `cargo::` directives.
     pub fn run(self) {
-        io::emit(&self.directives(&ProcessEnv, &Disk));
+        io::emit(&self.directives(&io::ProcessEnv, &io::Disk));
     }
 }
 
-/// What only this crate's siblings and tests use; not part of the public API.
+/// What only this crate's siblings (`size-profile-macros`, `cargo-size-profile`) and its tests
+/// use: the resolver, the inputs and the findings underneath [`check`]. Not part of the public
+/// API: it changes in any release, and the siblings pin this crate's exact version.
 #[doc(hidden)]
 pub mod __private {
-    use crate::{Entry, Env, Files, SettingMap};
+    pub use crate::buildscript::{CFG, Directive};
+    pub use crate::cfg::Target;
+    pub use crate::check::{Overrides, Project};
+    pub use crate::config::{Budget, Options, parse_size};
+    pub use crate::finding::{Finding, Fix, SettingFinding};
+    pub use crate::host::{Env, Files};
+    pub use crate::io::{Disk, ProcessEnv};
+    pub use crate::manifest::{Dependency, Document, Problem};
+    pub use crate::map::{NameMap, SettingMap, SettingSet};
+    pub use crate::preset::{NO_STD_PANIC, Preset, Rule};
+    pub use crate::profile::{
+        FileKind, InvalidValue, Layer, PackageTable, ProfileTable, Profiles, Sourced,
+        profile_name_problem,
+    };
+    pub use crate::resolve::{Crate, Entry, Override, ResolveError, Resolved};
+    pub use crate::rustflags::{FlagSetting, Rustflag, Rustflags, configured_target};
+    pub use crate::setting::{Debug, Lto, OptLevel, Panic, Setting, Strip, Value};
+    pub use crate::source::{Location, Source, SourceFile};
+    pub use crate::workspace::{FlagsFrom, Inputs, gather, gather_from};
 
     /// The build-script front's values for the profile being built, and its name.
     pub fn build_script_settings(

@@ -9,6 +9,7 @@ use crate::setting::{Debug, Lto, OptLevel, Panic, Setting, Strip, Value};
 
 /// A named set of rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Preset {
     /// `min-size`: the smallest binary; gives up unwinding and some speed.
     #[default]
@@ -115,6 +116,7 @@ const SMALL_FAST: &[Rule] = &[OPT_SPEED, LTO_ANY, ONE_UNIT, STRIP, NO_DEBUG];
 
 impl Preset {
     /// Every preset.
+    #[doc(hidden)]
     pub const ALL: [Preset; 2] = [Preset::MinSize, Preset::SmallFast];
 
     /// The preset's name as written in `[package.metadata.size-profile]`.
@@ -131,6 +133,7 @@ impl Preset {
     }
 
     /// The preset's rules, one per checked setting.
+    #[doc(hidden)]
     pub fn rules(self) -> &'static [Rule] {
         match self {
             Preset::MinSize => MIN_SIZE,
@@ -139,11 +142,13 @@ impl Preset {
     }
 
     /// The rule for one setting, if this preset checks it.
+    #[doc(hidden)]
     pub fn rule(self, setting: Setting) -> Option<&'static Rule> {
         self.rules().iter().find(|r| r.setting == setting)
     }
 
     /// The preset names, as `"min-size", "small-fast"`, for messages.
+    #[doc(hidden)]
     pub fn names() -> String {
         let names: Vec<String> = Preset::ALL
             .iter()

@@ -27,7 +27,7 @@ pub(crate) type Settings = SettingMap<Sourced<Value>>;
 ///
 /// Its mere presence matters: cargo lays a matching package table over the profile the way it
 /// lays the profile over the defaults, and a table without `strip` puts `strip` back to
-/// cargo's default (see [`crate::Resolved`]).
+/// cargo's default (see [`crate::resolve::Resolved`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PackageTable {
     /// Where the table is (the one of highest precedence, when several layers write it).

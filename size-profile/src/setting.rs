@@ -12,6 +12,7 @@ use std::fmt;
 /// `debug-assertions`, `trim-paths`) are read by cargo but not checked here: release builds
 /// default them to the small choice and turning one on is a deliberate trade.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Setting {
     /// `opt-level`: `-C opt-level`.
     OptLevel,
@@ -31,6 +32,7 @@ pub enum Setting {
 
 impl Setting {
     /// Every setting, in the order a profile table usually lists them.
+    #[doc(hidden)]
     pub const ALL: [Setting; 7] = [
         Setting::OptLevel,
         Setting::Lto,
@@ -60,6 +62,7 @@ impl Setting {
     }
 
     /// The key's form in a `CARGO_PROFILE_<NAME>_<KEY>` variable, e.g. `OPT_LEVEL`.
+    #[doc(hidden)]
     pub fn env_key(self) -> String {
         env_form(self.key())
     }
@@ -67,6 +70,7 @@ impl Setting {
     /// Whether cargo accepts this key in `[profile.X.package.NAME]` and `build-override`.
     ///
     /// Cargo rejects `lto`, `panic` (and `rpath`) there: they apply to the whole build.
+    #[doc(hidden)]
     pub fn allowed_in_override(self) -> bool {
         !matches!(self, Setting::Lto | Setting::Panic)
     }
@@ -120,6 +124,7 @@ impl Setting {
     }
 
     /// The value forms cargo accepts for this setting, for error messages.
+    #[doc(hidden)]
     pub fn accepted(self) -> &'static str {
         match self {
             Setting::OptLevel => r#"0, 1, 2, 3, "s" or "z""#,

@@ -273,7 +273,7 @@ impl Scratch {
 
 /// The host target as cargo sees it: its triple (`rustc -vV`) and `cfg` values
 /// (`rustc --print cfg`).
-pub fn host_target() -> size_profile::Target {
+pub fn host_target() -> size_profile::__private::Target {
     let rustc = |args: &[&str]| {
         let out = Command::new("rustc")
             .args(args)
@@ -286,5 +286,5 @@ pub fn host_target() -> size_profile::Target {
         .lines()
         .find_map(|l| l.strip_prefix("host: "))
         .expect("rustc -vV names the host");
-    size_profile::Target::from_print_cfg(triple, &rustc(&["--print", "cfg"]))
+    size_profile::__private::Target::from_print_cfg(triple, &rustc(&["--print", "cfg"]))
 }

@@ -162,7 +162,7 @@ fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 
 #[test]
 fn a_pushed_folder_comes_back_byte_for_byte() {
-    let cargo = size_profile::ProcessEnv
+    let cargo = size_profile::__private::ProcessEnv
         .var("CARGO")
         .unwrap_or_else(|| "cargo".into());
     let build = Command::new(cargo)

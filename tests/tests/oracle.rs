@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use size_profile::{
+use size_profile::__private::{
     Debug, Disk, Env, FlagsFrom, Lto, NameMap, OptLevel, Overrides, Panic, ProcessEnv, Project,
     Setting, Strip, Value, gather_from,
 };
@@ -475,8 +475,8 @@ fn all_values() -> Vec<Value> {
 }
 
 const BUILD_SCRIPT: &str = r#"fn main() {
-    let env = size_profile::ProcessEnv;
-    match size_profile::__private::build_script_settings(&env, &size_profile::Disk) {
+    let env = size_profile::__private::ProcessEnv;
+    match size_profile::__private::build_script_settings(&env, &size_profile::__private::Disk) {
         Ok((_, settings)) => {
             for (setting, entry) in settings.iter() {
                 println!("cargo::warning=size-profile: oracle {setting}={}", entry.value);

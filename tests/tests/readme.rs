@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use size_profile::{Budget, Document, Options, Preset, Problem, Setting, SourceFile};
+use size_profile::__private::{Budget, Document, Options, Preset, Problem, Setting, SourceFile};
 use size_profile_tests::{Scratch, block_after, read_repo_file};
 
 #[test]
