@@ -99,12 +99,9 @@ fn check(args: &Args, no_std: bool) -> Report {
     report
         .messages
         .extend(project.problems.iter().map(ToString::to_string));
-    // the profile option, else the metadata's profiles, else release
-    let profiles = match (&args.profile, &project.options.profiles) {
-        (Some(p), _) => vec![p.clone()],
-        (None, Some(listed)) => listed.clone(),
-        (None, None) => vec!["release".to_owned()],
-    };
+    // the profile option, else the metadata's profiles, else release and its descendants: the
+    // core's one choice, as the build script and `cargo size-profile check` make it
+    let profiles = project.checked();
     let mut chains: Vec<String> = vec!["dev".into()];
     for profile in &profiles {
         match project.resolve(profile) {

@@ -22,7 +22,7 @@
 //!
 //! | option | meaning |
 //! |---|---|
-//! | `profile = "dist"` | the profile to check (default: the metadata's `profiles`, else `release`) |
+//! | `profile = "dist"` | the profile to check (default: the metadata's `profiles`, else `release` and every profile inheriting it, as the build script) |
 //! | `preset = "small-fast"` | the preset (default: the metadata's, else `min-size`) |
 //! | `allow(panic, strip, allocator)` | settings kept on purpose (`opt_level`, `codegen_units` with `_`) |
 //! | `deny` | findings are compile errors |

@@ -100,7 +100,17 @@ fn config_files_and_variables_are_tracked_too() {
 #[test]
 fn options_choose_profile_preset_and_allowed_settings() {
     let tail = "[profile.release]\nopt-level = 3\nlto = \"thin\"\ncodegen-units = 1\nstrip = true\n\n[profile.dist]\ninherits = \"release\"\nstrip = false\n";
+    // without the option: release and every profile that inherits it, as the build script and
+    // `cargo size-profile check` choose them
     let p = Scratch::attributed("attropts", "preset = \"small-fast\"", tail);
+    let got = findings(&p, &[]);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].1.starts_with("dist: strip is false"), "{got:?}");
+    let p = Scratch::attributed(
+        "attropts1",
+        "profile = \"release\", preset = \"small-fast\"",
+        tail,
+    );
     assert_eq!(findings(&p, &[]), vec![]);
     let p = Scratch::attributed(
         "attropts2",
