@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use size_profile::__private::{
-    Disk, Env, FlagsFrom, Overrides, ProcessEnv, Project, Setting, gather,
+    Disk, Env, FlagsFrom, Overrides, ProcessEnv, Project, gather, watched_vars,
 };
 use syn::{ItemFn, LitStr};
 
@@ -123,23 +123,7 @@ fn check(args: &Args, no_std: bool) -> Report {
             }
         }
     }
-    chains.sort();
-    chains.dedup();
-    for profile in &chains {
-        let prefix = format!(
-            "CARGO_PROFILE_{}_",
-            profile.to_ascii_uppercase().replace('-', "_")
-        );
-        report.vars.extend(
-            Setting::ALL
-                .iter()
-                .map(|s| format!("{prefix}{}", s.env_key())),
-        );
-        report.vars.push(format!("{prefix}INHERITS"));
-    }
-    report
-        .vars
-        .extend(["CARGO_INCREMENTAL".to_owned(), "RUSTFLAGS".to_owned()]);
+    report.vars = watched_vars(&chains);
     report
 }
 

@@ -201,19 +201,11 @@ pub(crate) fn plan(overrides: &Overrides, env: &dyn Env, files: &dyn Files) -> V
     let chain = resolved
         .map(|r| r.chain)
         .unwrap_or_else(|_| vec![active.clone()]);
-    for profile in &chain {
-        let prefix = format!("CARGO_PROFILE_{}_", crate::setting::env_form(profile));
-        for key in Setting::ALL
-            .iter()
-            .map(|s| s.env_key())
-            .chain(["INHERITS".to_owned()])
-        {
-            out.push(Directive::RerunIfEnvChanged(format!("{prefix}{key}")));
-        }
-    }
-    for var in ["CARGO_INCREMENTAL", "CARGO_HOME", "RUSTFLAGS"] {
-        out.push(Directive::RerunIfEnvChanged(var.into()));
-    }
+    out.extend(
+        crate::check::watched_vars(&chain)
+            .into_iter()
+            .map(Directive::RerunIfEnvChanged),
+    );
     out
 }
 
@@ -332,6 +324,12 @@ mod tests {
         assert!(got.contains(&"cargo::rustc-cfg=size_optimized".to_string()));
         assert!(got.contains(&"cargo::rerun-if-changed=/p/Cargo.toml".to_string()));
         assert!(got.contains(&"cargo::rerun-if-env-changed=CARGO_PROFILE_RELEASE_LTO".to_string()));
+        for var in ["CARGO_HOME", "CARGO_BUILD_RUSTFLAGS", "CARGO_INCREMENTAL"] {
+            assert!(
+                got.contains(&format!("cargo::rerun-if-env-changed={var}")),
+                "{var}"
+            );
+        }
     }
 
     #[test]

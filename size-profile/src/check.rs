@@ -12,6 +12,7 @@ use crate::preset::{NO_STD_PANIC, Preset};
 use crate::profile::{FileKind, Layer, Profiles};
 use crate::resolve::{Crate, Entry, ResolveError, Resolved};
 use crate::rustflags::Rustflags;
+use crate::setting::Setting;
 use crate::workspace::Inputs;
 
 /// A package's profiles and options, ready to check.
@@ -183,6 +184,38 @@ impl Project {
         }
         findings
     }
+}
+
+/// The variables whose change can change what the check finds for profiles with these
+/// `inherits` chains: each profile's `CARGO_PROFILE_<NAME>_<KEY>` and `_INHERITS`, then the
+/// global switches and every rustflags variable cargo reads. A front watches exactly these (the
+/// build script as `rerun-if-env-changed`, the attribute through `option_env!`).
+pub fn watched_vars<'a>(chains: impl IntoIterator<Item = &'a String>) -> Vec<String> {
+    let mut profiles: Vec<&String> = chains.into_iter().collect();
+    profiles.sort();
+    profiles.dedup();
+    let mut vars = Vec::new();
+    for profile in profiles {
+        let prefix = format!("CARGO_PROFILE_{}_", crate::setting::env_form(profile));
+        vars.extend(
+            Setting::ALL
+                .iter()
+                .map(|s| format!("{prefix}{}", s.env_key())),
+        );
+        vars.push(format!("{prefix}INHERITS"));
+    }
+    vars.extend(
+        [
+            "CARGO_INCREMENTAL",
+            "CARGO_HOME",
+            "RUSTFLAGS",
+            "CARGO_ENCODED_RUSTFLAGS",
+            "CARGO_BUILD_RUSTFLAGS",
+            "CARGO_BUILD_TARGET",
+        ]
+        .map(String::from),
+    );
+    vars
 }
 
 /// The packages a manifest's crate links, each with whether it is a workspace member: a path

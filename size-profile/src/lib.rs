@@ -162,7 +162,7 @@ impl Check {
 pub mod __private {
     pub use crate::buildscript::{CFG, Directive};
     pub use crate::cfg::Target;
-    pub use crate::check::{Overrides, Project};
+    pub use crate::check::{Overrides, Project, watched_vars};
     pub use crate::config::{Budget, Options, parse_size};
     pub use crate::finding::{Finding, Fix, SettingFinding};
     pub use crate::host::{Env, Files};
