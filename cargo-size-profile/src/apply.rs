@@ -45,7 +45,7 @@ pub(crate) fn plan(text: &str, profile: &str, wants: &[Want]) -> Result<Edit, St
             e.message().trim_end().replace('\n', " ")
         )
     })?;
-    let builtin = matches!(profile, "dev" | "release" | "test" | "bench");
+    let builtin = size_profile::__private::BUILT_IN.contains(&profile);
     // what the manifest alone gives this profile today
     let parsed = Document::parse(SourceFile::new("Cargo.toml", text)).map_err(|p| p.message)?;
     let mut profiles = Profiles::merge([&Layer::from_document(&parsed, FileKind::Manifest)]);

@@ -116,7 +116,7 @@ impl Ladder<'_> {
         };
         if let Some(state) = state {
             for (setting, value) in &state.settings {
-                let text = value.to_string().trim_matches('"').to_owned();
+                let text = value.env_form();
                 b.env
                     .push((format!("CARGO_PROFILE_RELEASE_{}", setting.env_key()), text));
             }
@@ -360,7 +360,7 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
     for other in [Value::OptLevel(OptLevel::Z), Value::OptLevel(OptLevel::S)] {
         if Some(other) != chosen && state.settings.get(&Setting::OptLevel).copied() != Some(other) {
             let label = format!("+ {} (again, after the rest)", other.assignment());
-            let slug = format!("opt-{}-again", other.to_string().trim_matches('"'));
+            let slug = format!("opt-{}-again", other.env_form());
             let next = state.with(other);
             climb(
                 &mut ladder,

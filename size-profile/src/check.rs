@@ -77,7 +77,7 @@ impl Project {
                 .iter()
                 .map(|c| Layer::from_document(c, FileKind::Config)),
         );
-        let mut known: Vec<String> = ["dev", "release", "test", "bench"].map(String::from).into();
+        let mut known: Vec<String> = crate::profile::BUILT_IN.map(String::from).into();
         known.extend(layers.iter().flat_map(|l| l.names().cloned()));
         known.extend(profile_names.iter().map(|s| s.to_string()));
         if let Some(p) = &options.profiles {

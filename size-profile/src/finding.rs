@@ -187,11 +187,6 @@ impl fmt::Display for Finding {
     }
 }
 
-/// The environment variable form of a value (`s`, `true`, `thin`).
-fn env_value(value: Value) -> String {
-    value.to_string().trim_matches('"').to_owned()
-}
-
 /// What a finding's fix should be, given where the current value comes from.
 fn fix_for(source: &Source, wanted: Value, table: &str, root: &std::path::Path) -> Fix {
     let assignment = wanted.assignment();
@@ -210,7 +205,7 @@ fn fix_for(source: &Source, wanted: Value, table: &str, root: &std::path::Path) 
         },
         Source::Env(var) => Fix::Env {
             var: var.clone(),
-            set_to: env_value(wanted),
+            set_to: wanted.env_form(),
         },
         Source::Rustflags { origin, flag } => Fix::RemoveFlag {
             origin: origin.clone(),

@@ -171,7 +171,7 @@ pub mod __private {
     pub use crate::map::{NameMap, SettingMap, SettingSet};
     pub use crate::preset::{NO_STD_PANIC, Preset, Rule};
     pub use crate::profile::{
-        FileKind, InvalidValue, Layer, PackageTable, ProfileTable, Profiles, Sourced,
+        BUILT_IN, FileKind, InvalidValue, Layer, PackageTable, ProfileTable, Profiles, Sourced,
         profile_name_problem,
     };
     pub use crate::resolve::{Crate, Entry, Override, ResolveError, Resolved};

@@ -71,6 +71,10 @@ impl ProfileTable {
     }
 }
 
+/// The profiles cargo defines without a table: the roots `dev` and `release`, and `test` and
+/// `bench`, which inherit from them.
+pub const BUILT_IN: [&str; 4] = ["dev", "release", "test", "bench"];
+
 /// Why cargo refuses `name` as the name of a profile, if it does: letters, digits, `_` and
 /// `-` only, and not one of the names cargo reserves (cargo's `validate_profile_name`;
 /// `debug` is reserved too, as the directory of `dev`).

@@ -420,7 +420,7 @@ impl Profiles {
 
     /// Every profile name that is defined (by a table or built in).
     pub fn defined(&self) -> Vec<String> {
-        let mut names: Vec<String> = ["dev", "release", "test", "bench"].map(String::from).into();
+        let mut names: Vec<String> = crate::profile::BUILT_IN.map(String::from).into();
         for name in self.tables.keys() {
             if !names.contains(name) {
                 names.push(name.clone());

@@ -217,6 +217,13 @@ impl Value {
         }
     }
 
+    /// The value as a `CARGO_PROFILE_*` variable writes it: the TOML form without quotes
+    /// (`s`, `true`, `thin`).
+    pub fn env_form(self) -> String {
+        let text = self.to_string();
+        text.trim_matches('"').to_owned()
+    }
+
     /// The line that sets this value in a `[profile]` table, e.g. `lto = true`.
     pub fn assignment(self) -> String {
         format!("{} = {self}", self.setting().key())
