@@ -32,7 +32,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
     for name in &profiles {
         let resolved = project
             .resolve(name)
-            .map_err(|e| anyhow!("{}: {e}", project.root_manifest.display()))?;
+            .map_err(|e| anyhow!("{}", project.resolve_problem(&e)))?;
         let findings = project.findings(&resolved, &resolved.settings);
         checked.push((resolved, findings));
     }
@@ -146,7 +146,7 @@ pub(crate) fn input_problems(project: &Project, profiles: &[String]) -> Vec<Stri
                     .filter(|f| matches!(f, Finding::Invalid(_)))
                     .map(ToString::to_string),
             ),
-            Err(e) => out.push(format!("{}: {e}", project.root_manifest.display())),
+            Err(e) => out.push(project.resolve_problem(&e).to_string()),
         }
     }
     out.sort();

@@ -191,7 +191,7 @@ pub(crate) fn plan(overrides: &Overrides, env: &dyn Env, files: &dyn Files) -> V
                 let findings = project.findings(resolved, &settings);
                 out.extend(report(&findings, project.options.deny, &active));
             }
-            Err(e) => out.push(warn(format!("profile `{active}`: {e}"))),
+            Err(e) => out.push(warn(project.resolve_problem(e).to_string())),
         }
         out.push(Directive::RustcCfg(CFG.into()));
     }

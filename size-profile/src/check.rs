@@ -121,6 +121,12 @@ impl Project {
         }
     }
 
+    /// Why a profile cannot be resolved, as every front shows it: the root manifest (where
+    /// profiles are defined) and what is wrong, which names the profile.
+    pub fn resolve_problem(&self, error: &ResolveError) -> Problem {
+        Problem::file(self.root_manifest.clone(), error.to_string())
+    }
+
     /// Resolves one profile.
     pub fn resolve(&self, profile: &str) -> Result<Resolved, ResolveError> {
         self.profiles
