@@ -112,7 +112,9 @@ fn check(args: &Args, no_std: bool) -> Report {
                     .extend(findings.iter().map(ToString::to_string));
                 chains.extend(resolved.chain);
             }
-            Err(e) => report.messages.push(project.resolve_problem(&e).to_string()),
+            Err(e) => report
+                .messages
+                .push(project.resolve_problem(&e).to_string()),
         }
     }
     if no_std {
