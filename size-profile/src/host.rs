@@ -17,9 +17,10 @@ pub trait Env {
 
 /// Read access to files.
 pub trait Files {
-    /// The text of a file: `None` when it does not exist, `Some(Err(message))` when it
-    /// exists but cannot be read.
-    fn read(&self, path: &Path) -> Option<Result<String, String>>;
+    /// The text of a file; an error of kind [`NotFound`](std::io::ErrorKind::NotFound) when
+    /// there is no such file (then the file simply does not take part), any other error when it
+    /// exists but cannot be read as text.
+    fn read(&self, path: &Path) -> std::io::Result<String>;
 }
 
 /// A map of variables, for tests of a build script:
@@ -65,8 +66,10 @@ impl Env for NameMap<String> {
 
 /// Files by path, for tests of a build script (see the example on the [`Env`] impl).
 impl Files for BTreeMap<PathBuf, String> {
-    fn read(&self, path: &Path) -> Option<Result<String, String>> {
-        self.get(path).cloned().map(Ok)
+    fn read(&self, path: &Path) -> std::io::Result<String> {
+        self.get(path)
+            .cloned()
+            .ok_or_else(|| std::io::ErrorKind::NotFound.into())
     }
 }
 

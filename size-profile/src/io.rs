@@ -30,24 +30,26 @@ impl Env for ProcessEnv {
 pub struct Disk;
 
 impl Files for Disk {
-    fn read(&self, path: &Path) -> Option<Result<String, String>> {
+    fn read(&self, path: &Path) -> std::io::Result<String> {
+        use std::io::{Error, ErrorKind};
         // a directory or a FIFO is not a file to read (reading a FIFO would block the build)
         match std::fs::metadata(path) {
-            Ok(m) if m.is_dir() => return Some(Err("is a directory, not a file".into())),
-            Ok(m) if !m.is_file() => return Some(Err("is not a regular file".into())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                // a symlink to nothing is not a missing file
-                return std::fs::symlink_metadata(path)
-                    .ok()
-                    .map(|_| Err("is a symlink to a file that does not exist".into()));
+            Ok(m) if m.is_dir() => {
+                return Err(Error::new(
+                    ErrorKind::IsADirectory,
+                    "is a directory, not a file",
+                ));
+            }
+            Ok(m) if !m.is_file() => return Err(Error::other("is not a regular file")),
+            // a symlink to nothing is not a missing file
+            Err(e)
+                if e.kind() == ErrorKind::NotFound && std::fs::symlink_metadata(path).is_ok() =>
+            {
+                return Err(Error::other("is a symlink to a file that does not exist"));
             }
             _ => {}
         }
-        match std::fs::read_to_string(path) {
-            Ok(text) => Some(Ok(text)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => Some(Err(e.to_string())),
-        }
+        std::fs::read_to_string(path)
     }
 }
 

@@ -102,15 +102,15 @@ pub fn gather_from(
     let mut configs = Vec::new();
     for path in config_paths(cwd, env, files) {
         match files.read(&path) {
-            Some(Ok(text)) => {
+            Ok(text) => {
                 read.push(path.clone());
                 match parse(&path, &root_dir, text) {
                     Ok(doc) => configs.push(doc),
                     Err(problem) => problems.push(problem),
                 }
             }
-            Some(Err(e)) => problems.push(Problem::file(display(&path, &root_dir), read_error(&e))),
-            None => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => problems.push(Problem::file(display(&path, &root_dir), read_error(&e))),
         }
     }
 
@@ -165,19 +165,22 @@ pub fn gather_from(
 }
 
 /// A read error as a message: what the path is, or why it cannot be read.
-fn read_error(e: &str) -> String {
-    if e.starts_with("is ") {
-        e.to_owned()
+fn read_error(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    if text.starts_with("is ") {
+        text
     } else {
-        format!("cannot be read: {e}")
+        format!("cannot be read: {text}")
     }
 }
 
 fn read_required(files: &dyn Files, path: &Path) -> Result<String, Problem> {
     match files.read(path) {
-        Some(Ok(text)) => Ok(text),
-        Some(Err(e)) => Err(Problem::file(path, read_error(&e))),
-        None => Err(Problem::file(path, "does not exist")),
+        Ok(text) => Ok(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(Problem::file(path, "does not exist"))
+        }
+        Err(e) => Err(Problem::file(path, read_error(&e))),
     }
 }
 
@@ -219,10 +222,9 @@ fn find_root(
     }
     for dir in manifest_dir.ancestors().skip(1) {
         let path = dir.join("Cargo.toml");
-        let Some(text) = files.read(&path) else {
+        let Ok(text) = files.read(&path) else {
             continue;
         };
-        let Ok(text) = text else { continue };
         let doc = match Document::parse(SourceFile::new(&path, text)) {
             Ok(doc) => doc,
             Err(problem) => {
@@ -311,7 +313,8 @@ fn config_paths(start: &Path, env: &dyn Env, files: &dyn Files) -> Vec<PathBuf> 
         .or_else(|| env.var("HOME").map(|h| Path::new(&h).join(".cargo")));
     let pick = |dir: &Path| {
         let bare = dir.join("config");
-        if files.read(&bare).is_some() {
+        // present, even when unreadable: cargo would pick it too
+        if !matches!(files.read(&bare), Err(e) if e.kind() == std::io::ErrorKind::NotFound) {
             bare
         } else {
             dir.join("config.toml")
