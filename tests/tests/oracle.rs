@@ -430,9 +430,8 @@ fn build_script_front(run: &size_profile_tests::Run) -> Result<BTreeMap<Setting,
             .into_iter()
             .find(|s| s.key() == key)
             .ok_or_else(|| format!("unknown setting {key}"))?;
-        let value = Setting::ALL
+        let value = all_values()
             .into_iter()
-            .flat_map(|_| all_values())
             .find(|v| v.setting() == setting && v.to_string() == value)
             .ok_or_else(|| format!("unknown value {value} of {key}"))?;
         out.insert(setting, value);
@@ -723,4 +722,53 @@ fn the_generated_configurations_cover_every_source() {
             cases.len()
         );
     }
+}
+
+/// The oracle reads `-O` as `-C opt-level=3` and `-g` as `-C debuginfo=2`, the rightmost
+/// spelling winning: rustc itself must agree, byte for byte, or the oracle proves nothing.
+#[test]
+#[allow(clippy::disallowed_methods)] // the test writes a source file and reads the binaries
+fn rustc_reads_the_spellings_as_the_oracle_does() {
+    let dir = size_profile_tests::repo_root()
+        .join("target/scratch")
+        .join(format!("spellings-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let main = dir.join("main.rs");
+    std::fs::write(
+        &main,
+        "fn main() { let v: Vec<u64> = (0..100).collect(); println!(\"{}\", v.iter().sum::<u64>()); }\n",
+    )
+    .expect("write main.rs");
+    let build = |name: &str, flags: &[&str]| -> Vec<u8> {
+        let out = dir.join(name);
+        let status = std::process::Command::new("rustc")
+            .args(["--edition", "2021"])
+            .arg(&main)
+            .arg("-o")
+            .arg(&out)
+            .args(flags)
+            .env_remove("RUSTFLAGS")
+            .status()
+            .expect("rustc runs");
+        assert!(status.success(), "rustc {flags:?}");
+        std::fs::read(&out).expect("the binary")
+    };
+    let settings = |flags: &[&str]| {
+        let args: Vec<String> = flags.iter().map(|f| f.to_string()).collect();
+        let s = from_rustc(&args);
+        (s[&Setting::OptLevel], s[&Setting::Debug])
+    };
+    for (a, b) in [
+        (&["-C", "opt-level=1", "-O"][..], &["-C", "opt-level=3"][..]),
+        (&["-O", "-C", "opt-level=1"][..], &["-C", "opt-level=1"][..]),
+        (&["-g"][..], &["-C", "debuginfo=2"][..]),
+        (&["-g", "-Cdebuginfo=0"][..], &[][..]),
+    ] {
+        // the same settings for the oracle, and the same binary from rustc
+        assert_eq!(settings(a), settings(b), "{a:?} ~ {b:?}");
+        let names = (format!("a{}", a.join("_")), format!("b{}", b.join("_")));
+        assert_eq!(build(&names.0, a), build(&names.1, b), "{a:?} ~ {b:?}");
+    }
+    // and the pairs differ where the settings differ: the comparison can fail
+    assert_ne!(build("o1", &["-C", "opt-level=1"]), build("o3", &["-O"]));
 }
