@@ -16,7 +16,7 @@ Every figure is measured in the same run, side by side:
   5. the ladder's cost: its wall time against the sum of the cargo builds it runs, and an
      unchanged second run against the first;
   6. reading large TOML: `check` on a manifest with 10,000 and 80,000 keys in one table, in order
-     and in reverse order (reading was quadratic in the keys of a table before 0.1.1).
+     and in reverse order (reading was quadratic in the keys of a table in 0.1.0).
 Work happens under target/bench/; the examples are copied there, nothing in the tree is edited.
 """
 

@@ -44,21 +44,6 @@ pub(crate) fn read(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("{}: cannot be read", path.display()))
 }
 
-/// Why `path` cannot be read as a file, if it cannot: it does not exist, is a symlink to
-/// nothing, a directory, or not a regular file (a FIFO would block the read).
-pub(crate) fn not_a_file(path: &Path) -> Option<String> {
-    match std::fs::metadata(path) {
-        Ok(m) if m.is_file() => None,
-        Ok(m) if m.is_dir() => Some("is a directory, not a file".into()),
-        Ok(_) => Some("is not a regular file".into()),
-        Err(_) if std::fs::symlink_metadata(path).is_ok() => {
-            Some("is a symlink to a file that does not exist".into())
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some("does not exist".into()),
-        Err(e) => Some(format!("cannot be read: {e}")),
-    }
-}
-
 /// Whether a file exists.
 pub(crate) fn exists(path: &Path) -> bool {
     path.is_file()

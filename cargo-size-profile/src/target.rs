@@ -94,9 +94,7 @@ pub(crate) fn locate(target: &Target, overrides: &Overrides, names: &[&str]) -> 
                     path.display()
                 );
             }
-            if let Some(problem) = io::not_a_file(&path) {
-                bail!("{}: {problem}", path.display());
-            }
+            // a directory, FIFO or dangling symlink is named as such by the core's reader
             path
         }
         None => cwd

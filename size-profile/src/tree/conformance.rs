@@ -7,7 +7,7 @@
 //! CONTRIBUTING.md for a longer run.
 
 use super::read;
-use super::tests::{difference, plain};
+use super::tests::difference;
 use crate::manifest::{Item, Node};
 use crate::source::SourceFile;
 
@@ -251,5 +251,4 @@ fn a_value_is_reported_at_its_own_line() {
         ]
     );
     assert_eq!(line_difference(text), None);
-    let _ = plain(&root);
 }
