@@ -10,6 +10,8 @@
 //! max-size = "3 MiB"           # `cargo size-profile budget`; or { app = "3 MiB", cli = "1 MiB" }
 //! ```
 
+use std::fmt;
+
 use crate::manifest::{Document, Item, Node, Problem};
 use crate::map::{NameMap, SettingSet};
 use crate::preset::Preset;
@@ -152,7 +154,7 @@ impl Options {
                                 Err(e) => problems.push(Problem::key(
                                     &size.at,
                                     format!("{full}.{binary}"),
-                                    e,
+                                    e.to_string(),
                                 )),
                             }
                         }
@@ -160,7 +162,7 @@ impl Options {
                     }
                     _ => match size_of(value) {
                         Ok(n) => options.max_size = Some(Budget::All(n)),
-                        Err(e) => bad(e),
+                        Err(e) => bad(e.to_string()),
                     },
                 },
                 _ => bad(format!("unknown key; expected one of {KEYS}")),
@@ -169,11 +171,11 @@ impl Options {
     }
 }
 
-fn size_of(node: &Node) -> Result<u64, String> {
+fn size_of(node: &Node) -> Result<u64, SizeError> {
     match &node.item {
         Item::Int(n) if *n > 0 => Ok(n.unsigned_abs()),
         Item::Str(s) => parse_size(s),
-        _ => Err("expected a size such as \"3 MiB\", \"2500 KB\" or a number of bytes, or a table of them by binary".into()),
+        _ => Err(SizeError::NotASize),
     }
 }
 
@@ -190,20 +192,53 @@ fn setting_names() -> String {
     names.join(", ")
 }
 
+/// Why a `max-size` value is not a size.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum SizeError {
+    /// Neither a string nor a positive integer (nor, at the top, a table of them).
+    NotASize,
+    /// The text does not start with a number.
+    NoNumber(String),
+    /// The unit after the number is not one of ours.
+    UnknownUnit {
+        /// The unit as written.
+        unit: String,
+        /// The whole text.
+        text: String,
+    },
+    /// Zero, or more bytes than a file can have.
+    Unusable(String),
+}
+
+impl fmt::Display for SizeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SizeError::NotASize => f.write_str(
+                "expected a size such as \"3 MiB\", \"2500 KB\" or a number of bytes, or a table of them by binary",
+            ),
+            SizeError::NoNumber(text) => {
+                write!(f, "expected a size such as \"3 MiB\", found \"{text}\"")
+            }
+            SizeError::UnknownUnit { unit, text } => write!(
+                f,
+                "unknown unit \"{unit}\" in \"{text}\"; expected B, KB, KiB, MB, MiB, GB or GiB"
+            ),
+            SizeError::Unusable(text) => write!(f, "\"{text}\" is not a usable size"),
+        }
+    }
+}
+
+impl std::error::Error for SizeError {}
+
 /// Parses a size: bytes as a number, or a number with a unit (`B`, `KB`, `KiB`, `MB`, `MiB`,
 /// `GB`, `GiB`; decimal units are powers of 1000, binary ones of 1024).
-pub fn parse_size(text: &str) -> Result<u64, String> {
+pub(crate) fn parse_size(text: &str) -> Result<u64, SizeError> {
     let text = text.trim();
     let split = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '_'))
         .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
     let number: String = number.chars().filter(|c| *c != '_').collect();
-    if number.is_empty() {
-        return Err(format!(
-            "expected a size such as \"3 MiB\", found \"{text}\""
-        ));
-    }
     let scale: u64 = match unit.trim() {
         "" | "B" => 1,
         "KB" | "kB" => 1000,
@@ -212,18 +247,20 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         "MiB" => 1024 * 1024,
         "GB" => 1000 * 1000 * 1000,
         "GiB" => 1024 * 1024 * 1024,
+        _ if number.is_empty() => return Err(SizeError::NoNumber(text.to_owned())),
         other => {
-            return Err(format!(
-                "unknown unit \"{other}\" in \"{text}\"; expected B, KB, KiB, MB, MiB, GB or GiB"
-            ));
+            return Err(SizeError::UnknownUnit {
+                unit: other.to_owned(),
+                text: text.to_owned(),
+            });
         }
     };
     let value: f64 = number
         .parse()
-        .map_err(|_| format!("expected a size such as \"3 MiB\", found \"{text}\""))?;
+        .map_err(|_| SizeError::NoNumber(text.to_owned()))?;
     let bytes = (value * scale as f64).round();
     if !(bytes >= 1.0 && bytes < u64::MAX as f64) {
-        return Err(format!("\"{text}\" is not a usable size"));
+        return Err(SizeError::Unusable(text.to_owned()));
     }
     Ok(bytes as u64)
 }
@@ -327,8 +364,12 @@ mod tests {
         assert_eq!(parse_size("1.5MiB"), Ok(1_572_864));
         assert_eq!(parse_size("300_000"), Ok(300_000));
         assert_eq!(parse_size("12 B"), Ok(12));
-        assert!(parse_size("0").is_err());
-        assert!(parse_size("lots").is_err());
-        assert!(parse_size("").is_err());
+        assert_eq!(parse_size("0"), Err(SizeError::Unusable("0".into())));
+        assert_eq!(parse_size("lots"), Err(SizeError::NoNumber("lots".into())));
+        assert_eq!(parse_size(""), Err(SizeError::NoNumber(String::new())));
+        assert_eq!(
+            parse_size("3 mb").map_err(|e| e.to_string()),
+            Err("unknown unit \"mb\" in \"3 mb\"; expected B, KB, KiB, MB, MiB, GB or GiB".into())
+        );
     }
 }

@@ -163,7 +163,7 @@ pub mod __private {
     pub use crate::buildscript::{CFG, Directive};
     pub use crate::cfg::Target;
     pub use crate::check::{Overrides, Project, watched_vars};
-    pub use crate::config::{Budget, Options, parse_size};
+    pub use crate::config::{Budget, Options};
     pub use crate::finding::{Finding, Fix, SettingFinding};
     pub use crate::host::{Env, Files};
     pub use crate::io::{Disk, ProcessEnv};

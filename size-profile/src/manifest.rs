@@ -58,6 +58,8 @@ impl fmt::Display for Problem {
     }
 }
 
+impl std::error::Error for Problem {}
+
 /// Crates that replace the global allocator; each adds on the order of 100 KB.
 const ALLOCATOR_CRATES: &[&str] = &[
     "mimalloc",

@@ -237,7 +237,7 @@ impl Layer {
                                     key: full,
                                     value: value.raw().to_string(),
                                     source: source(value),
-                                    problem,
+                                    problem: problem.to_string(),
                                 }),
                             }
                         }
@@ -311,7 +311,7 @@ impl Layer {
                     key: var.clone(),
                     value: format!("{text:?}"),
                     source,
-                    problem,
+                    problem: problem.to_string(),
                 }),
             }
         }
@@ -346,7 +346,7 @@ fn read_overrides(
         };
         let full = format!("{key}.{name}");
         let parsed = if setting.allowed_in_override() {
-            setting.parse(&value.raw())
+            setting.parse(&value.raw()).map_err(|e| e.to_string())
         } else {
             Err(format!(
                 "`{name}` may not be set for a single package; set it in [profile.{profile}]"

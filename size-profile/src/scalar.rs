@@ -9,6 +9,15 @@ pub(crate) struct SyntaxError {
     pub(crate) message: String,
 }
 
+/// The message alone: the file and line are added where the offset is turned into a line.
+impl std::fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for SyntaxError {}
+
 /// A scalar value as the checker keeps it.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Scalar {

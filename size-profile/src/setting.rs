@@ -76,50 +76,52 @@ impl Setting {
     }
 
     /// Parses a value of this setting, as cargo would, from a TOML or environment value.
-    pub(crate) fn parse(self, raw: &Raw<'_>) -> Result<Value, String> {
-        let accepted = self.accepted();
-        let bad = || Err(format!("expected {accepted}"));
-        Ok(match (self, raw) {
-            (Setting::OptLevel, Raw::Int(n @ 0..=3)) => Value::OptLevel(OptLevel::from_int(*n)),
-            (Setting::OptLevel, Raw::Str("s")) => Value::OptLevel(OptLevel::S),
-            (Setting::OptLevel, Raw::Str("z")) => Value::OptLevel(OptLevel::Z),
-            (Setting::Lto, Raw::Bool(true)) => Value::Lto(Lto::Fat),
-            (Setting::Lto, Raw::Bool(false)) => Value::Lto(Lto::ThinLocal),
-            (Setting::Lto, Raw::Str(s)) => match *s {
-                // cargo passes any other string through to `-C lto=`, which takes these
-                "fat" | "y" | "yes" | "on" | "true" => Value::Lto(Lto::Fat),
-                "thin" => Value::Lto(Lto::Thin),
-                "off" | "n" | "no" | "false" | "none" => Value::Lto(Lto::Off),
-                _ => return bad(),
-            },
-            (Setting::CodegenUnits, Raw::Int(n)) if *n >= 1 => match u32::try_from(*n) {
-                Ok(n) => Value::CodegenUnits(n),
-                Err(_) => return bad(),
-            },
-            (Setting::Panic, Raw::Str("unwind")) => Value::Panic(Panic::Unwind),
-            (Setting::Panic, Raw::Str("abort")) => Value::Panic(Panic::Abort),
+    pub(crate) fn parse(self, raw: &Raw<'_>) -> Result<Value, ValueError> {
+        let bad = Err(ValueError { setting: self });
+        let word = |text: &str, profile_form: Form| {
+            VOCABULARY
+                .iter()
+                .find(|(s, w, form, _)| {
+                    *s == self
+                        && *w == text
+                        && (*form == profile_form || *form == Form::ProfileWord)
+                })
+                .map(|(_, _, _, value)| *value)
+        };
+        let value = match (self, raw) {
+            (Setting::CodegenUnits, Raw::Int(n)) => u32::try_from(*n)
+                .ok()
+                .filter(|n| *n >= 1)
+                .map(Value::CodegenUnits),
+            // `lto = false` is cargo's default, thin-local LTO; the string "false" is off
+            (Setting::Lto, Raw::Bool(b)) => {
+                Some(Value::Lto(if *b { Lto::Fat } else { Lto::ThinLocal }))
+            }
             (Setting::Strip, Raw::Bool(b)) => {
-                Value::Strip(if *b { Strip::Symbols } else { Strip::None })
+                Some(Value::Strip(if *b { Strip::Symbols } else { Strip::None }))
             }
-            (Setting::Strip, Raw::Str("none")) => Value::Strip(Strip::None),
-            (Setting::Strip, Raw::Str("debuginfo")) => Value::Strip(Strip::Debuginfo),
-            (Setting::Strip, Raw::Str("symbols")) => Value::Strip(Strip::Symbols),
             (Setting::Debug, Raw::Bool(b)) => {
-                Value::Debug(if *b { Debug::Full } else { Debug::None })
+                Some(Value::Debug(if *b { Debug::Full } else { Debug::None }))
             }
-            (Setting::Debug, Raw::Int(0)) => Value::Debug(Debug::None),
-            (Setting::Debug, Raw::Int(1)) => Value::Debug(Debug::Limited),
-            (Setting::Debug, Raw::Int(2)) => Value::Debug(Debug::Full),
-            (Setting::Debug, Raw::Str(s)) => match *s {
-                "none" => Value::Debug(Debug::None),
-                "line-directives-only" => Value::Debug(Debug::LineDirectivesOnly),
-                "line-tables-only" => Value::Debug(Debug::LineTablesOnly),
-                "limited" => Value::Debug(Debug::Limited),
-                "full" => Value::Debug(Debug::Full),
-                _ => return bad(),
-            },
-            (Setting::Incremental, Raw::Bool(b)) => Value::Incremental(*b),
-            _ => return bad(),
+            (Setting::Incremental, Raw::Bool(b)) => Some(Value::Incremental(*b)),
+            (_, Raw::Int(n)) => word(&n.to_string(), Form::Number),
+            (_, Raw::Str(s)) => word(s, Form::Word),
+            _ => None,
+        };
+        value.map_or(bad, Ok)
+    }
+
+    /// The key of rustc's `-C` option that sets this setting, e.g. `debuginfo` for `debug`.
+    pub(crate) fn codegen_key(self) -> Option<&'static str> {
+        Some(match self {
+            Setting::OptLevel => "opt-level",
+            Setting::Lto => "lto",
+            Setting::CodegenUnits => "codegen-units",
+            Setting::Panic => "panic",
+            Setting::Strip => "strip",
+            Setting::Debug => "debuginfo",
+            // `-C incremental=<dir>` names a directory, not a level
+            Setting::Incremental => return None,
         })
     }
 
@@ -236,26 +238,177 @@ impl Value {
     /// which differs from the profile's: `-C lto=off` and `-C lto=no` turn LTO off entirely
     /// (the profile's `"off"`), and a bare `-C lto` is fat LTO.
     pub fn from_codegen(key: &str, value: Option<&str>) -> Option<Value> {
-        Some(match (key, value) {
-            ("opt-level", Some(v)) => Value::OptLevel(OptLevel::from_flag(v)?),
-            ("lto", None | Some("y" | "yes" | "on" | "true" | "fat")) => Value::Lto(Lto::Fat),
-            ("lto", Some("n" | "no" | "off" | "false")) => Value::Lto(Lto::Off),
-            ("lto", Some("thin")) => Value::Lto(Lto::Thin),
-            ("codegen-units", Some(v)) => Value::CodegenUnits(v.parse().ok().filter(|n| *n > 0)?),
-            ("panic", Some("abort")) => Value::Panic(Panic::Abort),
-            ("panic", Some("unwind")) => Value::Panic(Panic::Unwind),
-            ("strip", Some("none")) => Value::Strip(Strip::None),
-            ("strip", Some("debuginfo")) => Value::Strip(Strip::Debuginfo),
-            ("strip", Some("symbols")) => Value::Strip(Strip::Symbols),
-            ("debuginfo", Some("0" | "none")) => Value::Debug(Debug::None),
-            ("debuginfo", Some("line-directives-only")) => Value::Debug(Debug::LineDirectivesOnly),
-            ("debuginfo", Some("line-tables-only")) => Value::Debug(Debug::LineTablesOnly),
-            ("debuginfo", Some("1" | "limited")) => Value::Debug(Debug::Limited),
-            ("debuginfo", Some("2" | "full")) => Value::Debug(Debug::Full),
-            _ => return None,
-        })
+        let setting = Setting::ALL
+            .into_iter()
+            .find(|s| s.codegen_key() == Some(key))?;
+        match (setting, value) {
+            (Setting::Lto, None) => Some(Value::Lto(Lto::Fat)),
+            (Setting::CodegenUnits, Some(v)) => {
+                Some(Value::CodegenUnits(v.parse().ok().filter(|n| *n > 0)?))
+            }
+            (_, Some(v)) => VOCABULARY
+                .iter()
+                .find(|(s, w, form, _)| *s == setting && *w == v && *form != Form::ProfileWord)
+                .map(|(_, _, _, value)| *value),
+            (_, None) => None,
+        }
     }
 }
+
+/// Why a value is not one cargo takes for a setting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ValueError {
+    /// The setting the value was given for.
+    pub(crate) setting: Setting,
+}
+
+impl fmt::Display for ValueError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "expected {}", self.setting.accepted())
+    }
+}
+
+impl std::error::Error for ValueError {}
+
+/// How a spelling in [`VOCABULARY`] is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Form {
+    /// A string in a profile (`lto = "thin"`) and the value of a flag (`-C lto=thin`).
+    Word,
+    /// An integer in a profile (`opt-level = 3`) and the value of a flag (`-C opt-level=3`).
+    Number,
+    /// A string in a profile only: cargo takes it, rustc does not (`lto = "none"`).
+    ProfileWord,
+}
+
+/// The one vocabulary of size-setting values: each spelling that cargo's profiles (TOML and
+/// `CARGO_PROFILE_*` variables) or rustc's `-C` flags take, and the value it means.
+/// Booleans, `codegen-units` counts and a bare `-C lto` are read where they are used.
+///
+/// For `lto`, cargo turns `"off"`, `"n"`, `"no"` and `"none"` into `-C lto=off` and passes any
+/// other string to rustc as it is, which takes the rest of these; `"none"` is cargo's alone.
+const VOCABULARY: &[(Setting, &str, Form, Value)] = &[
+    (
+        Setting::OptLevel,
+        "0",
+        Form::Number,
+        Value::OptLevel(OptLevel::O0),
+    ),
+    (
+        Setting::OptLevel,
+        "1",
+        Form::Number,
+        Value::OptLevel(OptLevel::O1),
+    ),
+    (
+        Setting::OptLevel,
+        "2",
+        Form::Number,
+        Value::OptLevel(OptLevel::O2),
+    ),
+    (
+        Setting::OptLevel,
+        "3",
+        Form::Number,
+        Value::OptLevel(OptLevel::O3),
+    ),
+    (
+        Setting::OptLevel,
+        "s",
+        Form::Word,
+        Value::OptLevel(OptLevel::S),
+    ),
+    (
+        Setting::OptLevel,
+        "z",
+        Form::Word,
+        Value::OptLevel(OptLevel::Z),
+    ),
+    (Setting::Lto, "fat", Form::Word, Value::Lto(Lto::Fat)),
+    (Setting::Lto, "y", Form::Word, Value::Lto(Lto::Fat)),
+    (Setting::Lto, "yes", Form::Word, Value::Lto(Lto::Fat)),
+    (Setting::Lto, "on", Form::Word, Value::Lto(Lto::Fat)),
+    (Setting::Lto, "true", Form::Word, Value::Lto(Lto::Fat)),
+    (Setting::Lto, "thin", Form::Word, Value::Lto(Lto::Thin)),
+    (Setting::Lto, "off", Form::Word, Value::Lto(Lto::Off)),
+    (Setting::Lto, "n", Form::Word, Value::Lto(Lto::Off)),
+    (Setting::Lto, "no", Form::Word, Value::Lto(Lto::Off)),
+    (Setting::Lto, "false", Form::Word, Value::Lto(Lto::Off)),
+    (
+        Setting::Lto,
+        "none",
+        Form::ProfileWord,
+        Value::Lto(Lto::Off),
+    ),
+    (
+        Setting::Panic,
+        "unwind",
+        Form::Word,
+        Value::Panic(Panic::Unwind),
+    ),
+    (
+        Setting::Panic,
+        "abort",
+        Form::Word,
+        Value::Panic(Panic::Abort),
+    ),
+    (
+        Setting::Strip,
+        "none",
+        Form::Word,
+        Value::Strip(Strip::None),
+    ),
+    (
+        Setting::Strip,
+        "debuginfo",
+        Form::Word,
+        Value::Strip(Strip::Debuginfo),
+    ),
+    (
+        Setting::Strip,
+        "symbols",
+        Form::Word,
+        Value::Strip(Strip::Symbols),
+    ),
+    (Setting::Debug, "0", Form::Number, Value::Debug(Debug::None)),
+    (
+        Setting::Debug,
+        "1",
+        Form::Number,
+        Value::Debug(Debug::Limited),
+    ),
+    (Setting::Debug, "2", Form::Number, Value::Debug(Debug::Full)),
+    (
+        Setting::Debug,
+        "none",
+        Form::Word,
+        Value::Debug(Debug::None),
+    ),
+    (
+        Setting::Debug,
+        "line-directives-only",
+        Form::Word,
+        Value::Debug(Debug::LineDirectivesOnly),
+    ),
+    (
+        Setting::Debug,
+        "line-tables-only",
+        Form::Word,
+        Value::Debug(Debug::LineTablesOnly),
+    ),
+    (
+        Setting::Debug,
+        "limited",
+        Form::Word,
+        Value::Debug(Debug::Limited),
+    ),
+    (
+        Setting::Debug,
+        "full",
+        Form::Word,
+        Value::Debug(Debug::Full),
+    ),
+];
 
 /// Displays the value in the TOML form cargo's documentation uses (`"s"`, `true`, `16`).
 impl fmt::Display for Value {
@@ -308,15 +461,6 @@ pub enum OptLevel {
 }
 
 impl OptLevel {
-    fn from_int(n: i64) -> OptLevel {
-        match n {
-            0 => OptLevel::O0,
-            1 => OptLevel::O1,
-            2 => OptLevel::O2,
-            _ => OptLevel::O3,
-        }
-    }
-
     /// The value as cargo passes it to `-C opt-level=` and sets `OPT_LEVEL` (`3`, `s`).
     pub fn flag(self) -> &'static str {
         match self {
@@ -331,15 +475,10 @@ impl OptLevel {
 
     /// Parses the form of `-C opt-level=` and the `OPT_LEVEL` variable.
     pub fn from_flag(flag: &str) -> Option<OptLevel> {
-        Some(match flag {
-            "0" => OptLevel::O0,
-            "1" => OptLevel::O1,
-            "2" => OptLevel::O2,
-            "3" => OptLevel::O3,
-            "s" => OptLevel::S,
-            "z" => OptLevel::Z,
-            _ => return None,
-        })
+        match Value::from_codegen("opt-level", Some(flag))? {
+            Value::OptLevel(level) => Some(level),
+            _ => None,
+        }
     }
 
     fn toml(self) -> &'static str {
@@ -407,7 +546,33 @@ mod tests {
     use super::*;
 
     fn parse(setting: Setting, raw: Raw<'_>) -> Result<Value, String> {
-        setting.parse(&raw)
+        setting.parse(&raw).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn profiles_and_flags_read_one_vocabulary() {
+        for (setting, word, form, value) in VOCABULARY {
+            let raw = match form {
+                Form::Number => Raw::Int(word.parse().unwrap()),
+                Form::Word | Form::ProfileWord => Raw::Str(word),
+            };
+            assert_eq!(setting.parse(&raw), Ok(*value), "{setting} = {raw}");
+            let key = setting.codegen_key().unwrap();
+            let flag = Value::from_codegen(key, Some(word));
+            let rustc_takes = *form != Form::ProfileWord;
+            assert_eq!(flag, rustc_takes.then_some(*value), "-C {key}={word}");
+        }
+        // where profile and flag differ on purpose: a TOML boolean is not the word
+        assert_eq!(
+            Setting::Lto.parse(&Raw::Bool(false)),
+            Ok(Value::Lto(Lto::ThinLocal))
+        );
+        assert_eq!(
+            Value::from_codegen("lto", Some("false")),
+            Some(Value::Lto(Lto::Off))
+        );
+        assert_eq!(Value::from_codegen("lto", None), Some(Value::Lto(Lto::Fat)));
+        assert_eq!(Setting::Incremental.codegen_key(), None);
     }
 
     #[test]
