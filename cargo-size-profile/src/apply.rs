@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::{Result, anyhow, bail};
 use size_profile::__private::{
-    Document, FileKind, Finding, Layer, Overrides, Preset, ProfileTable, Profiles, Setting, Source,
-    SourceFile, Sourced, Value,
+    Document, FileKind, Finding, Layer, Overrides, Preset, ProfileTable, Profiles, Scope, Setting,
+    Source, SourceFile, Sourced, Value,
 };
 use toml_edit::{DocumentMut, Item, Table, TableLike};
 
@@ -293,7 +293,10 @@ pub(crate) fn write_wants(
         .filter(|p| defined.contains(p))
         .cloned()
         .collect();
-    let problems = crate::check::input_problems(&at.project, &existing);
+    let problems = at
+        .project
+        .report(&Scope::Named(existing), false)
+        .input_problems();
     if !problems.is_empty() {
         for p in &problems {
             io::err(&format!("{}: {p}\n", style.bad("error")));
@@ -349,9 +352,14 @@ pub(crate) fn write_wants(
     // what the manifest cannot change: values set in config files, variables or flags
     let names: Vec<&str> = profiles.iter().map(String::as_str).collect();
     let after = at.with_root_text(&new_text, overrides, &names)?;
-    for profile in profiles {
-        let resolved = after.resolve(profile).map_err(|e| anyhow!("{e}"))?;
-        for finding in after.findings(&resolved, &resolved.settings) {
+    for profile in after
+        .report(&Scope::Named(profiles.to_vec()), false)
+        .profiles
+    {
+        if let Err(problem) = profile.resolved {
+            bail!("{problem}");
+        }
+        for finding in profile.findings {
             let outside = match &finding {
                 Finding::Setting(s)
                     if wants.iter().any(|w| w.setting == s.setting) && s.package.is_none() =>

@@ -2,10 +2,10 @@
 
 use std::process::ExitCode;
 
-use anyhow::{Result, anyhow};
+use anyhow::{Result, bail};
 use serde_json::{Value as Json, json};
 use size_profile::__private::{
-    Finding, Overrides, Problem, Project, Resolved, Setting, Source, Value,
+    Finding, Overrides, Problem, Resolved, Scope, Setting, Source, Value,
 };
 
 use crate::cli::{CheckArgs, Format};
@@ -24,20 +24,20 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
     let names: Vec<&str> = args.profile.iter().map(String::as_str).collect();
     let at = locate(&args.target, &overrides, &names)?;
     let project = &at.project;
-    let profiles = match &args.profile {
-        Some(p) => vec![p.clone()],
-        None => project.checked(),
+    let scope = match &args.profile {
+        Some(p) => Scope::Named(vec![p.clone()]),
+        None => Scope::Checked,
     };
+    let report = project.report(&scope, false);
     let mut checked: Vec<(Resolved, Vec<Finding>)> = Vec::new();
-    for name in &profiles {
-        let resolved = project
-            .resolve(name)
-            .map_err(|e| anyhow!("{}", project.resolve_problem(&e)))?;
-        let findings = project.findings(&resolved, &resolved.settings);
-        checked.push((resolved, findings));
+    for profile in &report.profiles {
+        match &profile.resolved {
+            Ok(resolved) => checked.push((resolved.clone(), profile.findings.clone())),
+            Err(problem) => bail!("{problem}"),
+        }
     }
-    let total: usize = checked.iter().map(|(_, f)| f.len()).sum();
-    let broken = !input_problems(project, &profiles).is_empty();
+    let total = report.findings().count();
+    let broken = !report.input_problems().is_empty();
     match args.format {
         Format::Json => io::out(&format!("{:#}\n", document(&at, &checked))),
         Format::Human => io::out(&human(
@@ -130,28 +130,6 @@ fn human(
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
-}
-
-/// What makes the input unusable, one message each: files that cannot be read or parsed,
-/// options of ours that are wrong, and values cargo would refuse in the profiles checked.
-/// `check` exits 2 on any, and `apply` writes nothing.
-pub(crate) fn input_problems(project: &Project, profiles: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = project.problems.iter().map(ToString::to_string).collect();
-    for name in profiles {
-        match project.resolve(name) {
-            Ok(resolved) => out.extend(
-                project
-                    .findings(&resolved, &resolved.settings)
-                    .iter()
-                    .filter(|f| matches!(f, Finding::Invalid(_)))
-                    .map(ToString::to_string),
-            ),
-            Err(e) => out.push(project.resolve_problem(&e).to_string()),
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
 }
 
 /// The JSON document of `check --format json`; its shape is documented in the README.

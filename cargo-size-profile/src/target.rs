@@ -59,7 +59,7 @@ impl Located {
         let mut inputs = self.inputs.clone();
         inputs.root = Document::parse(SourceFile::new(inputs.root.path(), text))
             .map_err(|p| anyhow!("{p}"))?;
-        Ok(Project::new(&inputs, overrides, names))
+        Ok(Project::new(&inputs, &ProcessEnv, overrides, names))
     }
 }
 
@@ -151,7 +151,7 @@ pub(crate) fn locate(target: &Target, overrides: &Overrides, names: &[&str]) -> 
         .unwrap_or(&inputs.root)
         .package_name()
         .map(str::to_owned);
-    let project = Project::new(&inputs, overrides, names);
+    let project = Project::new(&inputs, &ProcessEnv, overrides, names);
     Ok(Located {
         cwd,
         manifest_dir,

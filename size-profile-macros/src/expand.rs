@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use size_profile::__private::{
-    Disk, Env, FlagsFrom, Overrides, ProcessEnv, Project, gather, watched_vars,
+    Disk, Env, FlagsFrom, Overrides, ProcessEnv, Request, Scope, report,
 };
 use syn::{ItemFn, LitStr};
 
@@ -55,7 +55,7 @@ pub(crate) fn expand(args: &Args, item: TokenStream) -> syn::Result<TokenStream>
 
 /// What the check found, and what it read.
 #[derive(Default)]
-struct Report {
+struct Outcome {
     /// `deny` from the attribute or the metadata.
     deny: bool,
     messages: Vec<String>,
@@ -65,68 +65,50 @@ struct Report {
     vars: Vec<String>,
 }
 
-fn check(args: &Args, no_std: bool) -> Report {
-    let mut report = Report::default();
+fn check(args: &Args, no_std: bool) -> Outcome {
     let env = ProcessEnv;
     let Some(dir) = env.var("CARGO_MANIFEST_DIR") else {
-        report.messages.push(
-            "CARGO_MANIFEST_DIR is not set: the crate is not built by cargo, nothing checked"
-                .into(),
-        );
-        return report;
+        return Outcome {
+            messages: vec![
+                "CARGO_MANIFEST_DIR is not set: the crate is not built by cargo, nothing checked"
+                    .into(),
+            ],
+            ..Outcome::default()
+        };
     };
-    let inputs = match gather(dir.as_ref(), &env, &Disk, &FlagsFrom::Config(None)) {
-        Ok(inputs) => inputs,
-        Err(problem) => {
-            report.messages.push(problem.to_string());
-            report.files.push(PathBuf::from(dir).join("Cargo.toml"));
-            return report;
+    let dir = PathBuf::from(dir);
+    let request = Request {
+        manifest_dir: &dir,
+        cwd: &dir,
+        flags: FlagsFrom::Config(None),
+        overrides: Overrides {
+            preset: args.preset,
+            profiles: args.profile.clone().map(|p| vec![p]),
+            allow: args.allow,
+            allow_allocator: args.allow_allocator,
+            // the option can only turn deny on; without it the metadata decides
+            deny: args.deny.then_some(true),
+        },
+        // the profile option, else the metadata's profiles, else release and its
+        // descendants: the core's one choice, as the build script and the CLI make it
+        scope: Scope::Checked,
+        no_std,
+    };
+    let report = report(&request, &env, &Disk);
+    let mut messages: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+    for profile in &report.profiles {
+        if let Err(problem) = &profile.resolved {
+            messages.push(problem.to_string());
         }
-    };
-    report.files.clone_from(&inputs.read);
-    report.unread.clone_from(&inputs.unread);
-    let overrides = Overrides {
-        preset: args.preset,
-        profiles: args.profile.clone().map(|p| vec![p]),
-        allow: args.allow,
-        allow_allocator: args.allow_allocator,
-        // the option can only turn deny on; without it the metadata decides
-        deny: args.deny.then_some(true),
-    };
-    let names: Vec<&str> = args.profile.iter().map(String::as_str).collect();
-    let project = Project::new(&inputs, &overrides, &names);
-    report.deny = project.options.deny;
-    report
-        .messages
-        .extend(project.problems.iter().map(ToString::to_string));
-    // the profile option, else the metadata's profiles, else release and its descendants: the
-    // core's one choice, as the build script and `cargo size-profile check` make it
-    let profiles = project.checked();
-    let mut chains: Vec<String> = vec!["dev".into()];
-    for profile in &profiles {
-        match project.resolve(profile) {
-            Ok(resolved) => {
-                let findings = project.findings(&resolved, &resolved.settings);
-                report
-                    .messages
-                    .extend(findings.iter().map(ToString::to_string));
-                chains.extend(resolved.chain);
-            }
-            Err(e) => report
-                .messages
-                .push(project.resolve_problem(&e).to_string()),
-        }
+        messages.extend(profile.findings.iter().map(ToString::to_string));
     }
-    if no_std {
-        for f in project.no_std_findings() {
-            let line = f.to_string();
-            if !report.messages.contains(&line) {
-                report.messages.push(line);
-            }
-        }
+    Outcome {
+        deny: report.deny,
+        messages,
+        unread: report.unread,
+        files: report.files,
+        vars: report.vars,
     }
-    report.vars = watched_vars(&chains);
-    report
 }
 
 /// One finding: a `#[deprecated]` item used at the attribute's span (stable Rust has no

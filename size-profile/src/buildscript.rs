@@ -5,16 +5,14 @@
 //! map. See <https://doc.rust-lang.org/cargo/reference/environment-variables.html#environment-variables-cargo-sets-for-build-scripts>.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use crate::check::{Overrides, Project};
+use crate::build_env::{active_profile, cargo_manifest_dir};
+use crate::check::Overrides;
 use crate::finding::Finding;
 use crate::host::{Env, Files};
-use crate::map::SettingMap;
-use crate::resolve::Entry;
-use crate::setting::{Debug, OptLevel, Setting, Value};
-use crate::source::Source;
-use crate::workspace::{FlagsFrom, gather};
+use crate::report::{Report, Request, Scope, report};
+use crate::workspace::FlagsFrom;
 
 /// The `cfg` set in checked profiles.
 pub const CFG: &str = "size_optimized";
@@ -52,96 +50,6 @@ impl fmt::Display for Directive {
     }
 }
 
-/// `CARGO_MANIFEST_DIR`: the package's directory.
-pub(crate) fn cargo_manifest_dir(env: &dyn Env) -> Option<PathBuf> {
-    env.var("CARGO_MANIFEST_DIR").map(PathBuf::from)
-}
-
-/// `OUT_DIR`: the build script's output directory.
-pub(crate) fn out_dir(env: &dyn Env) -> Option<PathBuf> {
-    env.var("OUT_DIR").map(PathBuf::from)
-}
-
-/// `PROFILE`: only `release` or `debug`, whatever the profile is called.
-pub(crate) fn profile(env: &dyn Env) -> Option<String> {
-    env.var("PROFILE")
-}
-
-/// `OPT_LEVEL`: the opt-level cargo compiles this package with.
-pub(crate) fn opt_level(env: &dyn Env) -> Option<OptLevel> {
-    env.var("OPT_LEVEL").and_then(|v| OptLevel::from_flag(&v))
-}
-
-/// `DEBUG`: whether this package is compiled with debug info.
-pub(crate) fn debug(env: &dyn Env) -> Option<bool> {
-    env.var("DEBUG").map(|v| v == "true")
-}
-
-/// The profile being built, from the shape of `OUT_DIR`
-/// (`<dir>/[<triple>/]<profile>/build/<pkg>-<hash>/out`, or `…/build/<pkg>/<hash>/out` in
-/// cargo's newer build-dir layout). `debug` is `dev` (and `test`); `release` is `release` (and
-/// `bench`). Without that shape, `PROFILE` decides and the second value says so.
-pub(crate) fn active_profile(env: &dyn Env) -> Option<(String, Option<String>)> {
-    let from_dir = out_dir(env).and_then(|out| profile_of_out_dir(&out));
-    if let Some(name) = from_dir {
-        return Some((name, None));
-    }
-    let fallback = match profile(env)?.as_str() {
-        "release" => "release",
-        _ => "dev",
-    };
-    let note = format!(
-        "OUT_DIR does not have cargo's `<profile>/build/<package>/out` shape; checking `{fallback}` from PROFILE, which cannot tell custom profiles apart"
-    );
-    Some((fallback.to_owned(), Some(note)))
-}
-
-fn profile_of_out_dir(out: &Path) -> Option<String> {
-    if out.file_name()? != "out" {
-        return None;
-    }
-    let pkg = out.parent()?;
-    let candidates = [pkg.parent()?, pkg.parent()?.parent()?];
-    let build = candidates
-        .into_iter()
-        .find(|d| d.file_name().is_some_and(|n| n == "build"))?;
-    let dir = build.parent()?.file_name()?.to_str()?;
-    Some(match dir {
-        "debug" => "dev".to_owned(),
-        other => other.to_owned(),
-    })
-}
-
-/// Replaces values a build script can see are wrong: `OPT_LEVEL` and `DEBUG` are what cargo
-/// really uses for this package, including `--config` values no file or variable shows.
-fn cross_check(settings: &mut SettingMap<Entry>, env: &dyn Env) {
-    let flagged = |s: &SettingMap<Entry>, k| matches!(s[k].source, Source::Rustflags { .. });
-    if let Some(level) = opt_level(env) {
-        if !flagged(settings, Setting::OptLevel)
-            && settings[Setting::OptLevel].value != Value::OptLevel(level)
-        {
-            let entry = Entry {
-                value: Value::OptLevel(level),
-                source: Source::Hidden("OPT_LEVEL".into()),
-                inherited_from: None,
-            };
-            settings.insert(Setting::OptLevel, entry);
-        }
-    }
-    if let Some(on) = debug(env) {
-        let resolved_on = settings[Setting::Debug].value != Value::Debug(Debug::None);
-        if !flagged(settings, Setting::Debug) && resolved_on != on {
-            let value = Value::Debug(if on { Debug::Full } else { Debug::None });
-            let entry = Entry {
-                value,
-                source: Source::Hidden("DEBUG".into()),
-                inherited_from: None,
-            };
-            settings.insert(Setting::Debug, entry);
-        }
-    }
-}
-
 /// Everything `check()` tells cargo, computed from the environment and files.
 pub(crate) fn plan(overrides: &Overrides, env: &dyn Env, files: &dyn Files) -> Vec<Directive> {
     let mut out = vec![Directive::RustcCheckCfg(format!("cfg({CFG})"))];
@@ -158,75 +66,69 @@ pub(crate) fn plan(overrides: &Overrides, env: &dyn Env, files: &dyn Files) -> V
         ));
         return out;
     };
-
-    let inputs = match gather(&manifest_dir, env, files, &FlagsFrom::BuildScript) {
-        Ok(inputs) => inputs,
-        Err(problem) => {
-            out.push(warn(problem.to_string()));
-            // cargo is building this package, so its manifest exists: watch it for the fix
-            out.push(Directive::RerunIfChanged(manifest_dir.join("Cargo.toml")));
-            return out;
-        }
+    let request = Request {
+        manifest_dir: &manifest_dir,
+        cwd: &manifest_dir,
+        flags: FlagsFrom::BuildScript,
+        overrides: overrides.clone(),
+        scope: Scope::Building(active.clone()),
+        no_std: false,
     };
-    let project = Project::new(&inputs, overrides, &[active.as_str()]);
-    let checked = project.checked();
-    let is_checked = checked.contains(&active);
-    let resolved = project.resolve(&active);
-
-    if is_checked {
-        // input cargo would refuse, or options of ours that are wrong: errors under deny
-        out.extend(project.problems.iter().map(|p| {
-            let line = format!("size-profile: {p}");
-            if project.options.deny {
-                Directive::Error(line)
-            } else {
-                Directive::Warning(line)
-            }
-        }));
+    let report = report(&request, env, files);
+    // an input problem when the profile is built unchecked too: the manifest cannot be read
+    let checked = !report.profiles.is_empty();
+    let level = |line: String| match report.deny && checked {
+        true => Directive::Error(line),
+        false => Directive::Warning(line),
+    };
+    // input cargo would refuse, or options of ours that are wrong: errors under deny
+    out.extend(
+        report
+            .problems
+            .iter()
+            .map(|p| level(format!("size-profile: {p}"))),
+    );
+    if checked {
         out.extend(note.map(warn));
-        match &resolved {
-            Ok(resolved) => {
-                let mut settings = resolved.settings.clone();
-                cross_check(&mut settings, env);
-                let findings = project.findings(resolved, &settings);
-                out.extend(report(&findings, project.options.deny, &active));
-            }
-            Err(e) => out.push(warn(project.resolve_problem(e).to_string())),
+    }
+    for profile in &report.profiles {
+        match &profile.resolved {
+            Ok(_) => out.extend(findings(&profile.findings, report.deny, &active)),
+            // cargo resolved this profile to build it: one we cannot resolve is our blindness
+            // (a `--config` profile, say), never an error of the user's
+            Err(problem) => out.push(warn(problem.to_string())),
         }
+    }
+    if checked {
         out.push(Directive::RustcCfg(CFG.into()));
     }
-
-    // watch exactly what was read, and the variables that could change the answer
-    out.extend(inputs.read.iter().cloned().map(Directive::RerunIfChanged));
-    let chain = resolved
-        .map(|r| r.chain)
-        .unwrap_or_else(|_| vec![active.clone()]);
-    out.extend(
-        crate::check::watched_vars(&chain)
-            .into_iter()
-            .map(Directive::RerunIfEnvChanged),
-    );
+    // watch exactly what was read
+    out.extend(report.files.into_iter().map(Directive::RerunIfChanged));
+    out.extend(report.vars.into_iter().map(Directive::RerunIfEnvChanged));
     out
 }
 
-/// The values the build-script front checks for the profile being built, and that profile's
-/// name: for tests that hold the front against cargo.
-pub(crate) fn settings_here(
-    env: &dyn Env,
-    files: &dyn Files,
-) -> Result<(String, SettingMap<Entry>), String> {
-    let dir = cargo_manifest_dir(env).ok_or("CARGO_MANIFEST_DIR is not set")?;
-    let (active, _) = active_profile(env).ok_or("no OUT_DIR or PROFILE")?;
-    let inputs = gather(&dir, env, files, &FlagsFrom::BuildScript).map_err(|p| p.to_string())?;
-    let project = Project::new(&inputs, &Overrides::default(), &[active.as_str()]);
-    let resolved = project.resolve(&active).map_err(|e| e.to_string())?;
-    let mut settings = resolved.settings;
-    cross_check(&mut settings, env);
-    Ok((active, settings))
+/// The report the build-script front makes for the profile being built, checked whatever the
+/// options say, and that profile's name: for tests that hold the front against cargo.
+pub(crate) fn report_here(env: &dyn Env, files: &dyn Files) -> Option<(String, Report)> {
+    let dir = cargo_manifest_dir(env)?;
+    let (active, _) = active_profile(env)?;
+    let request = Request {
+        manifest_dir: &dir,
+        cwd: &dir,
+        flags: FlagsFrom::BuildScript,
+        overrides: Overrides {
+            profiles: Some(vec![active.clone()]),
+            ..Overrides::default()
+        },
+        scope: Scope::Building(active.clone()),
+        no_std: false,
+    };
+    Some((active, report(&request, env, files)))
 }
 
 /// Findings as warnings, or under `deny` as errors with a closing summary.
-fn report(findings: &[Finding], deny: bool, profile: &str) -> Vec<Directive> {
+fn findings(findings: &[Finding], deny: bool, profile: &str) -> Vec<Directive> {
     if !deny {
         return findings
             .iter()

@@ -3,16 +3,18 @@
 
 use std::path::PathBuf;
 
+use crate::build_env::Built;
 use crate::config::Options;
 use crate::finding::{Finding, Policy, check_profile};
+use crate::host::Env;
 use crate::manifest::Document;
 use crate::manifest::Problem;
 use crate::map::{SettingMap, SettingSet};
 use crate::preset::{NO_STD_PANIC, Preset};
 use crate::profile::{FileKind, Layer, Profiles};
+use crate::report::{ProfileReport, Report, Scope};
 use crate::resolve::{Crate, Entry, ResolveError, Resolved};
 use crate::rustflags::Rustflags;
-use crate::setting::Setting;
 use crate::workspace::Inputs;
 
 /// A package's profiles and options, ready to check.
@@ -33,6 +35,7 @@ pub struct Project {
     pub krate: Option<Crate>,
     ignored_profiles: Option<Finding>,
     allocators: Vec<(String, crate::source::Location)>,
+    built: Option<Built>,
 }
 
 /// Options set in code (the `Check` builder, the attribute), which win over the metadata.
@@ -53,7 +56,14 @@ pub struct Overrides {
 impl Project {
     /// Reads the inputs. `profile_names` are profile names known from elsewhere (the profile
     /// being built), so their `CARGO_PROFILE_<NAME>_*` variables are recognised.
-    pub fn new(inputs: &Inputs, overrides: &Overrides, profile_names: &[&str]) -> Project {
+    /// The `CARGO_PROFILE_*` variables are read from `env`, each by its full name, for every
+    /// profile name known.
+    pub fn new(
+        inputs: &Inputs,
+        env: &dyn Env,
+        overrides: &Overrides,
+        profile_names: &[&str],
+    ) -> Project {
         let mut problems = inputs.problems.clone();
         let options = {
             let mut o = Options::read(inputs.package.as_ref(), &inputs.root, &mut problems);
@@ -83,7 +93,9 @@ impl Project {
         if let Some(p) = &options.profiles {
             known.extend(p.iter().cloned());
         }
-        layers.push(Layer::from_env(&inputs.env, &known));
+        known.sort();
+        known.dedup();
+        layers.push(Layer::from_env(env, &known));
         let profiles = Profiles::merge(&layers);
 
         let ignored_profiles = inputs.package.as_ref().and_then(|member| {
@@ -109,6 +121,7 @@ impl Project {
                 dependencies: linked(inputs, manifest),
             }),
             ignored_profiles,
+            built: inputs.built,
         }
     }
 
@@ -168,60 +181,88 @@ impl Project {
         findings
     }
 
-    /// For a `#![no_std]` binary: `panic = "abort"` in `dev` and in every checked profile.
-    /// A profile that cannot be resolved is left to cargo, which refuses it too.
-    pub fn no_std_findings(&self) -> Vec<Finding> {
-        let mut profiles = vec!["dev".to_owned()];
-        profiles.extend(self.checked());
+    /// The report on the profiles in `scope`: the input problems, and each profile's values
+    /// and findings. Files and variables read are left to [`report`](crate::report::report),
+    /// which records them.
+    pub fn report(&self, scope: &Scope, no_std: bool) -> Report {
+        let checked = self.checked();
+        let (names, built) = match scope {
+            Scope::Checked => (checked, None),
+            Scope::Named(names) => (names.clone(), None),
+            // a profile the project does not check is built in silence
+            Scope::Building(name) if !checked.contains(name) => (Vec::new(), None),
+            Scope::Building(name) => (vec![name.clone()], self.built),
+        };
+        let mut profiles: Vec<ProfileReport> = names
+            .iter()
+            .map(|name| {
+                let (resolved, findings) = match self.resolve(name) {
+                    Ok(mut resolved) => {
+                        if let Some(built) = built {
+                            built.correct(&mut resolved.settings);
+                        }
+                        let findings = self.findings(&resolved, &resolved.settings);
+                        (Ok(resolved), findings)
+                    }
+                    Err(e) => (Err(self.resolve_problem(&e)), Vec::new()),
+                };
+                ProfileReport {
+                    profile: name.clone(),
+                    resolved,
+                    findings,
+                }
+            })
+            .collect();
+        if no_std {
+            self.add_no_std(&mut profiles);
+        }
+        let silent = matches!(scope, Scope::Building(_)) && profiles.is_empty();
+        Report {
+            problems: if silent {
+                Vec::new()
+            } else {
+                self.problems.clone()
+            },
+            profiles,
+            deny: self.options.deny,
+            ..Report::default()
+        }
+    }
+
+    /// For a `#![no_std]` binary: `panic = "abort"` in every reported profile and in `dev`
+    /// (added to the report when it is not there). A profile that cannot be resolved is left
+    /// to cargo, which refuses it too.
+    fn add_no_std(&self, profiles: &mut Vec<ProfileReport>) {
+        if !profiles.iter().any(|p| p.profile == "dev") {
+            if let Ok(resolved) = self.resolve("dev") {
+                profiles.push(ProfileReport {
+                    profile: "dev".into(),
+                    resolved: Ok(resolved),
+                    findings: Vec::new(),
+                });
+            }
+        }
         let none = SettingSet::new();
-        let mut findings = Vec::new();
-        for profile in &profiles {
-            let Ok(resolved) = self.resolve(profile) else {
+        for report in profiles {
+            let Ok(resolved) = &report.resolved else {
                 continue;
             };
-            let only_itself = [profile.clone()];
+            let only_itself = [report.profile.clone()];
             let policy = Policy {
                 rules: &[NO_STD_PANIC],
                 allow: &none,
                 checked: &only_itself,
                 root_manifest: &self.root_manifest,
             };
-            findings.extend(check_profile(&resolved, &resolved.settings, &policy));
+            for finding in check_profile(resolved, &resolved.settings, &policy) {
+                // the preset may already want `panic = "abort"` in the same words
+                let line = finding.to_string();
+                if !report.findings.iter().any(|f| f.to_string() == line) {
+                    report.findings.push(finding);
+                }
+            }
         }
-        findings
     }
-}
-
-/// The variables whose change can change what the check finds for profiles with these
-/// `inherits` chains: each profile's `CARGO_PROFILE_<NAME>_<KEY>` and `_INHERITS`, then the
-/// global switches and every rustflags variable cargo reads. A front watches exactly these (the
-/// build script as `rerun-if-env-changed`, the attribute through `option_env!`).
-pub fn watched_vars<'a>(chains: impl IntoIterator<Item = &'a String>) -> Vec<String> {
-    let mut profiles: Vec<&String> = chains.into_iter().collect();
-    profiles.sort();
-    profiles.dedup();
-    let mut vars = Vec::new();
-    for profile in profiles {
-        let prefix = format!("CARGO_PROFILE_{}_", crate::setting::env_form(profile));
-        vars.extend(
-            Setting::ALL
-                .iter()
-                .map(|s| format!("{prefix}{}", s.env_key())),
-        );
-        vars.push(format!("{prefix}INHERITS"));
-    }
-    vars.extend(
-        [
-            "CARGO_INCREMENTAL",
-            "CARGO_HOME",
-            "RUSTFLAGS",
-            "CARGO_ENCODED_RUSTFLAGS",
-            "CARGO_BUILD_RUSTFLAGS",
-            "CARGO_BUILD_TARGET",
-        ]
-        .map(String::from),
-    );
-    vars
 }
 
 /// The packages a manifest's crate links, each with whether it is a workspace member: a path
@@ -261,7 +302,7 @@ mod tests {
     }
 
     fn project(manifest: &str) -> Project {
-        Project::new(&inputs(manifest), &Overrides::default(), &[])
+        Project::new(&inputs(manifest), &env_map(&[]), &Overrides::default(), &[])
     }
 
     #[test]
@@ -269,11 +310,17 @@ mod tests {
         let p = project(
             "[package]\nname = \"p\"\n[profile.release]\npanic = \"abort\"\n[profile.dist]\ninherits = \"release\"\npanic = \"unwind\"\n",
         );
-        let got: Vec<String> = p
-            .no_std_findings()
-            .iter()
-            .map(ToString::to_string)
-            .collect();
+        let panics = |p: &Project| -> Vec<String> {
+            let report = p.report(&Scope::Checked, true);
+            let mut lines: Vec<String> = report
+                .findings()
+                .map(ToString::to_string)
+                .filter(|f| f.contains(": panic is"))
+                .collect();
+            lines.sort();
+            lines
+        };
+        let got = panics(&p);
         assert_eq!(
             got,
             vec![
@@ -284,7 +331,10 @@ mod tests {
         let fixed = project(
             "[package]\nname = \"p\"\n[profile.dev]\npanic = \"abort\"\n[profile.release]\npanic = \"abort\"\n",
         );
-        assert!(fixed.no_std_findings().is_empty());
+        assert!(panics(&fixed).is_empty());
+        // without no_std, dev is not reported and release's preset finding is the only one
+        let report = fixed.report(&Scope::Checked, false);
+        assert_eq!(report.profiles.len(), 1);
     }
 
     #[test]
@@ -299,7 +349,7 @@ mod tests {
             allow_allocator: true,
             deny: Some(true),
         };
-        let p = Project::new(&inputs, &overrides, &[]);
+        let p = Project::new(&inputs, &env_map(&[]), &overrides, &[]);
         assert_eq!(p.options.preset, Preset::SmallFast);
         assert_eq!(p.options.allow, [Setting::Lto, Setting::Strip].into());
         assert!(p.options.deny && p.options.allow_allocator);

@@ -40,6 +40,7 @@
 // build.rs examples show the whole `fn main` of a build script on purpose
 #![allow(clippy::needless_doctest_main)]
 
+mod build_env;
 mod buildscript;
 mod cfg;
 mod check;
@@ -51,6 +52,8 @@ mod manifest;
 mod map;
 mod preset;
 mod profile;
+mod record;
+mod report;
 mod resolve;
 mod rustflags;
 mod scalar;
@@ -160,9 +163,10 @@ impl Check {
 /// API: it changes in any release, and the siblings pin this crate's exact version.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::build_env::Built;
     pub use crate::buildscript::{CFG, Directive};
     pub use crate::cfg::Target;
-    pub use crate::check::{Overrides, Project, watched_vars};
+    pub use crate::check::{Overrides, Project};
     pub use crate::config::{Budget, Options};
     pub use crate::finding::{Finding, Fix, SettingFinding};
     pub use crate::host::{Env, Files};
@@ -174,17 +178,16 @@ pub mod __private {
         BUILT_IN, FileKind, InvalidValue, Layer, PackageTable, ProfileTable, Profiles, Sourced,
         profile_name_problem,
     };
+    pub use crate::report::{ProfileReport, Report, Request, Scope, report};
     pub use crate::resolve::{Crate, Entry, Override, ResolveError, Resolved};
     pub use crate::rustflags::{FlagSetting, Rustflag, Rustflags, configured_target};
     pub use crate::setting::{Debug, Lto, OptLevel, Panic, Setting, Strip, Value};
     pub use crate::source::{Location, Source, SourceFile};
     pub use crate::workspace::{FlagsFrom, Inputs, gather, gather_from};
 
-    /// The build-script front's values for the profile being built, and its name.
-    pub fn build_script_settings(
-        env: &dyn Env,
-        files: &dyn Files,
-    ) -> Result<(String, SettingMap<Entry>), String> {
-        crate::buildscript::settings_here(env, files)
+    /// The build-script front's report on the profile being built (checked whatever the
+    /// options say), and that profile's name; `None` outside a build script.
+    pub fn build_script_report(env: &dyn Env, files: &dyn Files) -> Option<(String, Report)> {
+        crate::buildscript::report_here(env, files)
     }
 }

@@ -6,6 +6,7 @@
 //! from release, unless dist sets the key itself.
 //! See <https://doc.rust-lang.org/cargo/reference/config.html#profile>.
 
+use crate::host::Env;
 use crate::manifest::{Document, Node};
 use crate::map::{NameMap, SettingMap};
 use crate::setting::{Raw, Setting, Value, env_form};
@@ -268,54 +269,47 @@ impl Layer {
         layer
     }
 
-    /// Reads `CARGO_PROFILE_<NAME>_<KEY>` and `CARGO_INCREMENTAL` variables.
+    /// Reads the `CARGO_PROFILE_<NAME>_<KEY>` variables of the `known` profiles, and
+    /// `CARGO_INCREMENTAL`.
     ///
-    /// A variable names its profile only in upper case with `_` for `-`, so it is matched
-    /// against `known` profile names (longest first). Per-package variables
+    /// Each variable is asked for by its full name, as cargo looks a config key up in the
+    /// environment (upper case, `_` for `-`); so the variables read are exactly the ones whose
+    /// change could change a profile, and a front can watch them. Per-package variables
     /// (`CARGO_PROFILE_<NAME>_PACKAGE_<SPEC>_<KEY>`) are not read: cargo 1.95 ignores them too
     /// (checked with `cargo build -v`).
-    pub fn from_env(env: &NameMap<String>, known: &[String]) -> Layer {
+    pub fn from_env(env: &dyn Env, known: &[String]) -> Layer {
         let mut layer = Layer::default();
-        for (var, text) in env {
-            let Some(rest) = var.strip_prefix("CARGO_PROFILE_") else {
-                continue;
-            };
-            let Some((profile, key)) = known
-                .iter()
-                .filter_map(|name| {
-                    let key = rest.strip_prefix(&env_form(name))?.strip_prefix('_')?;
-                    Some((name.as_str(), key))
-                })
-                .max_by_key(|(name, _)| name.len())
-            else {
-                continue;
-            };
-            let source = Source::Env(var.clone());
-            if key == "INHERITS" {
+        for profile in known {
+            let prefix = format!("CARGO_PROFILE_{}_", env_form(profile));
+            let inherits = format!("{prefix}INHERITS");
+            if let Some(text) = env.var(&inherits) {
                 layer.profiles.get_or_default(profile).inherits = Some(Sourced {
-                    value: text.clone(),
-                    source,
+                    value: text,
+                    source: Source::Env(inherits),
                 });
-                continue;
             }
-            let Some(setting) = Setting::ALL.into_iter().find(|s| s.env_key() == key) else {
-                continue;
-            };
-            match setting.parse(&Raw::from_env(text)) {
-                Ok(value) => {
-                    let table = layer.profiles.get_or_default(profile);
-                    table.settings.insert(setting, Sourced { value, source });
+            for setting in Setting::ALL {
+                let var = format!("{prefix}{}", setting.env_key());
+                let Some(text) = env.var(&var) else {
+                    continue;
+                };
+                let source = Source::Env(var.clone());
+                match setting.parse(&Raw::from_env(&text)) {
+                    Ok(value) => {
+                        let table = layer.profiles.get_or_default(profile);
+                        table.settings.insert(setting, Sourced { value, source });
+                    }
+                    Err(problem) => layer.invalid.push(InvalidValue {
+                        profile: profile.clone(),
+                        key: var,
+                        value: format!("{text:?}"),
+                        source,
+                        problem: problem.to_string(),
+                    }),
                 }
-                Err(problem) => layer.invalid.push(InvalidValue {
-                    profile: profile.to_owned(),
-                    key: var.clone(),
-                    value: format!("{text:?}"),
-                    source,
-                    problem: problem.to_string(),
-                }),
             }
         }
-        if let Some(text) = env.get("CARGO_INCREMENTAL") {
+        if let Some(text) = env.var("CARGO_INCREMENTAL") {
             // cargo: "1" turns it on, any other value off
             let source = Source::Env("CARGO_INCREMENTAL".into());
             layer.incremental = Some(Sourced {
@@ -483,7 +477,7 @@ inherits = "release"
     }
 
     #[test]
-    fn env_variables_match_the_longest_profile_name() {
+    fn env_variables_are_read_by_their_full_names() {
         let known = ["release", "release-lto"].map(String::from);
         let layer = Layer::from_env(
             &env(&[

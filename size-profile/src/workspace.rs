@@ -6,10 +6,10 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use crate::build_env::Built;
 use crate::cfg::Target;
 use crate::host::{Env, Files};
 use crate::manifest::{Document, Problem};
-use crate::map::NameMap;
 use crate::rustflags::{self, Rustflags};
 use crate::source::SourceFile;
 
@@ -28,8 +28,6 @@ pub struct Inputs {
     /// `.cargo/config.toml` files, lowest precedence first (`$CARGO_HOME`'s, then from the
     /// outermost directory to the nearest).
     pub configs: Vec<Document>,
-    /// `CARGO_PROFILE_*` and `CARGO_INCREMENTAL` variables.
-    pub env: NameMap<String>,
     /// The rustflags rustc gets beside cargo's own flags.
     pub rustflags: Option<Rustflags>,
     /// The target of the build, when the front knows it.
@@ -37,11 +35,11 @@ pub struct Inputs {
     /// The package's features that are on (`CARGO_FEATURE_<NAME>` form), when the front
     /// knows them (a build script); else the default features are assumed.
     pub features: Option<Vec<String>>,
+    /// What cargo says it compiles the package with, in a build script.
+    pub built: Option<Built>,
     /// What this front could not read and says so (never a finding or an error): the
     /// attribute's `[target]` rustflags.
     pub unread: Vec<String>,
-    /// Every file read, as a real path: what a front must watch for changes.
-    pub read: Vec<PathBuf>,
     /// Problems met on the way (an unreadable config file, say); they do not stop the check.
     pub problems: Vec<Problem>,
 }
@@ -82,14 +80,12 @@ pub fn gather_from(
     files: &dyn Files,
     flags: &FlagsFrom,
 ) -> Result<Inputs, Problem> {
-    let mut read = Vec::new();
     let mut problems = Vec::new();
     let package_path = manifest_dir.join("Cargo.toml");
     let package_text = read_required(files, &package_path)?;
-    read.push(package_path.clone());
     let package = parse(&package_path, manifest_dir, package_text)?;
 
-    let root_dir = find_root(manifest_dir, &package, files, &mut read, &mut problems);
+    let root_dir = find_root(manifest_dir, &package, files, &mut problems);
     let (root, package) = if root_dir == manifest_dir {
         (relabel(package, &root_dir, &package_path), None)
     } else {
@@ -102,22 +98,15 @@ pub fn gather_from(
     let mut configs = Vec::new();
     for path in config_paths(cwd, env, files) {
         match files.read(&path) {
-            Ok(text) => {
-                read.push(path.clone());
-                match parse(&path, &root_dir, text) {
-                    Ok(doc) => configs.push(doc),
-                    Err(problem) => problems.push(problem),
-                }
-            }
+            Ok(text) => match parse(&path, &root_dir, text) {
+                Ok(doc) => configs.push(doc),
+                Err(problem) => problems.push(problem),
+            },
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => problems.push(Problem::file(display(&path, &root_dir), read_error(&e))),
         }
     }
 
-    let mut vars: NameMap<String> = env.vars_with_prefix("CARGO_PROFILE_").into_iter().collect();
-    if let Some(v) = env.var("CARGO_INCREMENTAL") {
-        vars.insert("CARGO_INCREMENTAL".into(), v);
-    }
     let (target, features) = match flags {
         FlagsFrom::BuildScript => {
             let on = env
@@ -154,12 +143,11 @@ pub fn gather_from(
         root,
         package,
         configs,
-        env: vars,
         rustflags,
         target,
         features,
+        built: (*flags == FlagsFrom::BuildScript).then(|| Built::read(env)),
         unread,
-        read,
         problems,
     })
 }
@@ -211,7 +199,6 @@ fn find_root(
     manifest_dir: &Path,
     package: &Document,
     files: &dyn Files,
-    read: &mut Vec<PathBuf>,
     problems: &mut Vec<Problem>,
 ) -> PathBuf {
     if package.is_workspace_root() {
@@ -235,7 +222,6 @@ fn find_root(
         if !doc.is_workspace_root() {
             continue;
         }
-        read.push(path);
         if !is_excluded(dir, &doc, manifest_dir) {
             return dir.to_path_buf();
         }
@@ -371,7 +357,6 @@ mod tests {
                 Path::new(".cargo/config.toml")
             ]
         );
-        assert_eq!(inputs.read.len(), 4);
     }
 
     #[test]

@@ -15,8 +15,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use size_profile::__private::{
-    Debug, Disk, Env, FlagsFrom, Lto, NameMap, OptLevel, Overrides, Panic, ProcessEnv, Project,
-    Setting, Strip, Value, gather_from,
+    Debug, Disk, Env, FlagsFrom, Lto, NameMap, OptLevel, Overrides, Panic, ProcessEnv, Request,
+    Scope, Setting, Strip, Value, report,
 };
 use size_profile_tests::{Scratch, host_target};
 
@@ -402,13 +402,24 @@ fn cli_front(p: &Scratch, case: &Case) -> Result<BTreeMap<Setting, Value>, Strin
     }
     let flags = FlagsFrom::Config(Some(host_target()));
     let app = p.dir.join("app");
-    let inputs = gather_from(&app, &app, &env, &Disk, &flags).map_err(|e| e.to_string())?;
-    let project = Project::new(&inputs, &Overrides::default(), &[case.profile.as_str()]);
-    if !project.problems.is_empty() {
-        let problems: Vec<String> = project.problems.iter().map(ToString::to_string).collect();
+    let request = Request {
+        manifest_dir: &app,
+        cwd: &app,
+        flags,
+        overrides: Overrides::default(),
+        scope: Scope::Named(vec![case.profile.clone()]),
+        no_std: false,
+    };
+    let report = report(&request, &env, &Disk);
+    if !report.problems.is_empty() {
+        let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
         return Err(problems.join("; "));
     }
-    let resolved = project.resolve(&case.profile).map_err(|e| e.to_string())?;
+    let resolved = match report.profiles.into_iter().next().map(|p| p.resolved) {
+        Some(Ok(resolved)) => resolved,
+        Some(Err(problem)) => return Err(problem.to_string()),
+        None => return Err("no profile reported".into()),
+    };
     Ok(resolved
         .settings
         .iter()
@@ -475,13 +486,16 @@ fn all_values() -> Vec<Value> {
 
 const BUILD_SCRIPT: &str = r#"fn main() {
     let env = size_profile::__private::ProcessEnv;
-    match size_profile::__private::build_script_settings(&env, &size_profile::__private::Disk) {
-        Ok((_, settings)) => {
-            for (setting, entry) in settings.iter() {
+    let report = size_profile::__private::build_script_report(&env, &size_profile::__private::Disk);
+    let reported = report.and_then(|(_, r)| r.profiles.into_iter().next());
+    match reported.map(|p| p.resolved) {
+        Some(Ok(resolved)) => {
+            for (setting, entry) in resolved.settings.iter() {
                 println!("cargo::warning=size-profile: oracle {setting}={}", entry.value);
             }
         }
-        Err(e) => println!("cargo::warning=size-profile: oracle {e}"),
+        Some(Err(e)) => println!("cargo::warning=size-profile: oracle {e}"),
+        None => println!("cargo::warning=size-profile: oracle not reported"),
     }
 }
 "#;
