@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 use serde_json::json;
-use size_profile::__private::{Debug, Lto, OptLevel, Overrides, Panic, Setting, Strip, Value};
+use size_profile::__private::{Lto, OptLevel, Overrides, Panic, Profiles, Setting, Strip, Value};
 
 use crate::apply::{Want, write_wants};
 use crate::cargo::{Build, build};
@@ -52,20 +52,11 @@ struct State {
 }
 
 impl State {
-    /// Cargo's default release profile, every key spelled out.
+    /// Cargo's default release profile, every key spelled out, as the core resolves it.
     fn release() -> State {
-        let settings = [
-            Value::OptLevel(OptLevel::O3),
-            Value::Lto(Lto::ThinLocal),
-            Value::CodegenUnits(16),
-            Value::Panic(Panic::Unwind),
-            // cargo's default when no debug info is generated
-            Value::Strip(Strip::Debuginfo),
-            Value::Debug(Debug::None),
-            Value::Incremental(false),
-        ];
+        let defaults = Profiles::cargo_defaults("release").expect("release is built in");
         State {
-            settings: settings.into_iter().map(|v| (v.setting(), v)).collect(),
+            settings: defaults.iter().map(|(s, e)| (s, e.value)).collect(),
             link_flags: Vec::new(),
             nightly_flags: Vec::new(),
             build_std: false,

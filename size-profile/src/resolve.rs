@@ -173,6 +173,12 @@ fn default_value(root: &str, setting: Setting, incremental: bool) -> Value {
 }
 
 impl Profiles {
+    /// Cargo's own values for `dev` or `release` (or `test`, `bench`) when nothing sets any:
+    /// what the ladder starts from and what a finding calls "cargo's default".
+    pub fn cargo_defaults(profile: &str) -> Result<SettingMap<Entry>, ResolveError> {
+        Ok(Profiles::default().resolve(profile, None, None)?.settings)
+    }
+
     /// The `inherits` chain of a profile, from itself to `dev` or `release`.
     pub fn chain(&self, name: &str) -> Result<Vec<String>, ResolveError> {
         let mut chain = vec![name.to_owned()];
