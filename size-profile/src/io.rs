@@ -5,8 +5,8 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::buildscript::Directive;
 use crate::host::{Env, Files};
+use crate::report::directives::Directive;
 
 /// The real process environment.
 #[derive(Clone, Copy, Debug, Default)]

@@ -40,32 +40,25 @@
 // build.rs examples show the whole `fn main` of a build script on purpose
 #![allow(clippy::needless_doctest_main)]
 
-mod build_env;
-mod buildscript;
-mod cfg;
-mod check;
-mod config;
-mod finding;
+// the parts, in the order they depend on each other: what the host gives, the TOML reader,
+// the profile model, a package's inputs, the report; then the process I/O of a build script
 mod host;
-mod io;
-mod manifest;
 mod map;
-mod preset;
-mod profile;
-mod record;
-mod report;
-mod resolve;
-mod rustflags;
-mod scalar;
-mod setting;
 mod source;
-mod tree;
-mod workspace;
+mod toml_tree;
 
-pub use buildscript::{CFG, Directive};
+mod profile;
+
+mod inputs;
+
+mod report;
+
+mod io;
+
 pub use host::{Env, Files};
-pub use preset::Preset;
-pub use setting::Setting;
+pub use profile::preset::Preset;
+pub use profile::setting::Setting;
+pub use report::directives::{CFG, Directive};
 
 /// Checks the profile being built against the crate's preset; call it from `build.rs`.
 ///
@@ -102,7 +95,7 @@ pub fn check() {
 #[derive(Clone, Debug, Default)]
 #[must_use = "a Check does nothing until `run` is called"]
 pub struct Check {
-    overrides: check::Overrides,
+    overrides: report::project::Overrides,
 }
 
 impl Check {
@@ -148,7 +141,7 @@ impl Check {
     /// What the check tells cargo, computed from `env` and `files` without printing:
     /// for tests, and for build scripts that filter or add to the output.
     pub fn directives(&self, env: &dyn Env, files: &dyn Files) -> Vec<Directive> {
-        buildscript::plan(&self.overrides, env, files)
+        report::directives::plan(&self.overrides, env, files)
     }
 
     /// Runs the check in a build script: reads the environment and files, prints the
@@ -163,31 +156,33 @@ impl Check {
 /// API: it changes in any release, and the siblings pin this crate's exact version.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::build_env::Built;
-    pub use crate::buildscript::{CFG, Directive};
-    pub use crate::cfg::Target;
-    pub use crate::check::{Overrides, Project};
-    pub use crate::config::{Budget, Options};
-    pub use crate::finding::{Finding, Fix, SettingFinding};
     pub use crate::host::{Env, Files};
+    pub use crate::inputs::build_env::Built;
+    pub use crate::inputs::manifest::Dependency;
+    pub use crate::inputs::options::{Budget, Options};
+    pub use crate::inputs::{FlagsFrom, Inputs, gather, gather_from};
     pub use crate::io::{Disk, ProcessEnv};
-    pub use crate::manifest::{Dependency, Document, Problem};
-    pub use crate::map::{NameMap, SettingMap, SettingSet};
-    pub use crate::preset::{NO_STD_PANIC, Preset, Rule};
+    pub use crate::map::NameMap;
+    pub use crate::profile::cfg::Target;
+    pub use crate::profile::preset::{NO_STD_PANIC, Preset, Rule};
+    pub use crate::profile::resolve::{Crate, Entry, Override, ResolveError, Resolved};
+    pub use crate::profile::rustflags::{FlagSetting, Rustflag, Rustflags, configured_target};
+    pub use crate::profile::setting::{Debug, Lto, OptLevel, Panic, Setting, Strip, Value};
+    pub use crate::profile::setting_map::{SettingMap, SettingSet};
     pub use crate::profile::{
         BUILT_IN, FileKind, InvalidValue, Layer, PackageTable, ProfileTable, Profiles, Sourced,
         profile_name_problem,
     };
+    pub use crate::report::directives::{CFG, Directive};
+    pub use crate::report::finding::{Finding, Fix, SettingFinding};
+    pub use crate::report::project::{Overrides, Project};
     pub use crate::report::{ProfileReport, Report, Request, Scope, report};
-    pub use crate::resolve::{Crate, Entry, Override, ResolveError, Resolved};
-    pub use crate::rustflags::{FlagSetting, Rustflag, Rustflags, configured_target};
-    pub use crate::setting::{Debug, Lto, OptLevel, Panic, Setting, Strip, Value};
     pub use crate::source::{Location, Source, SourceFile};
-    pub use crate::workspace::{FlagsFrom, Inputs, gather, gather_from};
+    pub use crate::toml_tree::{Document, Problem};
 
     /// The build-script front's report on the profile being built (checked whatever the
     /// options say), and that profile's name; `None` outside a build script.
     pub fn build_script_report(env: &dyn Env, files: &dyn Files) -> Option<(String, Report)> {
-        crate::buildscript::report_here(env, files)
+        crate::report::directives::report_here(env, files)
     }
 }

@@ -1,9 +1,12 @@
-//! The public API is a decision: the root's items, the variants of its enums and the public
-//! methods of its types, as written in the sources, must equal the checked-in `api.txt`.
-//! Everything else is behind `#[doc(hidden)] pub mod __private`, for the sibling crates only.
+//! The architecture as decisions the sources are held to.
 //!
-//! After a deliberate change, `SIZE_PROFILE_BLESS=1 cargo test -p size-profile --test
-//! public_api` writes the new listing; review its diff like any other API change.
+//! The public API: the root's items, the variants of its enums and the public methods of its
+//! types, as written in the sources, must equal the checked-in `api.txt`. Everything else is
+//! behind `#[doc(hidden)] pub mod __private`, for the sibling crates only. After a deliberate
+//! change, `SIZE_PROFILE_BLESS=1 cargo test -p size-profile --test architecture` writes the new
+//! listing; review its diff like any other API change.
+//!
+//! The parts: each folder of `src` uses only the parts before it (no import circle).
 
 // the test reads the crate's own sources
 #![allow(clippy::disallowed_methods)]
@@ -90,19 +93,23 @@ fn listing() -> String {
     }
     out.extend(members(&block(&lib, "impl Check {"), "Check::"));
     for (file, start, prefix) in [
-        ("preset.rs", "pub enum Preset {", "Preset::"),
-        ("preset.rs", "impl Preset {", "Preset::"),
-        ("setting.rs", "pub enum Setting {", "Setting::"),
-        ("setting.rs", "impl Setting {", "Setting::"),
-        ("buildscript.rs", "pub enum Directive {", "Directive::"),
+        ("profile/preset.rs", "pub enum Preset {", "Preset::"),
+        ("profile/preset.rs", "impl Preset {", "Preset::"),
+        ("profile/setting.rs", "pub enum Setting {", "Setting::"),
+        ("profile/setting.rs", "impl Setting {", "Setting::"),
+        (
+            "report/directives.rs",
+            "pub enum Directive {",
+            "Directive::",
+        ),
         ("host.rs", "pub trait Env {", "Env::"),
         ("host.rs", "pub trait Files {", "Files::"),
     ] {
         out.extend(members(&block(&source(file), start), prefix));
     }
-    let buildscript = source("buildscript.rs");
+    let directives = source("report/directives.rs");
     out.extend(
-        buildscript
+        directives
             .lines()
             .filter(|l| l.starts_with("pub const "))
             .map(signature),
@@ -131,4 +138,52 @@ fn the_public_api_is_the_checked_in_listing() {
     );
     // a small API: what a build script calls, and the types it names
     assert!(now.lines().count() < 60, "{now}");
+}
+
+/// The parts of the core in the order they may depend on each other; the README's layout
+/// table shows the same order.
+const PARTS: [&str; 4] = ["toml_tree", "profile", "inputs", "report"];
+
+/// Every `.rs` file under a folder of `src`.
+fn files_of(part: &str) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(part)];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read src") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn each_part_uses_only_the_parts_before_it() {
+    let mut wrong = Vec::new();
+    for (at, part) in PARTS.iter().enumerate() {
+        let files = files_of(part);
+        assert!(!files.is_empty(), "no part `{part}`");
+        for file in files {
+            let text = std::fs::read_to_string(&file).expect("read source");
+            for later in &PARTS[at + 1..] {
+                if text.contains(&format!("crate::{later}::")) {
+                    wrong.push(format!("{} uses `{later}`", file.display()));
+                }
+            }
+        }
+    }
+    // the shared leaves use no part at all
+    for leaf in ["host.rs", "map.rs", "source.rs"] {
+        let text = source(leaf);
+        for part in PARTS {
+            if text.contains(&format!("crate::{part}::")) {
+                wrong.push(format!("{leaf} uses `{part}`"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
 }

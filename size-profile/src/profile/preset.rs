@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use crate::setting::{Debug, Lto, OptLevel, Panic, Setting, Strip, Value};
+use crate::profile::setting::{Debug, Lto, OptLevel, Panic, Setting, Strip, Value};
 
 /// A named set of rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]

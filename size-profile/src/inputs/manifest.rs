@@ -1,64 +1,10 @@
-//! TOML files (`Cargo.toml`, `.cargo/config.toml`) read into a small owned tree that keeps
-//! the line of every value, and the facts the checker needs from a manifest.
+//! The facts the checker needs from a manifest: the workspace, the package, and the
+//! dependencies it links.
 
-use std::fmt;
-use std::path::PathBuf;
-
-use crate::cfg::Target;
-use crate::map::NameMap;
-use crate::setting::env_form;
-use crate::source::{Location, SourceFile};
-
-/// A problem with the input: a file that cannot be read or parsed, or a setting of our own
-/// that is wrong. It is reported as one warning; the build goes on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
-    /// The file the problem is in.
-    pub file: PathBuf,
-    /// The line, when known.
-    pub line: Option<usize>,
-    /// The key, when the problem is one key's value.
-    pub key: Option<String>,
-    /// What is wrong, in lowercase, without a trailing period.
-    pub message: String,
-}
-
-impl Problem {
-    /// A problem with the whole file.
-    pub fn file(file: impl Into<PathBuf>, message: impl Into<String>) -> Problem {
-        Problem {
-            file: file.into(),
-            line: None,
-            key: None,
-            message: message.into(),
-        }
-    }
-
-    /// A problem with one key of a file.
-    pub fn key(at: &Location, key: impl Into<String>, message: impl Into<String>) -> Problem {
-        Problem {
-            file: at.file.clone(),
-            line: Some(at.line),
-            key: Some(key.into()),
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file.display())?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-        }
-        if let Some(key) = &self.key {
-            write!(f, ": `{key}`")?;
-        }
-        write!(f, ": {}", self.message)
-    }
-}
-
-impl std::error::Error for Problem {}
+use crate::profile::cfg::Target;
+use crate::profile::setting::env_form;
+use crate::source::Location;
+use crate::toml_tree::{Document, Item, Node};
 
 /// Crates that replace the global allocator; each adds on the order of 100 KB.
 const ALLOCATOR_CRATES: &[&str] = &[
@@ -81,125 +27,7 @@ pub struct Dependency {
     pub path: Option<String>,
 }
 
-/// A TOML value with the line it is on.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Node {
-    pub(crate) item: Item,
-    pub(crate) at: Location,
-    pub(crate) origin: Origin,
-}
-
-/// How a value came to be: TOML lets a table be extended or defined later depending on it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Origin {
-    /// Written as a value: a scalar or an array (closed).
-    Value,
-    /// An inline table (closed).
-    Inline,
-    /// A table defined by a `[header]` (and the root).
-    Header,
-    /// A table only named on the way to a header (`a` in `[a.b]`): a header may still define it.
-    Implicit,
-    /// A table made by a dotted key (`a` in `a.b = 1`): more dotted keys may extend it.
-    Dotted,
-    /// An array made by `[[header]]`s: each one adds a table.
-    ArrayHeader,
-}
-
-/// An owned TOML value.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Item {
-    Bool(bool),
-    Int(i64),
-    Str(String),
-    Array(Vec<Node>),
-    Table(NameMap<Node>),
-    /// A float or datetime: never valid where we read, named for messages.
-    Other(&'static str),
-}
-
-impl Node {
-    pub(crate) fn table(&self) -> Option<&NameMap<Node>> {
-        match &self.item {
-            Item::Table(t) => Some(t),
-            _ => None,
-        }
-    }
-
-    pub(crate) fn get(&self, key: &str) -> Option<&Node> {
-        self.table()?.get(key)
-    }
-
-    /// The node at a dotted path of keys.
-    pub(crate) fn at_path(&self, path: &[&str]) -> Option<&Node> {
-        path.iter().try_fold(self, |node, key| node.get(key))
-    }
-
-    pub(crate) fn str(&self) -> Option<&str> {
-        match &self.item {
-            Item::Str(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    /// The name of this value's TOML type, for messages.
-    pub(crate) fn type_name(&self) -> &'static str {
-        match &self.item {
-            Item::Bool(_) => "boolean",
-            Item::Int(_) => "integer",
-            Item::Str(_) => "string",
-            Item::Array(_) => "array",
-            Item::Table(_) => "table",
-            Item::Other(kind) => kind,
-        }
-    }
-
-    /// The value as a typed-setting input.
-    pub(crate) fn raw(&self) -> crate::setting::Raw<'_> {
-        use crate::setting::Raw;
-        match &self.item {
-            Item::Bool(b) => Raw::Bool(*b),
-            Item::Int(n) => Raw::Int(*n),
-            Item::Str(s) => Raw::Str(s),
-            _ => Raw::Other(self.type_name()),
-        }
-    }
-}
-
-/// A parsed TOML file.
-#[derive(Clone, Debug)]
-pub struct Document {
-    pub(crate) file: SourceFile,
-    pub(crate) root: Node,
-}
-
 impl Document {
-    /// Parses a TOML file; a syntax error is a [`Problem`] naming the file and line.
-    pub fn parse(file: SourceFile) -> Result<Document, Problem> {
-        let root = match crate::tree::read(&file) {
-            Ok(root) => root,
-            Err(err) => {
-                return Err(Problem {
-                    file: file.path.clone(),
-                    line: Some(file.line_of(err.offset)),
-                    key: None,
-                    message: format!("invalid TOML: {}", err.message),
-                });
-            }
-        };
-        Ok(Document { file, root })
-    }
-
-    /// The path this document is shown as.
-    pub fn path(&self) -> &std::path::Path {
-        &self.file.path
-    }
-
-    /// The text this document was parsed from.
-    pub fn text(&self) -> &str {
-        &self.file.text
-    }
-
     /// Whether this manifest has a `[workspace]` table.
     pub fn is_workspace_root(&self) -> bool {
         self.root.get("workspace").is_some()
@@ -361,44 +189,9 @@ impl Document {
 }
 
 #[cfg(test)]
-pub(crate) fn doc(path: &str, text: &str) -> Document {
-    Document::parse(SourceFile::new(path, text)).expect("test TOML parses")
-}
-
-#[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn values_keep_their_lines_through_every_table_form() {
-        let d = doc(
-            "Cargo.toml",
-            "[package]\nname = \"app\"\n\n[profile.release]\nlto = true\n\n[profile]\ndist = { inherits = \"release\", opt-level = 0x3 }\ndev.debug = 1\n",
-        );
-        let lto = d.root.at_path(&["profile", "release", "lto"]).unwrap();
-        assert_eq!((lto.item.clone(), lto.at.line), (Item::Bool(true), 5));
-        let opt = d.root.at_path(&["profile", "dist", "opt-level"]).unwrap();
-        assert_eq!((opt.item.clone(), opt.at.line), (Item::Int(3), 8));
-        assert_eq!(
-            d.root
-                .at_path(&["profile", "dev", "debug"])
-                .unwrap()
-                .at
-                .line,
-            9
-        );
-        assert_eq!(d.package_name(), Some("app"));
-    }
-
-    #[test]
-    fn syntax_errors_name_file_and_line() {
-        let err = Document::parse(SourceFile::new("Cargo.toml", "[profile.release]\nlto = \n"))
-            .unwrap_err();
-        assert_eq!(err.file, PathBuf::from("Cargo.toml"));
-        assert_eq!(err.line, Some(2));
-        assert!(err.message.starts_with("invalid TOML: "), "{}", err.message);
-        assert!(!err.to_string().contains('\n'));
-    }
+    use crate::toml_tree::doc;
 
     #[test]
     fn allocator_dependencies_are_found_unless_optional() {

@@ -1,4 +1,6 @@
-//! Profile tables as each layer writes them (the root manifest, `.cargo/config.toml` files,
+//! The profile model: settings and their values ([`setting`]), rustflags and the target's `cfg`
+//! ([`rustflags`], [`cfg`](mod@cfg)), the presets ([`preset`]), the resolver ([`resolve`]), and here the
+//! profile tables as each layer writes them (the root manifest, `.cargo/config.toml` files,
 //! `CARGO_PROFILE_*` variables) and their merge, in cargo's precedence.
 //!
 //! Cargo merges the config layers into the manifest's tables *before* it follows `inherits`:
@@ -6,11 +8,19 @@
 //! from release, unless dist sets the key itself.
 //! See <https://doc.rust-lang.org/cargo/reference/config.html#profile>.
 
+pub(crate) mod cfg;
+pub(crate) mod preset;
+pub(crate) mod resolve;
+pub(crate) mod rustflags;
+pub(crate) mod setting;
+pub(crate) mod setting_map;
+
 use crate::host::Env;
-use crate::manifest::{Document, Node};
-use crate::map::{NameMap, SettingMap};
-use crate::setting::{Raw, Setting, Value, env_form};
+use crate::map::NameMap;
+use crate::profile::setting::{Raw, Setting, Value, env_form};
+use crate::profile::setting_map::SettingMap;
 use crate::source::Source;
+use crate::toml_tree::{Document, Node};
 
 /// A value and where it was set.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,7 +38,7 @@ pub(crate) type Settings = SettingMap<Sourced<Value>>;
 ///
 /// Its mere presence matters: cargo lays a matching package table over the profile the way it
 /// lays the profile over the defaults, and a table without `strip` puts `strip` back to
-/// cargo's default (see [`crate::resolve::Resolved`]).
+/// cargo's default (see [`crate::profile::resolve::Resolved`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PackageTable {
     /// Where the table is (the one of highest precedence, when several layers write it).
@@ -199,7 +209,7 @@ impl Layer {
                             None => layer.invalid.push(InvalidValue {
                                 profile: name.clone(),
                                 key: full,
-                                value: value.raw().to_string(),
+                                value: Raw::of(value).to_string(),
                                 source: source(value),
                                 problem: "expected the name of a profile".into(),
                             }),
@@ -223,7 +233,7 @@ impl Layer {
                             let Some(setting) = Setting::from_key(key) else {
                                 continue;
                             };
-                            match setting.parse(&value.raw()) {
+                            match setting.parse(&Raw::of(value)) {
                                 Ok(v) => {
                                     profile.settings.insert(
                                         setting,
@@ -236,7 +246,7 @@ impl Layer {
                                 Err(problem) => layer.invalid.push(InvalidValue {
                                     profile: name.clone(),
                                     key: full,
-                                    value: value.raw().to_string(),
+                                    value: Raw::of(value).to_string(),
                                     source: source(value),
                                     problem: problem.to_string(),
                                 }),
@@ -249,7 +259,7 @@ impl Layer {
         }
         if kind == FileKind::Config {
             if let Some(node) = doc.root.at_path(&["build", "incremental"]) {
-                match node.raw() {
+                match Raw::of(node) {
                     Raw::Bool(b) => {
                         layer.incremental = Some(Sourced {
                             value: b,
@@ -340,7 +350,7 @@ fn read_overrides(
         };
         let full = format!("{key}.{name}");
         let parsed = if setting.allowed_in_override() {
-            setting.parse(&value.raw()).map_err(|e| e.to_string())
+            setting.parse(&Raw::of(value)).map_err(|e| e.to_string())
         } else {
             Err(format!(
                 "`{name}` may not be set for a single package; set it in [profile.{profile}]"
@@ -359,7 +369,7 @@ fn read_overrides(
             Err(problem) => invalid.push(InvalidValue {
                 profile: profile.to_owned(),
                 key: full,
-                value: value.raw().to_string(),
+                value: Raw::of(value).to_string(),
                 source: source(value),
                 problem,
             }),
@@ -401,8 +411,8 @@ impl Profiles {
 mod tests {
     use super::*;
     use crate::host::env_map as env;
-    use crate::manifest::doc;
-    use crate::setting::{Lto, OptLevel};
+    use crate::profile::setting::{Lto, OptLevel};
+    use crate::toml_tree::doc;
 
     #[test]
     fn manifest_tables_with_overrides() {

@@ -6,9 +6,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::host::Env;
-use crate::map::SettingMap;
-use crate::resolve::Entry;
-use crate::setting::{Debug, OptLevel, Setting, Value};
+use crate::profile::resolve::Entry;
+use crate::profile::setting::{Debug, OptLevel, Setting, Value};
+use crate::profile::setting_map::SettingMap;
 use crate::source::Source;
 
 /// Whether cargo sets this variable for build scripts (then it is not one to watch).

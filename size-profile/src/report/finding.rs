@@ -6,11 +6,11 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::map::{SettingMap, SettingSet};
-use crate::preset::Rule;
 use crate::profile::InvalidValue;
-use crate::resolve::{Entry, Resolved};
-use crate::setting::{Setting, Value};
+use crate::profile::preset::Rule;
+use crate::profile::resolve::{Entry, Resolved};
+use crate::profile::setting::{Setting, Value};
+use crate::profile::setting_map::{SettingMap, SettingSet};
 use crate::source::{Location, Source};
 
 /// One thing to fix.
@@ -234,7 +234,7 @@ fn fix_for(source: &Source, wanted: Value, table: &str, root: &std::path::Path) 
 /// What to check one resolved profile against.
 #[derive(Clone, Debug)]
 pub(crate) struct Policy<'a> {
-    /// The rules (a preset's, or a single one such as [`crate::NO_STD_PANIC`]).
+    /// The rules (a preset's, or a single one such as [`NO_STD_PANIC`](crate::profile::preset::NO_STD_PANIC)).
     pub(crate) rules: &'a [Rule],
     /// Settings the crate keeps on purpose.
     pub(crate) allow: &'a SettingSet,
@@ -318,9 +318,9 @@ pub(crate) fn check_profile(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::manifest::doc;
-    use crate::preset::Preset;
+    use crate::profile::preset::Preset;
     use crate::profile::{FileKind, Layer, Profiles};
+    use crate::toml_tree::doc;
 
     fn lines(
         manifest: &str,

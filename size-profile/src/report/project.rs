@@ -1,21 +1,21 @@
-//! A package's inputs read once, then checked profile by profile: the one path from inputs to
-//! findings that the build script, the attribute and the CLI share.
+//! A package's inputs read once into a [`Project`] (merged profiles, options, rustflags, the
+//! crate built), then reported on profile by profile.
 
 use std::path::PathBuf;
 
-use crate::build_env::Built;
-use crate::config::Options;
-use crate::finding::{Finding, Policy, check_profile};
 use crate::host::Env;
-use crate::manifest::Document;
-use crate::manifest::Problem;
-use crate::map::{SettingMap, SettingSet};
-use crate::preset::{NO_STD_PANIC, Preset};
+use crate::inputs::Inputs;
+use crate::inputs::build_env::Built;
+use crate::inputs::options::Options;
+use crate::profile::preset::{NO_STD_PANIC, Preset};
+use crate::profile::resolve::{Crate, Entry, ResolveError, Resolved};
+use crate::profile::rustflags::Rustflags;
+use crate::profile::setting_map::{SettingMap, SettingSet};
 use crate::profile::{FileKind, Layer, Profiles};
+use crate::report::finding::{Finding, Policy, check_profile};
 use crate::report::{ProfileReport, Report, Scope};
-use crate::resolve::{Crate, Entry, ResolveError, Resolved};
-use crate::rustflags::Rustflags;
-use crate::workspace::Inputs;
+use crate::toml_tree::Document;
+use crate::toml_tree::Problem;
 
 /// A package's profiles and options, ready to check.
 #[derive(Clone, Debug)]
@@ -275,7 +275,7 @@ fn linked(inputs: &Inputs, manifest: &Document) -> Vec<(String, bool)> {
         .into_iter()
         .map(|d| {
             let member = d.path.is_some_and(|p| {
-                crate::workspace::normalize(&dir.join(p)).starts_with(&inputs.root_dir)
+                crate::inputs::normalize(&dir.join(p)).starts_with(&inputs.root_dir)
             });
             (d.package, member)
         })
@@ -286,11 +286,11 @@ fn linked(inputs: &Inputs, manifest: &Document) -> Vec<(String, bool)> {
 mod tests {
     use super::*;
     use crate::host::{env_map, file_map};
-    use crate::setting::Setting;
-    use crate::workspace::{FlagsFrom, gather};
+    use crate::inputs::{FlagsFrom, gather};
+    use crate::profile::setting::Setting;
     use std::path::Path;
 
-    fn inputs(manifest: &str) -> crate::workspace::Inputs {
+    fn inputs(manifest: &str) -> crate::inputs::Inputs {
         let files = file_map(&[("/p/Cargo.toml", manifest)]);
         gather(
             Path::new("/p"),

@@ -7,12 +7,12 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::build_env::{active_profile, cargo_manifest_dir};
-use crate::check::Overrides;
-use crate::finding::Finding;
 use crate::host::{Env, Files};
+use crate::inputs::FlagsFrom;
+use crate::inputs::build_env::{active_profile, cargo_manifest_dir};
+use crate::report::finding::Finding;
+use crate::report::project::Overrides;
 use crate::report::{Report, Request, Scope, report};
-use crate::workspace::FlagsFrom;
 
 /// The `cfg` set in checked profiles.
 pub const CFG: &str = "size_optimized";

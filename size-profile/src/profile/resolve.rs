@@ -8,10 +8,10 @@
 
 use std::fmt;
 
-use crate::map::SettingMap;
+use crate::profile::rustflags::Rustflags;
+use crate::profile::setting::{Debug, Lto, OptLevel, Panic, Setting, Strip, Value};
+use crate::profile::setting_map::SettingMap;
 use crate::profile::{Profiles, Settings, Sourced};
-use crate::rustflags::Rustflags;
-use crate::setting::{Debug, Lto, OptLevel, Panic, Setting, Strip, Value};
 use crate::source::Source;
 
 /// Why a profile cannot be resolved. Cargo refuses such a build too.
@@ -452,8 +452,8 @@ impl Profiles {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::manifest::doc;
     use crate::profile::{FileKind, Layer};
+    use crate::toml_tree::doc;
 
     fn profiles(manifest: &str) -> Profiles {
         Profiles::merge([&Layer::from_document(

@@ -8,8 +8,8 @@
 
 use super::read;
 use super::tests::difference;
-use crate::manifest::{Item, Node};
 use crate::source::SourceFile;
+use crate::toml_tree::{Item, Node};
 
 #[test]
 fn the_official_suite_reads_as_the_toml_crate_reads_it() {

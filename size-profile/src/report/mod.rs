@@ -1,16 +1,22 @@
 //! The one pipeline from inputs to what is reported: every front (the build script, the
-//! attribute, the CLI) asks for a [`Report`] and only formats it.
+//! attribute, the CLI) asks for a [`Report`] and only formats it. The [`project`] is the inputs
+//! made ready to check, [`finding`] holds what a check finds and its fix, and [`directives`]
+//! turn a report into what a build script prints.
+
+pub(crate) mod directives;
+pub(crate) mod finding;
+pub(crate) mod project;
 
 use std::path::{Path, PathBuf};
 
-use crate::build_env::set_by_cargo;
-use crate::check::{Overrides, Project};
-use crate::finding::Finding;
 use crate::host::{Env, Files};
-use crate::manifest::Problem;
-use crate::record::{RecordingEnv, RecordingFiles};
-use crate::resolve::Resolved;
-use crate::workspace::{FlagsFrom, gather_from};
+use crate::inputs::build_env::set_by_cargo;
+use crate::inputs::record::{RecordingEnv, RecordingFiles};
+use crate::inputs::{FlagsFrom, gather_from};
+use crate::profile::resolve::Resolved;
+use crate::report::finding::Finding;
+use crate::report::project::{Overrides, Project};
+use crate::toml_tree::Problem;
 
 /// Which profiles a report covers.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -150,10 +156,10 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
-    use crate::buildscript::Directive;
-    use crate::check::Overrides;
     use crate::host::file_map;
     use crate::map::NameMap;
+    use crate::report::directives::Directive;
+    use crate::report::project::Overrides;
 
     /// An environment that notes every name and prefix asked for, kept apart from the
     /// recorder under test.
@@ -220,7 +226,7 @@ mod tests {
             ("OPT_LEVEL", "3"),
         ]);
         let files = files();
-        let directives = crate::buildscript::plan(&Overrides::default(), &env, &files);
+        let directives = crate::report::directives::plan(&Overrides::default(), &env, &files);
         let watched: BTreeSet<String> = directives
             .iter()
             .filter_map(|d| match d {

@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use crate::toml_tree::{Item, Node};
+
 /// A profile setting that changes the size of the binary.
 ///
 /// Settings that do not change what ships (`rpath`, `split-debuginfo`, `overflow-checks`,
@@ -164,6 +166,16 @@ pub(crate) enum Raw<'a> {
 }
 
 impl<'a> Raw<'a> {
+    /// A TOML value as a typed-setting input.
+    pub(crate) fn of(node: &'a Node) -> Raw<'a> {
+        match &node.item {
+            Item::Bool(b) => Raw::Bool(*b),
+            Item::Int(n) => Raw::Int(*n),
+            Item::Str(s) => Raw::Str(s),
+            _ => Raw::Other(node.type_name()),
+        }
+    }
+
     /// Reads an environment variable's text the way cargo's config does: `true`/`false`
     /// are booleans, whole numbers are integers, anything else is a string.
     pub(crate) fn from_env(text: &'a str) -> Raw<'a> {

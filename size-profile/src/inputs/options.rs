@@ -12,10 +12,11 @@
 
 use std::fmt;
 
-use crate::manifest::{Document, Item, Node, Problem};
-use crate::map::{NameMap, SettingSet};
-use crate::preset::Preset;
-use crate::setting::Setting;
+use crate::map::NameMap;
+use crate::profile::preset::Preset;
+use crate::profile::setting::Setting;
+use crate::profile::setting_map::SettingSet;
+use crate::toml_tree::{Document, Item, Node, Problem};
 
 /// The options of a check.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -268,7 +269,7 @@ pub(crate) fn parse_size(text: &str) -> Result<u64, SizeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::manifest::doc;
+    use crate::toml_tree::doc;
 
     fn read(package: &str, root: &str) -> (Options, Vec<String>) {
         let mut problems = Vec::new();

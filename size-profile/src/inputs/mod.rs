@@ -1,17 +1,26 @@
+//! A package's inputs: the manifests and config files (found here), the manifest's facts
+//! ([`manifest`]), our options ([`options`]), the variables cargo gives a build script
+//! ([`build_env`]), and the recording of what was read ([`record`]).
+//!
 //! Finding the files cargo reads: the workspace root manifest (found as cargo finds it, by
 //! walking up and reading manifests, not by running `cargo metadata`) and the
 //! `.cargo/config.toml` files, nearest first, then `$CARGO_HOME`'s.
 //! See <https://doc.rust-lang.org/cargo/reference/workspaces.html#root-package> and
 //! <https://doc.rust-lang.org/cargo/reference/config.html#hierarchical-structure>.
 
+pub(crate) mod build_env;
+pub(crate) mod manifest;
+pub(crate) mod options;
+pub(crate) mod record;
+
 use std::path::{Component, Path, PathBuf};
 
-use crate::build_env::Built;
-use crate::cfg::Target;
 use crate::host::{Env, Files};
-use crate::manifest::{Document, Problem};
-use crate::rustflags::{self, Rustflags};
+use crate::inputs::build_env::Built;
+use crate::profile::cfg::Target;
+use crate::profile::rustflags::{self, Rustflags};
 use crate::source::SourceFile;
+use crate::toml_tree::{Document, Problem};
 
 /// Where a build script's flags come from when no config file gives exactly them.
 const OUTSIDE_CONFIG: &str = "RUSTFLAGS or CARGO_ENCODED_RUSTFLAGS";

@@ -20,11 +20,11 @@
 //! any spelling: `-O` is `-C opt-level=3`, `-g` is `-C debuginfo=2`, and `-C x=y`, `-Cx=y`,
 //! `--codegen x=y`, `--codegen=x=y` are one flag.
 
-use crate::cfg::Target;
 use crate::host::Env;
-use crate::manifest::{Document, Item, Node, Problem};
-use crate::map::SettingMap;
-use crate::setting::Value;
+use crate::profile::cfg::Target;
+use crate::profile::setting::Value;
+use crate::profile::setting_map::SettingMap;
+use crate::toml_tree::{Document, Item, Node, Problem};
 
 /// One argument given to rustc beside cargo's own, and where it was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -321,7 +321,7 @@ fn shown_key(path: &[&str]) -> String {
     let parts: Vec<String> = path
         .iter()
         .map(|p| {
-            if p.bytes().all(crate::scalar::is_bare) {
+            if p.bytes().all(crate::toml_tree::scalar::is_bare) {
                 (*p).to_owned()
             } else {
                 format!("'{p}'")
@@ -340,7 +340,7 @@ fn env_form(triple: &str) -> String {
 mod tests {
     use super::*;
     use crate::host::env_map;
-    use crate::manifest::doc;
+    use crate::toml_tree::doc;
 
     const HOST: &str = "x86_64-unknown-linux-gnu";
 
@@ -573,9 +573,11 @@ mod tests {
             ]
         );
         let lto = |flag: &str| {
-            Rustflags::from_spaced("RUSTFLAGS", flag).settings()[crate::setting::Setting::Lto].value
+            Rustflags::from_spaced("RUSTFLAGS", flag).settings()
+                [crate::profile::setting::Setting::Lto]
+                .value
         };
-        use crate::setting::Lto;
+        use crate::profile::setting::Lto;
         assert_eq!(lto("-Clto"), Value::Lto(Lto::Fat));
         assert_eq!(lto("-Clto=no"), Value::Lto(Lto::Off));
         assert_eq!(lto("-C lto=thin"), Value::Lto(Lto::Thin));

@@ -8,10 +8,18 @@
 //! texts with the `toml` crate and expect the same tree, or both to refuse.
 //! See <https://toml.io/en/v1.1.0>.
 
-use crate::manifest::{Item, Node, Origin};
+pub(crate) mod document;
+pub(crate) mod node;
+pub(crate) mod scalar;
+
+#[cfg(test)]
+pub(crate) use document::doc;
+pub use document::{Document, Problem};
+pub(crate) use node::{Item, Node, Origin};
+
 use crate::map::NameMap;
-use crate::scalar::{Cursor, Scalar, SyntaxError, is_bare};
 use crate::source::{Location, SourceFile};
+use crate::toml_tree::scalar::{Cursor, Scalar, SyntaxError, is_bare};
 
 /// How deep arrays and inline tables may nest, as the `toml` crate allows.
 const MAX_DEPTH: u32 = 80;
