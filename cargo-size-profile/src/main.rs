@@ -11,6 +11,7 @@ mod budget;
 mod cargo;
 mod check;
 mod cli;
+mod edit;
 mod io;
 mod ladder;
 mod render;
