@@ -1,0 +1,118 @@
+//! How the ladder's outcome is shown: a table (plain or Markdown) with the best line, or JSON.
+
+use serde_json::json;
+
+use crate::cli::TableFormat;
+use crate::io;
+use crate::ladder::strategy::{Climb, Row, State, best_settings};
+use crate::render::{self, Style};
+
+/// Prints the outcome for the binary `bin` in `format`.
+pub(crate) fn show(bin: &str, climb: &Climb, format: TableFormat) {
+    let Climb {
+        rows,
+        state,
+        best: current,
+        release,
+    } = climb;
+    let (current, release) = (*current, *release);
+    let best = describe_best(state);
+    match format {
+        TableFormat::Json => io::out(&format!("{:#}\n", json(bin, rows, state, current, release))),
+        format => {
+            let markdown = format == TableFormat::Markdown;
+            io::out(&table(rows, release, markdown));
+            let style = Style {
+                color: io::color_stdout() && !markdown,
+            };
+            io::out(&format!(
+                "\n{} {best}: {} bytes, {} of release\n",
+                style.bold(&format!("best for `{bin}`:")),
+                render::bytes(current),
+                render::ratio(current, release)
+            ));
+            if !state.link_flags.is_empty() || !state.nightly_flags.is_empty() || state.build_std {
+                io::out(
+                    "flags are not profile settings: --apply-best writes them to [target.<host>] rustflags in .cargo/config.toml\n",
+                );
+            }
+        }
+    }
+}
+
+fn describe_best(state: &State) -> String {
+    let mut parts: Vec<String> = best_settings(state)
+        .iter()
+        .map(|v| v.assignment())
+        .collect();
+    parts.extend(state.link_flags.iter().cloned());
+    parts.extend(state.nightly_flags.iter().cloned());
+    if state.build_std {
+        parts.push("-Zbuild-std".into());
+    }
+    parts.join(", ")
+}
+
+fn table(rows: &[Row], release: u64, markdown: bool) -> String {
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let bytes = r.bytes.map(render::bytes).unwrap_or_else(|| "-".into());
+            let previous = match (r.bytes, r.previous) {
+                (Some(b), Some(p)) => render::change(p, b),
+                _ => String::new(),
+            };
+            let vs_release = r
+                .bytes
+                .map(|b| render::ratio(b, release))
+                .unwrap_or_default();
+            let time = if r.bytes.is_some() {
+                render::seconds(r.time)
+            } else {
+                String::new()
+            };
+            vec![
+                r.step.clone(),
+                bytes,
+                previous,
+                vs_release,
+                time,
+                r.note.clone(),
+            ]
+        })
+        .collect();
+    render::table(
+        &[
+            "step",
+            "bytes",
+            "vs previous",
+            "vs release",
+            "build time",
+            "note",
+        ],
+        &cells,
+        markdown,
+    )
+}
+
+fn json(bin: &str, rows: &[Row], state: &State, best: u64, release: u64) -> serde_json::Value {
+    json!({
+        "version": crate::check::JSON_VERSION,
+        "binary": bin,
+        "steps": rows.iter().map(|r| json!({
+            "step": r.key,
+            "value": r.value,
+            "bytes": r.bytes,
+            "kept": r.kept,
+            "build_seconds": r.time.as_secs_f64(),
+            "note": (!r.note.is_empty()).then_some(&r.note),
+        })).collect::<Vec<_>>(),
+        "best": {
+            "bytes": best,
+            "vs_release": if release > 0 { best as f64 / release as f64 } else { 0.0 },
+            "settings": best_settings(state).iter().map(|v| (v.setting().key().to_owned(), crate::check::value(*v))).collect::<serde_json::Map<_, _>>(),
+            "flags": state.link_flags.iter().chain(&state.nightly_flags).collect::<Vec<_>>(),
+            "build_std": state.build_std,
+        },
+    })
+}
