@@ -167,11 +167,11 @@ pub mod __private {
     pub use crate::profile::preset::{NO_STD_PANIC, Preset, Rule};
     pub use crate::profile::resolve::{Crate, Entry, Override, ResolveError, Resolved};
     pub use crate::profile::rustflags::{FlagSetting, Rustflag, Rustflags, configured_target};
-    pub use crate::profile::setting::{Debug, Lto, OptLevel, Panic, Setting, Strip, Value};
+    pub use crate::profile::setting::{DebugInfo, Lto, OptLevel, Panic, Setting, Strip, Value};
     pub use crate::profile::setting_map::{SettingMap, SettingSet};
     pub use crate::profile::{
-        BUILT_IN, FileKind, InvalidValue, Layer, PackageTable, ProfileTable, Profiles, Sourced,
-        profile_name_problem,
+        BUILT_IN, FileKind, InvalidValue, Layer, PackageTable, ProfileNameError, ProfileTable,
+        Profiles, Sourced, check_profile_name,
     };
     pub use crate::report::directives::{CFG, Directive};
     pub use crate::report::finding::{Finding, Fix, SettingFinding};

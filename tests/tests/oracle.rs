@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use size_profile::__private::{
-    Debug, Disk, Env, FlagsFrom, Lto, NameMap, OptLevel, Overrides, Panic, ProcessEnv, Request,
+    DebugInfo, Disk, Env, FlagsFrom, Lto, NameMap, OptLevel, Overrides, Panic, ProcessEnv, Request,
     Scope, Setting, Strip, Value, report,
 };
 use size_profile_tests::{Scratch, host_target};
@@ -380,11 +380,11 @@ fn from_rustc(args: &[String]) -> BTreeMap<Setting, Value> {
     out.insert(
         Setting::Debug,
         Value::Debug(match get("debuginfo") {
-            None | Some("0" | "none") => Debug::None,
-            Some("1" | "limited") => Debug::Limited,
-            Some("line-tables-only") => Debug::LineTablesOnly,
-            Some("line-directives-only") => Debug::LineDirectivesOnly,
-            Some(_) => Debug::Full,
+            None | Some("0" | "none") => DebugInfo::None,
+            Some("1" | "limited") => DebugInfo::Limited,
+            Some("line-tables-only") => DebugInfo::LineTablesOnly,
+            Some("line-directives-only") => DebugInfo::LineDirectivesOnly,
+            Some(_) => DebugInfo::Full,
         }),
     );
     out.insert(Setting::Incremental, Value::Incremental(incremental));
@@ -472,11 +472,11 @@ fn all_values() -> Vec<Value> {
         out.push(Value::Strip(s));
     }
     for d in [
-        Debug::None,
-        Debug::LineDirectivesOnly,
-        Debug::LineTablesOnly,
-        Debug::Limited,
-        Debug::Full,
+        DebugInfo::None,
+        DebugInfo::LineDirectivesOnly,
+        DebugInfo::LineTablesOnly,
+        DebugInfo::Limited,
+        DebugInfo::Full,
     ] {
         out.push(Value::Debug(d));
     }

@@ -187,7 +187,7 @@ pub(crate) fn write_wants(
         color: io::color_stdout(),
     };
     for profile in profiles {
-        if let Some(problem) = size_profile::__private::profile_name_problem(profile) {
+        if let Err(problem) = size_profile::__private::check_profile_name(profile) {
             bail!("{problem}; nothing was written");
         }
     }

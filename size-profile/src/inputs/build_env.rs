@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::host::Env;
 use crate::profile::resolve::Entry;
-use crate::profile::setting::{Debug, OptLevel, Setting, Value};
+use crate::profile::setting::{DebugInfo, OptLevel, Setting, Value};
 use crate::profile::setting_map::SettingMap;
 use crate::source::Source;
 
@@ -66,9 +66,9 @@ impl Built {
             }
         }
         if let Some(on) = self.debug {
-            let resolved_on = settings[Setting::Debug].value != Value::Debug(Debug::None);
+            let resolved_on = settings[Setting::Debug].value != Value::Debug(DebugInfo::None);
             if !flagged(settings, Setting::Debug) && resolved_on != on {
-                let level = if on { Debug::Full } else { Debug::None };
+                let level = if on { DebugInfo::Full } else { DebugInfo::None };
                 settings.insert(Setting::Debug, hidden(Value::Debug(level), "DEBUG"));
             }
         }

@@ -15,6 +15,8 @@ pub(crate) mod rustflags;
 pub(crate) mod setting;
 pub(crate) mod setting_map;
 
+use std::fmt;
+
 use crate::host::Env;
 use crate::map::NameMap;
 use crate::profile::setting::{Raw, Setting, Value, env_form};
@@ -86,20 +88,54 @@ impl ProfileTable {
 /// `bench`, which inherit from them.
 pub const BUILT_IN: [&str; 4] = ["dev", "release", "test", "bench"];
 
-/// Why cargo refuses `name` as the name of a profile, if it does: letters, digits, `_` and
-/// `-` only, and not one of the names cargo reserves (cargo's `validate_profile_name`;
-/// `debug` is reserved too, as the directory of `dev`).
-pub fn profile_name_problem(name: &str) -> Option<String> {
-    if name.is_empty() {
-        return Some("a profile name cannot be empty".into());
+/// Why cargo refuses a profile name (cargo's `validate_profile_name`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProfileNameError {
+    /// The name is empty.
+    Empty,
+    /// The name has a character other than a letter, a digit, `_` or `-`.
+    Character {
+        /// The name.
+        name: String,
+        /// The first character cargo refuses.
+        found: char,
+    },
+    /// Cargo keeps the name for itself (`debug`, `build`, `cargo…`, …).
+    Reserved(String),
+}
+
+impl fmt::Display for ProfileNameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProfileNameError::Empty => f.write_str("a profile name cannot be empty"),
+            ProfileNameError::Character { name, found } => write!(
+                f,
+                "invalid character `{found}` in profile name `{name}`: letters, numbers, `_` and `-` only"
+            ),
+            ProfileNameError::Reserved(name) => {
+                write!(f, "profile name `{name}` is reserved by cargo")
+            }
+        }
     }
-    if let Some(c) = name
+}
+
+impl std::error::Error for ProfileNameError {}
+
+/// Checks `name` as cargo checks a profile name: letters, digits, `_` and `-` only, and not
+/// one of the names cargo reserves (`debug` is reserved too, as the directory of `dev`).
+pub fn check_profile_name(name: &str) -> Result<(), ProfileNameError> {
+    if name.is_empty() {
+        return Err(ProfileNameError::Empty);
+    }
+    if let Some(found) = name
         .chars()
         .find(|c| !c.is_alphanumeric() && *c != '_' && *c != '-')
     {
-        return Some(format!(
-            "invalid character `{c}` in profile name `{name}`: letters, numbers, `_` and `-` only"
-        ));
+        return Err(ProfileNameError::Character {
+            name: name.to_owned(),
+            found,
+        });
     }
     let lower = name.to_lowercase();
     let reserved = [
@@ -125,8 +161,10 @@ pub fn profile_name_problem(name: &str) -> Option<String> {
         "tmp",
         "uninstall",
     ];
-    (reserved.contains(&lower.as_str()) || lower.starts_with("cargo"))
-        .then(|| format!("profile name `{name}` is reserved by cargo"))
+    if reserved.contains(&lower.as_str()) || lower.starts_with("cargo") {
+        return Err(ProfileNameError::Reserved(name.to_owned()));
+    }
+    Ok(())
 }
 
 /// A value cargo would reject, found while reading a layer.
@@ -174,14 +212,14 @@ impl Layer {
         };
         if let Some(profiles) = doc.root.get("profile").and_then(Node::table) {
             for (name, node) in profiles {
-                if let Some(problem) = profile_name_problem(name) {
+                if let Err(problem) = check_profile_name(name) {
                     // cargo refuses the whole file: it concerns every profile
                     layer.invalid.push(InvalidValue {
                         profile: "*".into(),
                         key: format!("profile.{name}"),
                         value: format!("a {}", node.type_name()),
                         source: source(node),
-                        problem,
+                        problem: problem.to_string(),
                     });
                     continue;
                 }

@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use crate::profile::setting::{Debug, Lto, OptLevel, Panic, Setting, Strip, Value};
+use crate::profile::setting::{DebugInfo, Lto, OptLevel, Panic, Setting, Strip, Value};
 
 /// A named set of rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -86,7 +86,7 @@ const STRIP: Rule = Rule {
 };
 const NO_DEBUG: Rule = Rule {
     setting: Setting::Debug,
-    accept: &[Value::Debug(Debug::None)],
+    accept: &[Value::Debug(DebugInfo::None)],
     reason: "debug info is not needed to run the binary",
 };
 const NO_INCREMENTAL: Rule = Rule {

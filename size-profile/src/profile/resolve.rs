@@ -9,7 +9,7 @@
 use std::fmt;
 
 use crate::profile::rustflags::Rustflags;
-use crate::profile::setting::{Debug, Lto, OptLevel, Panic, Setting, Strip, Value};
+use crate::profile::setting::{DebugInfo, Lto, OptLevel, Panic, Setting, Strip, Value};
 use crate::profile::setting_map::SettingMap;
 use crate::profile::{Profiles, Settings, Sourced};
 use crate::source::Source;
@@ -167,7 +167,11 @@ fn default_value(root: &str, setting: Setting, incremental: bool) -> Value {
         Setting::CodegenUnits => Value::CodegenUnits(if incremental { 256 } else { 16 }),
         Setting::Panic => Value::Panic(Panic::Unwind),
         Setting::Strip => Value::Strip(Strip::None),
-        Setting::Debug => Value::Debug(if dev { Debug::Full } else { Debug::None }),
+        Setting::Debug => Value::Debug(if dev {
+            DebugInfo::Full
+        } else {
+            DebugInfo::None
+        }),
         Setting::Incremental => Value::Incremental(dev),
     }
 }
@@ -358,7 +362,7 @@ impl Profiles {
 
         // cargo strips debug info by default when the crate and the dependencies it links have
         // none (cargo's `rebuild_unit_graph_shared`)
-        let debug_on = |v: Value| v != Value::Debug(Debug::None);
+        let debug_on = |v: Value| v != Value::Debug(DebugInfo::None);
         let profile_debug = from_tables(Setting::Debug)
             .map_or_else(|| default_value(&root, Setting::Debug, false), |e| e.value);
         let override_debug = |matches: &dyn Fn(&str) -> bool| {

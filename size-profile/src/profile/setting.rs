@@ -102,9 +102,11 @@ impl Setting {
             (Setting::Strip, Raw::Bool(b)) => {
                 Some(Value::Strip(if *b { Strip::Symbols } else { Strip::None }))
             }
-            (Setting::Debug, Raw::Bool(b)) => {
-                Some(Value::Debug(if *b { Debug::Full } else { Debug::None }))
-            }
+            (Setting::Debug, Raw::Bool(b)) => Some(Value::Debug(if *b {
+                DebugInfo::Full
+            } else {
+                DebugInfo::None
+            })),
             (Setting::Incremental, Raw::Bool(b)) => Some(Value::Incremental(*b)),
             (_, Raw::Int(n)) => word(&n.to_string(), Form::Number),
             (_, Raw::Str(s)) => word(s, Form::Word),
@@ -212,7 +214,7 @@ pub enum Value {
     /// `strip`.
     Strip(Strip),
     /// `debug`.
-    Debug(Debug),
+    Debug(DebugInfo),
     /// `incremental`.
     Incremental(bool),
 }
@@ -382,43 +384,53 @@ const VOCABULARY: &[(Setting, &str, Form, Value)] = &[
         Form::Word,
         Value::Strip(Strip::Symbols),
     ),
-    (Setting::Debug, "0", Form::Number, Value::Debug(Debug::None)),
+    (
+        Setting::Debug,
+        "0",
+        Form::Number,
+        Value::Debug(DebugInfo::None),
+    ),
     (
         Setting::Debug,
         "1",
         Form::Number,
-        Value::Debug(Debug::Limited),
+        Value::Debug(DebugInfo::Limited),
     ),
-    (Setting::Debug, "2", Form::Number, Value::Debug(Debug::Full)),
+    (
+        Setting::Debug,
+        "2",
+        Form::Number,
+        Value::Debug(DebugInfo::Full),
+    ),
     (
         Setting::Debug,
         "none",
         Form::Word,
-        Value::Debug(Debug::None),
+        Value::Debug(DebugInfo::None),
     ),
     (
         Setting::Debug,
         "line-directives-only",
         Form::Word,
-        Value::Debug(Debug::LineDirectivesOnly),
+        Value::Debug(DebugInfo::LineDirectivesOnly),
     ),
     (
         Setting::Debug,
         "line-tables-only",
         Form::Word,
-        Value::Debug(Debug::LineTablesOnly),
+        Value::Debug(DebugInfo::LineTablesOnly),
     ),
     (
         Setting::Debug,
         "limited",
         Form::Word,
-        Value::Debug(Debug::Limited),
+        Value::Debug(DebugInfo::Limited),
     ),
     (
         Setting::Debug,
         "full",
         Form::Word,
-        Value::Debug(Debug::Full),
+        Value::Debug(DebugInfo::Full),
     ),
 ];
 
@@ -444,11 +456,11 @@ impl fmt::Display for Value {
                 Strip::Symbols => "true",
             }),
             Value::Debug(d) => f.write_str(match d {
-                Debug::None => "false",
-                Debug::LineDirectivesOnly => r#""line-directives-only""#,
-                Debug::LineTablesOnly => r#""line-tables-only""#,
-                Debug::Limited => r#""limited""#,
-                Debug::Full => "true",
+                DebugInfo::None => "false",
+                DebugInfo::LineDirectivesOnly => r#""line-directives-only""#,
+                DebugInfo::LineTablesOnly => r#""line-tables-only""#,
+                DebugInfo::Limited => r#""limited""#,
+                DebugInfo::Full => "true",
             }),
             Value::Incremental(b) => write!(f, "{b}"),
         }
@@ -540,7 +552,7 @@ pub enum Strip {
 
 /// A `debug` (debug info) level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Debug {
+pub enum DebugInfo {
     /// `0` / `false` / `"none"`.
     None,
     /// `"line-directives-only"`.
@@ -612,24 +624,28 @@ mod tests {
                 Value::Strip(Strip::Debuginfo),
             ),
             (Setting::Strip, Str("symbols"), Value::Strip(Strip::Symbols)),
-            (Setting::Debug, Int(0), Value::Debug(Debug::None)),
-            (Setting::Debug, Int(1), Value::Debug(Debug::Limited)),
-            (Setting::Debug, Int(2), Value::Debug(Debug::Full)),
-            (Setting::Debug, Bool(true), Value::Debug(Debug::Full)),
-            (Setting::Debug, Bool(false), Value::Debug(Debug::None)),
-            (Setting::Debug, Str("none"), Value::Debug(Debug::None)),
+            (Setting::Debug, Int(0), Value::Debug(DebugInfo::None)),
+            (Setting::Debug, Int(1), Value::Debug(DebugInfo::Limited)),
+            (Setting::Debug, Int(2), Value::Debug(DebugInfo::Full)),
+            (Setting::Debug, Bool(true), Value::Debug(DebugInfo::Full)),
+            (Setting::Debug, Bool(false), Value::Debug(DebugInfo::None)),
+            (Setting::Debug, Str("none"), Value::Debug(DebugInfo::None)),
             (
                 Setting::Debug,
                 Str("line-tables-only"),
-                Value::Debug(Debug::LineTablesOnly),
+                Value::Debug(DebugInfo::LineTablesOnly),
             ),
             (
                 Setting::Debug,
                 Str("line-directives-only"),
-                Value::Debug(Debug::LineDirectivesOnly),
+                Value::Debug(DebugInfo::LineDirectivesOnly),
             ),
-            (Setting::Debug, Str("limited"), Value::Debug(Debug::Limited)),
-            (Setting::Debug, Str("full"), Value::Debug(Debug::Full)),
+            (
+                Setting::Debug,
+                Str("limited"),
+                Value::Debug(DebugInfo::Limited),
+            ),
+            (Setting::Debug, Str("full"), Value::Debug(DebugInfo::Full)),
             (Setting::Incremental, Bool(false), Value::Incremental(false)),
         ];
         for (setting, raw, want) in cases {
@@ -685,7 +701,7 @@ mod tests {
         );
         assert_eq!(Value::Lto(Lto::Fat).assignment(), "lto = true");
         assert_eq!(Value::Strip(Strip::Symbols).assignment(), "strip = true");
-        assert_eq!(Value::Debug(Debug::None).assignment(), "debug = false");
+        assert_eq!(Value::Debug(DebugInfo::None).assignment(), "debug = false");
         assert_eq!(Setting::CodegenUnits.env_key(), "CODEGEN_UNITS");
         assert_eq!(
             Setting::from_key("codegen-units"),
