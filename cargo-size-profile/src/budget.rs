@@ -62,10 +62,9 @@ pub(crate) fn run(args: &BudgetArgs) -> Result<ExitCode> {
     let mut lines = Vec::new();
     for at in &packages {
         let budget: &Budget = at.project.options.max_size.as_ref().expect("filtered");
-        let profile = match (&args.profile, &at.project.options.profiles) {
-            (Some(p), _) => p.clone(),
-            (None, Some(listed)) if !listed.is_empty() => listed[0].clone(),
-            _ => "release".to_owned(),
+        let profile = match &args.profile {
+            Some(p) => p.clone(),
+            None => at.project.shipping_profile(),
         };
         let built = build(
             at,

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use serde_json::{Value as Json, json};
 use size_profile::__private::{
-    Finding, Overrides, Problem, Resolved, Scope, Setting, Source, Value,
+    Finding, Overrides, Plain, Problem, Resolved, Scope, Setting, Source, Value,
 };
 
 use crate::cli::{CheckArgs, Format};
@@ -170,10 +170,10 @@ fn profile(r: &Resolved, findings: &[Finding]) -> Json {
 
 /// A value in its JSON form: numbers and booleans as such, names as strings.
 pub(crate) fn value(v: Value) -> Json {
-    let text = v.to_string();
-    match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
-        Some(name) => json!(name),
-        None => serde_json::from_str(&text).unwrap_or(json!(text)),
+    match v.plain() {
+        Plain::Bool(b) => json!(b),
+        Plain::Int(n) => json!(n),
+        Plain::Str(s) => json!(s),
     }
 }
 

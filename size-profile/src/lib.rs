@@ -167,7 +167,9 @@ pub mod __private {
     pub use crate::profile::preset::{NO_STD_PANIC, Preset, Rule};
     pub use crate::profile::resolve::{Crate, Entry, Override, ResolveError, Resolved};
     pub use crate::profile::rustflags::{FlagSetting, Rustflag, Rustflags, configured_target};
-    pub use crate::profile::setting::{DebugInfo, Lto, OptLevel, Panic, Setting, Strip, Value};
+    pub use crate::profile::setting::{
+        DebugInfo, Lto, OptLevel, Panic, Plain, Setting, Strip, Value,
+    };
     pub use crate::profile::setting_map::{SettingMap, SettingSet};
     pub use crate::profile::{
         BUILT_IN, FileKind, InvalidValue, Layer, PackageTable, ProfileNameError, ProfileTable,

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::{Result, anyhow, bail};
 use size_profile::__private::{
-    Document, FileKind, Finding, Layer, Overrides, Preset, ProfileTable, Profiles, Scope, Setting,
-    Source, SourceFile, Sourced, Value,
+    Document, FileKind, Finding, Layer, Overrides, Plain, Preset, ProfileTable, Profiles, Scope,
+    Setting, Source, SourceFile, Sourced, Value,
 };
 use toml_edit::{DocumentMut, Item, Table, TableLike};
 
@@ -134,10 +134,12 @@ fn set(table: &mut dyn TableLike, key: &str, value: Value) {
 }
 
 fn toml_value(v: Value) -> toml_edit::Value {
-    // the same text a finding suggests, parsed as a TOML value
-    v.to_string()
-        .parse()
-        .unwrap_or_else(|_| toml_edit::Value::from(v.to_string()))
+    // the same value a finding suggests
+    match v.plain() {
+        Plain::Bool(b) => b.into(),
+        Plain::Int(n) => i64::from(n).into(),
+        Plain::Str(s) => s.into(),
+    }
 }
 
 /// The wants of a preset, less the settings the crate allows.

@@ -236,8 +236,11 @@ impl Value {
     /// The value as a `CARGO_PROFILE_*` variable writes it: the TOML form without quotes
     /// (`s`, `true`, `thin`).
     pub fn env_form(self) -> String {
-        let text = self.to_string();
-        text.trim_matches('"').to_owned()
+        match self.plain() {
+            Plain::Bool(b) => b.to_string(),
+            Plain::Int(n) => n.to_string(),
+            Plain::Str(s) => s.to_owned(),
+        }
     }
 
     /// The line that sets this value in a `[profile]` table, e.g. `lto = true`.
@@ -301,43 +304,14 @@ enum Form {
 ///
 /// For `lto`, cargo turns `"off"`, `"n"`, `"no"` and `"none"` into `-C lto=off` and passes any
 /// other string to rustc as it is, which takes the rest of these; `"none"` is cargo's alone.
+#[rustfmt::skip]
 const VOCABULARY: &[(Setting, &str, Form, Value)] = &[
-    (
-        Setting::OptLevel,
-        "0",
-        Form::Number,
-        Value::OptLevel(OptLevel::O0),
-    ),
-    (
-        Setting::OptLevel,
-        "1",
-        Form::Number,
-        Value::OptLevel(OptLevel::O1),
-    ),
-    (
-        Setting::OptLevel,
-        "2",
-        Form::Number,
-        Value::OptLevel(OptLevel::O2),
-    ),
-    (
-        Setting::OptLevel,
-        "3",
-        Form::Number,
-        Value::OptLevel(OptLevel::O3),
-    ),
-    (
-        Setting::OptLevel,
-        "s",
-        Form::Word,
-        Value::OptLevel(OptLevel::S),
-    ),
-    (
-        Setting::OptLevel,
-        "z",
-        Form::Word,
-        Value::OptLevel(OptLevel::Z),
-    ),
+    (Setting::OptLevel, "0", Form::Number, Value::OptLevel(OptLevel::O0)),
+    (Setting::OptLevel, "1", Form::Number, Value::OptLevel(OptLevel::O1)),
+    (Setting::OptLevel, "2", Form::Number, Value::OptLevel(OptLevel::O2)),
+    (Setting::OptLevel, "3", Form::Number, Value::OptLevel(OptLevel::O3)),
+    (Setting::OptLevel, "s", Form::Word, Value::OptLevel(OptLevel::S)),
+    (Setting::OptLevel, "z", Form::Word, Value::OptLevel(OptLevel::Z)),
     (Setting::Lto, "fat", Form::Word, Value::Lto(Lto::Fat)),
     (Setting::Lto, "y", Form::Word, Value::Lto(Lto::Fat)),
     (Setting::Lto, "yes", Form::Word, Value::Lto(Lto::Fat)),
@@ -348,121 +322,80 @@ const VOCABULARY: &[(Setting, &str, Form, Value)] = &[
     (Setting::Lto, "n", Form::Word, Value::Lto(Lto::Off)),
     (Setting::Lto, "no", Form::Word, Value::Lto(Lto::Off)),
     (Setting::Lto, "false", Form::Word, Value::Lto(Lto::Off)),
-    (
-        Setting::Lto,
-        "none",
-        Form::ProfileWord,
-        Value::Lto(Lto::Off),
-    ),
-    (
-        Setting::Panic,
-        "unwind",
-        Form::Word,
-        Value::Panic(Panic::Unwind),
-    ),
-    (
-        Setting::Panic,
-        "abort",
-        Form::Word,
-        Value::Panic(Panic::Abort),
-    ),
-    (
-        Setting::Strip,
-        "none",
-        Form::Word,
-        Value::Strip(Strip::None),
-    ),
-    (
-        Setting::Strip,
-        "debuginfo",
-        Form::Word,
-        Value::Strip(Strip::Debuginfo),
-    ),
-    (
-        Setting::Strip,
-        "symbols",
-        Form::Word,
-        Value::Strip(Strip::Symbols),
-    ),
-    (
-        Setting::Debug,
-        "0",
-        Form::Number,
-        Value::Debug(DebugInfo::None),
-    ),
-    (
-        Setting::Debug,
-        "1",
-        Form::Number,
-        Value::Debug(DebugInfo::Limited),
-    ),
-    (
-        Setting::Debug,
-        "2",
-        Form::Number,
-        Value::Debug(DebugInfo::Full),
-    ),
-    (
-        Setting::Debug,
-        "none",
-        Form::Word,
-        Value::Debug(DebugInfo::None),
-    ),
-    (
-        Setting::Debug,
-        "line-directives-only",
-        Form::Word,
-        Value::Debug(DebugInfo::LineDirectivesOnly),
-    ),
-    (
-        Setting::Debug,
-        "line-tables-only",
-        Form::Word,
-        Value::Debug(DebugInfo::LineTablesOnly),
-    ),
-    (
-        Setting::Debug,
-        "limited",
-        Form::Word,
-        Value::Debug(DebugInfo::Limited),
-    ),
-    (
-        Setting::Debug,
-        "full",
-        Form::Word,
-        Value::Debug(DebugInfo::Full),
-    ),
+    (Setting::Lto, "none", Form::ProfileWord, Value::Lto(Lto::Off)),
+    (Setting::Panic, "unwind", Form::Word, Value::Panic(Panic::Unwind)),
+    (Setting::Panic, "abort", Form::Word, Value::Panic(Panic::Abort)),
+    (Setting::Strip, "none", Form::Word, Value::Strip(Strip::None)),
+    (Setting::Strip, "debuginfo", Form::Word, Value::Strip(Strip::Debuginfo)),
+    (Setting::Strip, "symbols", Form::Word, Value::Strip(Strip::Symbols)),
+    (Setting::Debug, "0", Form::Number, Value::Debug(DebugInfo::None)),
+    (Setting::Debug, "1", Form::Number, Value::Debug(DebugInfo::Limited)),
+    (Setting::Debug, "2", Form::Number, Value::Debug(DebugInfo::Full)),
+    (Setting::Debug, "none", Form::Word, Value::Debug(DebugInfo::None)),
+    (Setting::Debug, "line-directives-only", Form::Word, Value::Debug(DebugInfo::LineDirectivesOnly)),
+    (Setting::Debug, "line-tables-only", Form::Word, Value::Debug(DebugInfo::LineTablesOnly)),
+    (Setting::Debug, "limited", Form::Word, Value::Debug(DebugInfo::Limited)),
+    (Setting::Debug, "full", Form::Word, Value::Debug(DebugInfo::Full)),
 ];
 
 /// Displays the value in the TOML form cargo's documentation uses (`"s"`, `true`, `16`).
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.plain() {
+            Plain::Bool(b) => write!(f, "{b}"),
+            Plain::Int(n) => write!(f, "{n}"),
+            Plain::Str(s) => write!(f, "\"{s}\""),
+        }
+    }
+}
+
+/// A value in TOML's own types, the form cargo's documentation writes it in: what a writer of
+/// TOML, JSON or a `CARGO_PROFILE_*` variable starts from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Plain {
+    /// `true`, `false`.
+    Bool(bool),
+    /// A number: `3`, `16`.
+    Int(u32),
+    /// A string, without its quotes: `s`, `thin`.
+    Str(&'static str),
+}
+
+impl Value {
+    /// The value in TOML's own types (`lto = false` is [`Plain::Bool`], `"thin"` a
+    /// [`Plain::Str`]).
+    pub fn plain(self) -> Plain {
         match self {
-            Value::OptLevel(o) => f.write_str(o.toml()),
-            Value::Lto(l) => f.write_str(match l {
-                Lto::Off => r#""off""#,
-                Lto::ThinLocal => "false",
-                Lto::Thin => r#""thin""#,
-                Lto::Fat => "true",
-            }),
-            Value::CodegenUnits(n) => write!(f, "{n}"),
-            Value::Panic(p) => f.write_str(match p {
-                Panic::Unwind => r#""unwind""#,
-                Panic::Abort => r#""abort""#,
-            }),
-            Value::Strip(s) => f.write_str(match s {
-                Strip::None => "false",
-                Strip::Debuginfo => r#""debuginfo""#,
-                Strip::Symbols => "true",
-            }),
-            Value::Debug(d) => f.write_str(match d {
-                DebugInfo::None => "false",
-                DebugInfo::LineDirectivesOnly => r#""line-directives-only""#,
-                DebugInfo::LineTablesOnly => r#""line-tables-only""#,
-                DebugInfo::Limited => r#""limited""#,
-                DebugInfo::Full => "true",
-            }),
-            Value::Incremental(b) => write!(f, "{b}"),
+            Value::OptLevel(o) => match o {
+                OptLevel::O0 => Plain::Int(0),
+                OptLevel::O1 => Plain::Int(1),
+                OptLevel::O2 => Plain::Int(2),
+                OptLevel::O3 => Plain::Int(3),
+                OptLevel::S => Plain::Str("s"),
+                OptLevel::Z => Plain::Str("z"),
+            },
+            Value::Lto(l) => match l {
+                Lto::Off => Plain::Str("off"),
+                Lto::ThinLocal => Plain::Bool(false),
+                Lto::Thin => Plain::Str("thin"),
+                Lto::Fat => Plain::Bool(true),
+            },
+            Value::CodegenUnits(n) => Plain::Int(n),
+            Value::Panic(Panic::Unwind) => Plain::Str("unwind"),
+            Value::Panic(Panic::Abort) => Plain::Str("abort"),
+            Value::Strip(s) => match s {
+                Strip::None => Plain::Bool(false),
+                Strip::Debuginfo => Plain::Str("debuginfo"),
+                Strip::Symbols => Plain::Bool(true),
+            },
+            Value::Debug(d) => match d {
+                DebugInfo::None => Plain::Bool(false),
+                DebugInfo::LineDirectivesOnly => Plain::Str("line-directives-only"),
+                DebugInfo::LineTablesOnly => Plain::Str("line-tables-only"),
+                DebugInfo::Limited => Plain::Str("limited"),
+                DebugInfo::Full => Plain::Bool(true),
+            },
+            Value::Incremental(b) => Plain::Bool(b),
         }
     }
 }
@@ -502,17 +435,6 @@ impl OptLevel {
         match Value::from_codegen("opt-level", Some(flag))? {
             Value::OptLevel(level) => Some(level),
             _ => None,
-        }
-    }
-
-    fn toml(self) -> &'static str {
-        match self {
-            OptLevel::O0 => "0",
-            OptLevel::O1 => "1",
-            OptLevel::O2 => "2",
-            OptLevel::O3 => "3",
-            OptLevel::S => r#""s""#,
-            OptLevel::Z => r#""z""#,
         }
     }
 }
@@ -571,6 +493,28 @@ mod tests {
 
     fn parse(setting: Setting, raw: Raw<'_>) -> Result<Value, String> {
         setting.parse(&raw).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn what_is_written_reads_back_as_the_same_value() {
+        let mut values: Vec<Value> = VOCABULARY.iter().map(|(_, _, _, v)| *v).collect();
+        values.extend([
+            Value::Lto(Lto::ThinLocal),
+            Value::CodegenUnits(16),
+            Value::Incremental(true),
+            Value::Incremental(false),
+        ]);
+        for value in values {
+            let setting = value.setting();
+            let raw = match value.plain() {
+                Plain::Bool(b) => Raw::Bool(b),
+                Plain::Int(n) => Raw::Int(n.into()),
+                Plain::Str(s) => Raw::Str(s),
+            };
+            assert_eq!(setting.parse(&raw), Ok(value), "TOML {value}");
+            let env = value.env_form();
+            assert_eq!(setting.parse(&Raw::from_env(&env)), Ok(value), "env {env}");
+        }
     }
 
     #[test]

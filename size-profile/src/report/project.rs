@@ -134,6 +134,16 @@ impl Project {
         }
     }
 
+    /// The one profile a command that builds the binary builds (`budget`): the first of the
+    /// options' `profiles`, else `release` (not another descendant of it: which of several
+    /// ships is the options' to say).
+    pub fn shipping_profile(&self) -> String {
+        match self.options.profiles.as_deref() {
+            Some([first, ..]) => first.clone(),
+            _ => "release".to_owned(),
+        }
+    }
+
     /// Why a profile cannot be resolved, as every front shows it: the root manifest (where
     /// profiles are defined) and what is wrong, which names the profile.
     pub fn resolve_problem(&self, error: &ResolveError) -> Problem {
@@ -354,5 +364,10 @@ mod tests {
         assert_eq!(p.options.allow, [Setting::Lto, Setting::Strip].into());
         assert!(p.options.deny && p.options.allow_allocator);
         assert_eq!(p.checked(), vec!["dist"]);
+        assert_eq!(p.shipping_profile(), "dist");
+        // without the option: release, not one of its descendants
+        let plain = project("[package]\nname = \"p\"\n[profile.dist]\ninherits = \"release\"\n");
+        assert_eq!(plain.checked(), vec!["release", "dist"]);
+        assert_eq!(plain.shipping_profile(), "release");
     }
 }
