@@ -16,41 +16,123 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Where scratch projects and their shared target directory live.
-fn scratch_root() -> PathBuf {
+/// Where the shared target directory and our own cargo home live: inside this checkout's
+/// `target`, so `cargo clean` removes them.
+fn cache_root() -> PathBuf {
     repo_root().join("target").join("scratch")
 }
 
 /// The target directory every scratch build shares, so dependencies build once.
 pub fn shared_target() -> PathBuf {
-    scratch_root().join("target")
+    cache_root().join("target")
 }
 
-/// Variables that change how cargo picks profile values; removed for every scratch build
-/// so the outer environment (CI, a developer's shell, `cargo test` itself) cannot leak in.
-const CLEARED: &[&str] = &[
-    "RUSTFLAGS",
-    "CARGO_BUILD_TARGET",
-    "RUSTC",
-    "CARGO_ENCODED_RUSTFLAGS",
-    "CARGO_BUILD_RUSTFLAGS",
-    "CARGO_INCREMENTAL",
-    "CARGO_TARGET_DIR",
-    "CARGO_BUILD_TARGET_DIR",
-    "CARGO_BUILD_BUILD_DIR",
-    "RUSTC_WRAPPER",
-    "RUSTC_WORKSPACE_WRAPPER",
-    "CARGO_MANIFEST_DIR",
-    "CARGO_PKG_NAME",
-    "OUT_DIR",
-];
+/// The environment every command a test runs starts from, whatever the caller's shell or CI
+/// sets: nothing is inherited but what finds the toolchain, and cargo's home is one of our
+/// own, which shares the machine's registry (so no test needs the network) but not its
+/// `config.toml`. A caller's `CARGO_TARGET_DIR`, `RUSTFLAGS`, `CARGO_PROFILE_*`,
+/// `CARGO_BUILD_*`, `NO_COLOR`/`CLICOLOR` or `$CARGO_HOME/config.toml` cannot change what a
+/// test sees.
+pub mod hermetic {
+    use std::ffi::OsString;
+    use std::path::{Path, PathBuf};
+    use std::process::Command;
 
-/// A scratch cargo project.
+    /// The variables passed on: they find cargo, rustc and rustup, and nothing more.
+    pub const PASSED_ON: &[&str] = &[
+        "PATH",
+        "HOME",
+        "RUSTUP_HOME",
+        "RUSTUP_TOOLCHAIN",
+        "CARGO",
+        "TMPDIR",
+    ];
+
+    /// The machine's cargo home, where the registry cache is.
+    fn machine_cargo_home() -> Option<PathBuf> {
+        std::env::var_os("CARGO_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
+    }
+
+    /// Our cargo home: the machine's `registry` and `git` caches linked in, no config file.
+    pub fn cargo_home() -> PathBuf {
+        let home = super::cache_root().join("cargo-home");
+        std::fs::create_dir_all(&home).expect("our cargo home");
+        if let Some(machine) = machine_cargo_home() {
+            for cache in ["registry", "git"] {
+                let (from, to) = (machine.join(cache), home.join(cache));
+                if from.exists() && std::fs::symlink_metadata(&to).is_err() {
+                    link(&from, &to);
+                }
+            }
+        }
+        home
+    }
+
+    #[cfg(unix)]
+    fn link(from: &Path, to: &Path) {
+        // another test may have linked it a moment ago
+        let _ = std::os::unix::fs::symlink(from, to);
+    }
+
+    #[cfg(not(unix))]
+    fn link(from: &Path, to: &Path) {
+        // no symlinks without privileges: cargo fetches what it needs into our home instead
+        let _ = (from, to);
+    }
+
+    /// The variables of the environment tests run commands in.
+    pub fn vars() -> Vec<(String, OsString)> {
+        let mut vars: Vec<(String, OsString)> = PASSED_ON
+            .iter()
+            .filter_map(|key| Some((key.to_string(), std::env::var_os(key)?)))
+            .collect();
+        vars.push(("CARGO_HOME".into(), cargo_home().into_os_string()));
+        vars
+    }
+
+    /// `program` with only [`vars`] in its environment.
+    pub fn command(program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.env_clear().envs(vars());
+        cmd
+    }
+
+    /// Cargo (the one running the tests, else `cargo` on the `PATH`) in [`command`]'s
+    /// environment.
+    pub fn cargo() -> Command {
+        command(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+    }
+}
+
+/// A scratch cargo project, in a directory of its own under the system's temporary directory
+/// (outside any directory whose `.cargo/config.toml` cargo would read). It is removed when the
+/// test passes and kept, with its path printed, when the test fails.
 #[derive(Debug)]
 pub struct Scratch {
     /// Its directory.
     pub dir: PathBuf,
     env: Vec<(String, String)>,
+    /// Whether the directory is ours to remove (an example of this checkout is not).
+    owned: bool,
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if !self.owned {
+            return;
+        }
+        if std::thread::panicking() {
+            #[allow(clippy::disallowed_macros, clippy::print_stderr)]
+            // the one place a kept directory is named
+            {
+                eprintln!("scratch project kept for a look: {}", self.dir.display());
+            }
+        } else {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 /// What one cargo run printed.
@@ -113,12 +195,15 @@ impl Scratch {
     /// `Cargo.toml` made of `[package]`, an empty `[workspace]`, and `manifest_tail`.
     pub fn new(name: &str, manifest_tail: &str) -> Scratch {
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let dir = scratch_root().join(format!("{name}-{}-{n}", std::process::id()));
+        let dir = std::env::temp_dir()
+            .join("size-profile-tests")
+            .join(format!("{name}-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("src")).expect("scratch dir");
         let s = Scratch {
             dir,
             env: Vec::new(),
+            owned: true,
         };
         s.write(
             "Cargo.toml",
@@ -197,16 +282,8 @@ impl Scratch {
     /// Runs cargo in the subdirectory `rel` of the project (where cargo starts its search
     /// for config files), with extra environment variables for this run only.
     pub fn cargo_in(&self, rel: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
-        let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        let mut cmd = hermetic::cargo();
         cmd.args(args).current_dir(self.dir.join(rel));
-        for (key, _) in std::env::vars() {
-            if CLEARED.contains(&key.as_str())
-                || key.starts_with("CARGO_PROFILE_")
-                || (key.starts_with("CARGO_TARGET_") && key.ends_with("_RUSTFLAGS"))
-            {
-                cmd.env_remove(&key);
-            }
-        }
         cmd.env("CARGO_TARGET_DIR", shared_target())
             .env("CARGO_TERM_COLOR", "never");
         for (k, v) in self
@@ -267,6 +344,7 @@ impl Scratch {
         Scratch {
             dir: repo_root().join(rel),
             env: Vec::new(),
+            owned: false,
         }
     }
 }

@@ -744,39 +744,56 @@ mod tests {
         }
     }
 
-    /// Every manifest of every crate this workspace builds with: hundreds of real
-    /// `Cargo.toml` files, read by both readers.
+    /// Every TOML file this repository ships (manifests, templates, the lock file, the CLI's
+    /// test fixtures), read by both readers. With `SIZE_PROFILE_REGISTRY_MANIFESTS=1`, also every
+    /// `Cargo.toml` in the machine's cargo registry (thousands on a developer's machine; what
+    /// is there differs by machine, so it is not part of the default run).
     #[test]
-    #[allow(clippy::disallowed_methods)] // a test reads the registry's files directly
+    #[allow(clippy::disallowed_methods)] // a test reads files directly
     fn real_manifests_read_as_the_toml_crate_reads_them() {
-        let home = std::env::var_os("CARGO_HOME")
-            .map(std::path::PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo")))
-            .expect("CARGO_HOME or HOME is set");
+        use std::path::{Path, PathBuf};
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("in the repo");
         let mut texts = Vec::new();
-        let registries = std::fs::read_dir(home.join("registry").join("src"))
-            .into_iter()
-            .flatten();
-        for registry in registries.flatten() {
-            for krate in std::fs::read_dir(registry.path())
+        let mut dirs = vec![repo.to_path_buf()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                let name = entry.file_name();
+                if path.is_dir() {
+                    if name != "target" && name != ".git" {
+                        dirs.push(path);
+                    }
+                } else if path.extension().is_some_and(|e| e == "toml" || e == "lock") {
+                    texts.push(std::fs::read_to_string(&path).expect("a text file"));
+                }
+            }
+        }
+        // the workspace, its crates, the examples and templates, the CLI's fixtures
+        assert!(texts.len() >= 40, "only {} TOML files found", texts.len());
+        if std::env::var_os("SIZE_PROFILE_REGISTRY_MANIFESTS").is_some() {
+            let home = std::env::var_os("CARGO_HOME")
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
+                .expect("CARGO_HOME or HOME is set");
+            let registries = std::fs::read_dir(home.join("registry").join("src"))
                 .into_iter()
-                .flatten()
-                .flatten()
-            {
-                for name in ["Cargo.toml", "Cargo.toml.orig"] {
-                    if let Ok(text) = std::fs::read_to_string(krate.path().join(name)) {
-                        texts.push(text);
+                .flatten();
+            for registry in registries.flatten() {
+                for krate in std::fs::read_dir(registry.path())
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                {
+                    for name in ["Cargo.toml", "Cargo.toml.orig"] {
+                        if let Ok(text) = std::fs::read_to_string(krate.path().join(name)) {
+                            texts.push(text);
+                        }
                     }
                 }
             }
         }
-        // this test's own build put at least toml and its dependencies there
-        assert!(
-            texts.len() >= 10,
-            "only {} manifests found under {}",
-            texts.len(),
-            home.display()
-        );
         same_as_reference(texts.iter().map(String::as_str));
     }
 }

@@ -4,7 +4,6 @@
 #![allow(clippy::disallowed_methods)]
 
 use std::path::Path;
-mod support;
 
 use serde_json::Value;
 
@@ -56,7 +55,7 @@ fn same_shape(doc: &Value, real: &Value, path: &str) {
 #[test]
 fn the_documented_check_json_matches_the_real_one() {
     let hello = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/hello/Cargo.toml");
-    let out = support::cli()
+    let out = crate::support::cli()
         .args(["check", "--format", "json", "--manifest-path"])
         .arg(&hello)
         .output()

@@ -393,12 +393,13 @@ fn from_rustc(args: &[String]) -> BTreeMap<Setting, Value> {
 
 /// The CLI front: the files and variables cargo reads, from where cargo runs.
 fn cli_front(p: &Scratch, case: &Case) -> Result<BTreeMap<Setting, Value>, String> {
-    // the same environment cargo saw: the case's variables, plus where CARGO_HOME is
-    let mut env: NameMap<String> = case.env.iter().cloned().collect();
-    for key in ["HOME", "CARGO_HOME"] {
-        if let Some(v) = ProcessEnv.var(key) {
-            env.insert(key.into(), v);
-        }
+    // the same environment cargo saw: the tests' own, and the case's variables
+    let mut env: NameMap<String> = size_profile_tests::hermetic::vars()
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, v.into_string().ok()?)))
+        .collect();
+    for (key, value) in &case.env {
+        env.insert(key.clone(), value.clone());
     }
     let flags = FlagsFrom::Config(Some(host_target()));
     let app = p.dir.join("app");

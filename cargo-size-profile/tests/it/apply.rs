@@ -7,8 +7,6 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-mod support;
-
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 /// A new project directory with `Cargo.toml` (a package named `app` plus `tail`) and a main.
@@ -28,7 +26,7 @@ fn project(tail: &str) -> PathBuf {
 }
 
 fn run(dir: &Path, args: &[&str]) -> Output {
-    support::cli()
+    crate::support::cli()
         .args(args)
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", dir.join("target"))
@@ -91,7 +89,7 @@ fn two_projects_sharing_a_target_dir_keep_their_own_copies() {
     let (a, b) = (project(""), project(""));
     let shared = a.join("shared-target");
     for dir in [&a, &b] {
-        let out = support::cli()
+        let out = crate::support::cli()
             .args(["apply"])
             .current_dir(dir)
             .env("CARGO_TARGET_DIR", &shared)
@@ -117,7 +115,7 @@ fn runs_at_the_same_time_each_land_their_edit() {
     let children: Vec<_> = names
         .iter()
         .map(|name| {
-            support::cli()
+            crate::support::cli()
                 .args(["apply", "--profile", name])
                 .current_dir(&dir)
                 .env("CARGO_TARGET_DIR", dir.join("target"))
@@ -257,7 +255,7 @@ fn the_target_dir_is_cargos_own_from_build_target_dir() {
     )
     .unwrap();
     let cli = |args: &[&str]| {
-        let out = support::cli()
+        let out = crate::support::cli()
             .args(args)
             .current_dir(&dir)
             .output()

@@ -3,8 +3,6 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-mod support;
-
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -14,7 +12,7 @@ fn repo() -> PathBuf {
 
 /// Runs the CLI in `dir` with a clean environment, into this checkout's target directory.
 fn cli(dir: &Path, args: &[&str]) -> Output {
-    support::cli()
+    crate::support::cli()
         .args(args)
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", repo().join("target").join("examples"))

@@ -5,11 +5,10 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use size_profile::Env;
 use size_profile_tests::repo_root;
 
 type Store = Arc<Mutex<BTreeMap<String, Vec<u8>>>>;
@@ -129,7 +128,7 @@ fn serve(listener: TcpListener, store: Store, requests: usize) -> std::thread::J
 
 fn foldersync(args: &[&str], remote: &str) -> Output {
     let exe = repo_root().join("target/examples/debug/foldersync");
-    Command::new(&exe)
+    size_profile_tests::hermetic::command(&exe)
         .args(args)
         .env("FOLDERSYNC_REMOTE", remote)
         .output()
@@ -162,14 +161,10 @@ fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 
 #[test]
 fn a_pushed_folder_comes_back_byte_for_byte() {
-    let cargo = size_profile::__private::ProcessEnv
-        .var("CARGO")
-        .unwrap_or_else(|| "cargo".into());
-    let build = Command::new(cargo)
+    let build = size_profile_tests::hermetic::cargo()
         .args(["build", "--quiet"])
         .current_dir(repo_root().join("examples/cli"))
         .env("CARGO_TARGET_DIR", repo_root().join("target/examples"))
-        .env_remove("RUSTFLAGS")
         .output()
         .expect("cargo runs");
     assert!(
@@ -178,8 +173,8 @@ fn a_pushed_folder_comes_back_byte_for_byte() {
         String::from_utf8_lossy(&build.stderr)
     );
 
-    let work = repo_root()
-        .join("target/scratch")
+    let work = std::env::temp_dir()
+        .join("size-profile-tests")
         .join(format!("foldersync-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&work);
     let (src, dst) = (work.join("site"), work.join("copy"));
@@ -227,4 +222,5 @@ fn a_pushed_folder_comes_back_byte_for_byte() {
         String::from_utf8_lossy(&missing.stderr)
     );
     server.join().expect("the server stops after its requests");
+    let _ = std::fs::remove_dir_all(&work);
 }

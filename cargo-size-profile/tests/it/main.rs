@@ -1,0 +1,10 @@
+//! The CLI's tests, in one binary: `cli` runs the cases of `tests/cmd/*.toml` as data, the
+//! others drive the binary from Rust; all in the tests' hermetic environment
+//! (`size_profile_tests::hermetic`).
+
+mod apply;
+mod cli;
+mod examples;
+
+mod readme_json;
+mod support;
