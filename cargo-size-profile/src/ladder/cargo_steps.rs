@@ -7,6 +7,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Result, bail};
+use size_profile::__private::{Setting, Source, Value};
 
 use crate::cargo::{Build, build};
 use crate::io;
@@ -22,6 +23,26 @@ pub(crate) struct CargoBuilder<'a> {
     pub(crate) count: usize,
     /// How many builds the ladder will run, for the progress line.
     pub(crate) total: usize,
+    /// The values the project's `release` takes from cargo's defaults: a step leaves these
+    /// unset rather than writing them out, since an explicit value can change cargo's
+    /// metadata hash (`codegen-units = 16` moves a hello world by 256 bytes), and the
+    /// `release` step is to be cargo's own default release build, byte for byte.
+    pub(crate) untouched: Vec<(Setting, Value)>,
+}
+
+impl CargoBuilder<'_> {
+    /// The values of `at`'s `release` profile that nothing sets (see `untouched`).
+    pub(crate) fn defaults_of(at: &Located) -> Vec<(Setting, Value)> {
+        let Ok(release) = at.project.resolve("release") else {
+            return Vec::new();
+        };
+        release
+            .settings
+            .iter()
+            .filter(|(_, e)| matches!(e.source, Source::Default(_)))
+            .map(|(s, e)| (s, e.value))
+            .collect()
+    }
 }
 
 impl Builder for CargoBuilder<'_> {
@@ -49,6 +70,9 @@ impl Builder for CargoBuilder<'_> {
         };
         if let Some(state) = state {
             for (setting, value) in &state.settings {
+                if self.untouched.contains(&(*setting, *value)) {
+                    continue;
+                }
                 let text = value.env_form();
                 b.env
                     .push((format!("CARGO_PROFILE_RELEASE_{}", setting.env_key()), text));

@@ -38,6 +38,7 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
         progress: io::progress_on(),
         count: 0,
         total: planned_builds(nightly),
+        untouched: CargoBuilder::defaults_of(&at),
     };
     let climb = climb_all(&mut builder, nightly)?;
     if builder.progress {

@@ -116,3 +116,54 @@ fn json(bin: &str, rows: &[Row], state: &State, best: u64, release: u64) -> serd
         },
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn row(step: &str, bytes: Option<u64>, previous: Option<u64>, kept: bool, note: &str) -> Row {
+        Row {
+            step: step.into(),
+            key: step.into(),
+            value: None,
+            bytes,
+            time: Duration::from_millis(1500),
+            kept,
+            previous,
+            note: note.into(),
+        }
+    }
+
+    #[test]
+    fn the_markdown_table_compares_each_step_with_the_last_kept_one_and_release() {
+        let rows = [
+            row("release", Some(400_000), None, true, ""),
+            row("+ strip = true", Some(300_000), Some(400_000), true, ""),
+            row(
+                "+ panic = \"abort\"",
+                Some(306_000),
+                Some(300_000),
+                false,
+                "larger than the step before: not kept",
+            ),
+            row(
+                "+ -C link-arg=-Wl,--icf=all",
+                None,
+                Some(300_000),
+                false,
+                "build failed: no",
+            ),
+        ];
+        assert_eq!(
+            table(&rows, 400_000, true),
+            "| step | bytes | vs previous | vs release | build time | note |\n\
+             |---|---|---|---|---|---|\n\
+             | release | 400,000 |  | 1.00x | 1.5 s |  |\n\
+             | + strip = true | 300,000 | -25.0 % | 0.75x | 1.5 s |  |\n\
+             | + panic = \"abort\" | 306,000 | +2.0 % | 0.77x | 1.5 s | larger than the step before: not kept |\n\
+             | + -C link-arg=-Wl,--icf=all | - |  |  |  | build failed: no |\n"
+        );
+    }
+}

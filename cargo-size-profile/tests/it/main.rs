@@ -5,6 +5,6 @@
 mod apply;
 mod cli;
 mod examples;
-
+mod ladder;
 mod readme_json;
 mod support;

@@ -1,0 +1,170 @@
+//! The ladder once, for real, on the tiniest fixture (a workspace member with two binaries):
+//! the relations between its real numbers hold, and what `--apply-best` writes gives a plain
+//! `cargo build --release` exactly the best size. The ladder's decisions are unit-tested with
+//! chosen sizes (`src/ladder/strategy.rs`); this is where they meet cargo.
+
+// the test writes its fixture and reads the binaries cargo built
+#![allow(clippy::disallowed_methods)]
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// A workspace: `app` with the binaries `app-cli` and `app-helper`, and a library.
+fn fixture() -> PathBuf {
+    let dir = std::env::temp_dir()
+        .join("size-profile-tests")
+        .join(format!("ladder-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    write(
+        &dir,
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"crates/*\"]\nresolver = \"2\"\n",
+    );
+    write(
+        &dir,
+        "crates/app/Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[[bin]]\nname = \"app-cli\"\npath = \"src/main.rs\"\n\n[[bin]]\nname = \"app-helper\"\npath = \"src/helper.rs\"\n",
+    );
+    write(
+        &dir,
+        "crates/app/src/main.rs",
+        "fn main() {\n    println!(\"cli\");\n}\n",
+    );
+    write(&dir, "crates/app/src/helper.rs", "fn main() {}\n");
+    write(
+        &dir,
+        "crates/lib/Cargo.toml",
+        "[package]\nname = \"lib\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    write(&dir, "crates/lib/src/lib.rs", "pub fn f() {}\n");
+    dir
+}
+
+/// The size of `app-cli` from a plain `cargo build --release` in its own target directory.
+fn plain_release(dir: &Path, target: &str) -> u64 {
+    let target = dir.join(target);
+    let out = size_profile_tests::hermetic::cargo()
+        .args([
+            "build",
+            "--release",
+            "--quiet",
+            "-p",
+            "app",
+            "--bin",
+            "app-cli",
+        ])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let exe = target
+        .join("release")
+        .join(format!("app-cli{}", std::env::consts::EXE_SUFFIX));
+    std::fs::metadata(exe).expect("the binary").len()
+}
+
+fn bytes(step: &Value) -> u64 {
+    step["bytes"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("no size: {step}"))
+}
+
+#[test]
+fn one_real_ladder_keeps_its_numbers_consistent_and_apply_best_gives_the_best() {
+    let dir = fixture();
+    let before = plain_release(&dir, "before");
+    let out = crate::support::cli()
+        .args([
+            "ladder",
+            "--package",
+            "app",
+            "--bin",
+            "app-cli",
+            "--apply-best",
+        ])
+        .args(["--format", "json"])
+        .current_dir(&dir)
+        .output()
+        .expect("the CLI runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json_end = stdout.find("\n}\n").expect("a JSON document") + 3;
+    let report: Value = serde_json::from_str(&stdout[..json_end]).expect("JSON");
+    assert_eq!(report["binary"], "app-cli", "--bin chose the binary");
+    let steps = report["steps"].as_array().unwrap();
+    let release = bytes(&steps[1]);
+    assert_eq!(steps[1]["step"], "release");
+    // the ladder's release is cargo's default release profile, byte for byte
+    assert_eq!(release, before);
+    // unoptimised with debug info is larger than release
+    assert!(bytes(&steps[0]) > release);
+
+    // each kept step is no larger than the last kept one; a step not kept is larger than it,
+    // or lost to the other candidate of its pair
+    let mut last_kept = release;
+    let mut kept_sizes = vec![release];
+    for step in &steps[2..] {
+        if step["bytes"].is_null() {
+            // a linker without a flag's support fails that step, which the ladder says
+            let note = step["note"].as_str().unwrap_or_default();
+            assert!(note.starts_with("build failed"), "{step}");
+            continue;
+        }
+        let b = bytes(step);
+        if step["kept"] == true {
+            assert!(b <= last_kept, "kept but larger: {step}");
+            last_kept = b;
+            kept_sizes.push(b);
+        } else {
+            let lost_pair = step["note"] == "the other candidate is smaller: not kept";
+            assert!(b > last_kept || lost_pair, "dropped but not larger: {step}");
+        }
+        if step["step"] == "strip" {
+            assert!(
+                step["kept"] == true,
+                "stripping symbols makes it smaller: {step}"
+            );
+        }
+    }
+    let best = report["best"]["bytes"].as_u64().unwrap();
+    assert_eq!(best, last_kept);
+    assert_eq!(Some(&best), kept_sizes.iter().min());
+    assert!(best < release);
+
+    // what --apply-best wrote: the best settings in the root manifest, the flags in the
+    // config file; with them a plain build gives the best size
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    for (key, value) in report["best"]["settings"].as_object().unwrap() {
+        let line = format!("{key} = {value}");
+        assert!(manifest.contains(&line), "{line} not in\n{manifest}");
+    }
+    let flags = report["best"]["flags"].as_array().unwrap();
+    if !flags.is_empty() {
+        let config = std::fs::read_to_string(dir.join(".cargo/config.toml")).unwrap();
+        for flag in flags {
+            let flag = flag.as_str().unwrap();
+            assert!(
+                config.contains(flag.split(' ').next_back().unwrap()),
+                "{flag} not in\n{config}"
+            );
+        }
+    }
+    assert_eq!(plain_release(&dir, "after"), best);
+    let _ = std::fs::remove_dir_all(&dir);
+}
