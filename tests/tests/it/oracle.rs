@@ -523,102 +523,154 @@ fn differences(
 #[test]
 fn both_fronts_resolve_what_cargo_gives_rustc() {
     let host = host_target();
-    let dep = size_profile_tests::repo_root().join("size-profile");
-    let mut failures = String::new();
-    let mut compared = 0;
     let cases = cases();
-    for n in 0..cases {
-        let case = generate(n, &host.triple);
-        let mut dependencies = String::new();
-        for name in &case.deps {
-            let at = if *name == "helper" {
-                "../helper"
-            } else {
-                "inner"
-            };
-            dependencies += &format!("{name} = {{ path = \"{at}\" }}\n");
-        }
-        let tail = format!(
-            "[dependencies]\n{dependencies}\n[build-dependencies]\nsize-profile = {{ path = {:?} }}\n\n{}",
-            dep.display().to_string(),
-            case.manifest
-        );
-        // the package is in `app/`, where cargo runs; the far config file is in the directory
-        // above it, the near one beside it: both are where a build script finds them too
-        let p = Scratch::new(&case.package, "");
-        p.write(
-            "app/Cargo.toml",
-            &format!(
-                "[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n{tail}",
-                case.package
-            ),
-        );
-        p.write("app/src/main.rs", "fn main() {}\n");
-        for (dir, name) in [("helper", "helper"), ("app/inner", "inner")] {
-            p.write(
-                &format!("{dir}/Cargo.toml"),
-                &format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
-            );
-            p.write(&format!("{dir}/src/lib.rs"), "pub fn f() {}\n");
-        }
-        p.write("app/build.rs", BUILD_SCRIPT);
-        if let Some(text) = &case.far {
-            p.write(".cargo/config.toml", text);
-        }
-        if let Some(text) = &case.near {
-            p.write("app/.cargo/config.toml", text);
-        }
-        let env: Vec<(&str, &str)> = case
-            .env
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
+    // cases run in a few workers, each with a target directory of its own (one cargo at a
+    // time may use a target directory); results are put back in case order
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4)) as u64;
+    let mut outcomes: Vec<(u64, Outcome)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                let host = &host;
+                scope.spawn(move || {
+                    let target = size_profile_tests::shared_target().join(format!("oracle-{w}"));
+                    (w..cases)
+                        .step_by(workers as usize)
+                        .map(|n| (n, run_case(n, &host.triple, &target)))
+                        .collect::<Vec<_>>()
+                })
+            })
             .collect();
-        let run = p.cargo_in("app", &["build", "-v", "--profile", &case.profile], &env);
-        let describe = || {
-            format!(
-                "case {n}: --profile {}\nenv {:?}\n--- Cargo.toml\n{}\n--- .cargo/config.toml\n{}\n--- app/.cargo/config.toml\n{}\n",
-                case.profile,
-                case.env,
-                case.manifest,
-                case.far.as_deref().unwrap_or("(none)"),
-                case.near.as_deref().unwrap_or("(none)"),
-            )
-        };
-        let ours = cli_front(&p, &case);
-        if !run.success {
-            // a configuration cargo refuses must not pass silently here either
-            if ours.is_ok() {
-                let _ = writeln!(
-                    failures,
-                    "{}cargo failed, ours resolved:\n{}",
-                    describe(),
-                    run.stderr
-                );
-            }
-            continue;
-        }
-        let args = run
-            .rustc_args(&case.package)
-            .unwrap_or_else(|| panic!("no rustc line in:\n{}", run.stderr));
-        let want = from_rustc(&args);
-        for (front, got) in [("cli", ours), ("build script", build_script_front(&run))] {
-            let diff = differences(&want, &got);
-            if !diff.is_empty() {
-                let _ = writeln!(
-                    failures,
-                    "{}{front} differs: {diff:?}\nrustc: {}\n",
-                    describe(),
-                    args.join(" ")
-                );
-            }
-        }
-        compared += 1;
-    }
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a worker ran its cases"))
+            .collect()
+    });
+    outcomes.sort_by_key(|(n, _)| *n);
+    let failures: String = outcomes
+        .iter()
+        .filter_map(|(_, o)| match o {
+            Outcome::Failed(text) => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    let compared = outcomes
+        .iter()
+        .filter(|(_, o)| !matches!(o, Outcome::Refused))
+        .count() as u64;
     assert!(failures.is_empty(), "{failures}");
     assert!(
         compared * 4 >= cases * 3,
         "only {compared} of {cases} configurations were compared"
     );
+}
+
+/// What one generated configuration gave.
+enum Outcome {
+    /// Cargo and both fronts agree.
+    Agreed,
+    /// Cargo refused it, and so did we.
+    Refused,
+    /// A difference, described.
+    Failed(String),
+}
+
+/// Builds case `n` with `cargo build -v` in `target` and compares both fronts with what
+/// rustc got.
+fn run_case(n: u64, triple: &str, target: &std::path::Path) -> Outcome {
+    let dep = size_profile_tests::repo_root().join("size-profile");
+    let mut failures = String::new();
+    let case = generate(n, triple);
+    let mut dependencies = String::new();
+    for name in &case.deps {
+        let at = if *name == "helper" {
+            "../helper"
+        } else {
+            "inner"
+        };
+        dependencies += &format!("{name} = {{ path = \"{at}\" }}\n");
+    }
+    let tail = format!(
+        "[dependencies]\n{dependencies}\n[build-dependencies]\nsize-profile = {{ path = {:?} }}\n\n{}",
+        dep.display().to_string(),
+        case.manifest
+    );
+    // the package is in `app/`, where cargo runs; the far config file is in the directory
+    // above it, the near one beside it: both are where a build script finds them too
+    let p = Scratch::new(&case.package, "");
+    p.write(
+        "app/Cargo.toml",
+        &format!(
+            "[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n{tail}",
+            case.package
+        ),
+    );
+    p.write("app/src/main.rs", "fn main() {}\n");
+    for (dir, name) in [("helper", "helper"), ("app/inner", "inner")] {
+        p.write(
+            &format!("{dir}/Cargo.toml"),
+            &format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
+        );
+        p.write(&format!("{dir}/src/lib.rs"), "pub fn f() {}\n");
+    }
+    p.write("app/build.rs", BUILD_SCRIPT);
+    if let Some(text) = &case.far {
+        p.write(".cargo/config.toml", text);
+    }
+    if let Some(text) = &case.near {
+        p.write("app/.cargo/config.toml", text);
+    }
+    let target = target.to_string_lossy();
+    let mut env: Vec<(&str, &str)> = case
+        .env
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    env.push(("CARGO_TARGET_DIR", &target));
+    let run = p.cargo_in("app", &["build", "-v", "--profile", &case.profile], &env);
+    let describe = || {
+        format!(
+            "case {n}: --profile {}\nenv {:?}\n--- Cargo.toml\n{}\n--- .cargo/config.toml\n{}\n--- app/.cargo/config.toml\n{}\n",
+            case.profile,
+            case.env,
+            case.manifest,
+            case.far.as_deref().unwrap_or("(none)"),
+            case.near.as_deref().unwrap_or("(none)"),
+        )
+    };
+    let ours = cli_front(&p, &case);
+    if !run.success {
+        // a configuration cargo refuses must not pass silently here either
+        if ours.is_ok() {
+            let _ = writeln!(
+                failures,
+                "{}cargo failed, ours resolved:\n{}",
+                describe(),
+                run.stderr
+            );
+            return Outcome::Failed(failures);
+        }
+        return Outcome::Refused;
+    }
+    let args = run
+        .rustc_args(&case.package)
+        .unwrap_or_else(|| panic!("no rustc line in:\n{}", run.stderr));
+    let want = from_rustc(&args);
+    for (front, got) in [("cli", ours), ("build script", build_script_front(&run))] {
+        let diff = differences(&want, &got);
+        if !diff.is_empty() {
+            let _ = writeln!(
+                failures,
+                "{}{front} differs: {diff:?}\nrustc: {}\n",
+                describe(),
+                args.join(" ")
+            );
+        }
+    }
+    if failures.is_empty() {
+        Outcome::Agreed
+    } else {
+        Outcome::Failed(failures)
+    }
 }
 
 #[test]
