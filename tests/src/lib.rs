@@ -22,7 +22,8 @@ fn cache_root() -> PathBuf {
     repo_root().join("target").join("scratch")
 }
 
-/// The target directory every scratch build shares, so dependencies build once.
+/// The target directory scratch builds share, so dependencies build once (build-script
+/// projects have one of their own beside it).
 pub fn shared_target() -> PathBuf {
     cache_root().join("target")
 }
@@ -116,6 +117,8 @@ pub struct Scratch {
     env: Vec<(String, String)>,
     /// Whether the directory is ours to remove (an example of this checkout is not).
     owned: bool,
+    /// The target directory it builds in.
+    target: PathBuf,
 }
 
 impl Drop for Scratch {
@@ -204,6 +207,7 @@ impl Scratch {
             dir,
             env: Vec::new(),
             owned: true,
+            target: shared_target(),
         };
         s.write(
             "Cargo.toml",
@@ -224,7 +228,11 @@ impl Scratch {
             "[build-dependencies]\nsize-profile = {{ path = {:?} }}\n\n{manifest_tail}",
             dep.display().to_string()
         );
-        let s = Scratch::new(name, &tail);
+        let mut s = Scratch::new(name, &tail);
+        // a target directory of their own: cargo builds in one target directory at a time, so
+        // build-script projects and the others (which need the attribute's syn and quote) build
+        // side by side; only the small `size-profile` is compiled in both
+        s.target = cache_root().join("target-build-script");
         s.write("build.rs", "fn main() {\n    size_profile::check();\n}\n");
         s
     }
@@ -284,7 +292,7 @@ impl Scratch {
     pub fn cargo_in(&self, rel: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut cmd = hermetic::cargo();
         cmd.args(args).current_dir(self.dir.join(rel));
-        cmd.env("CARGO_TARGET_DIR", shared_target())
+        cmd.env("CARGO_TARGET_DIR", &self.target)
             .env("CARGO_TERM_COLOR", "never");
         for (k, v) in self
             .env
@@ -304,13 +312,13 @@ impl Scratch {
 
     /// The bytes of the built binary `name` in `profile_dir` (`debug`, `release`, …).
     pub fn binary(&self, name: &str, profile_dir: &str) -> Vec<u8> {
-        let exe = shared_target().join(profile_dir).join(name);
+        let exe = self.target.join(profile_dir).join(name);
         std::fs::read(&exe).unwrap_or_else(|e| panic!("{}: {e}", exe.display()))
     }
 
     /// Runs the built binary of `profile_dir` (`debug`, `release`, `dist`) and returns stdout.
     pub fn run_binary(&self, name: &str, profile_dir: &str) -> String {
-        let exe = shared_target().join(profile_dir).join(name);
+        let exe = self.target.join(profile_dir).join(name);
         let out = Command::new(&exe)
             .output()
             .unwrap_or_else(|e| panic!("{}: {e}", exe.display()));
@@ -345,6 +353,7 @@ impl Scratch {
             dir: repo_root().join(rel),
             env: Vec::new(),
             owned: false,
+            target: shared_target(),
         }
     }
 }

@@ -75,13 +75,17 @@ pub(crate) fn plan(overrides: &Overrides, env: &dyn Env, files: &dyn Files) -> V
         no_std: false,
     };
     let report = report(&request, env, files);
-    // an input problem when the profile is built unchecked too: the manifest cannot be read
+    // the profile being built is reported only when it is checked; then input cargo would
+    // refuse, or options of ours that are wrong, are errors under deny (unchecked, the one
+    // problem reported is a manifest that cannot be read, and it stays a warning)
     let checked = !report.profiles.is_empty();
-    let level = |line: String| match report.deny && checked {
-        true => Directive::Error(line),
-        false => Directive::Warning(line),
+    let level = |line: String| {
+        if report.deny && checked {
+            Directive::Error(line)
+        } else {
+            Directive::Warning(line)
+        }
     };
-    // input cargo would refuse, or options of ours that are wrong: errors under deny
     out.extend(
         report
             .problems
