@@ -25,7 +25,7 @@ fn cases() -> u64 {
     ProcessEnv
         .var("SIZE_PROFILE_ORACLE_CASES")
         .and_then(|n| n.parse().ok())
-        .unwrap_or(60)
+        .unwrap_or(40)
 }
 
 /// A small deterministic generator, so a failing case can be rebuilt by its number.
@@ -271,7 +271,7 @@ fn generate(n: u64, host: &str) -> Case {
     );
     for (var, chance) in [
         ("RUSTFLAGS", 10),
-        ("CARGO_ENCODED_RUSTFLAGS", 6),
+        ("CARGO_ENCODED_RUSTFLAGS", 10),
         ("CARGO_BUILD_RUSTFLAGS", 10),
         (host_var.as_str(), 10),
     ] {
