@@ -12,6 +12,7 @@ use size_profile::__private::{Setting, Source, Value};
 use crate::cargo::{Build, build};
 use crate::io;
 use crate::ladder::strategy::{Builder, Measured, State};
+use crate::render;
 use crate::target::Located;
 
 /// Builds each step with cargo, in its own target directory, showing progress on a terminal.
@@ -50,14 +51,35 @@ impl Builder for CargoBuilder<'_> {
         self.total += 1;
     }
 
+    /// Shows progress: on a terminal one line rewritten in place; elsewhere (a CI log) one
+    /// plain line as each step starts and one as it ends, so a long ladder is never silent.
     fn build(&mut self, slug: &str, label: &str, state: Option<&State>) -> Result<Measured> {
         self.count += 1;
+        let step = format!("[{}/{}] {label}", self.count, self.total);
         if self.progress {
-            io::err(&format!(
-                "\r\x1b[K[{}/{}] building {label} …",
-                self.count, self.total
-            ));
+            io::err(&format!("\r\x1b[K{step}: building …"));
+        } else {
+            io::err(&format!("{step}: building\n"));
         }
+        let measured = self.measure(slug, state);
+        if !self.progress {
+            match &measured {
+                Ok((Some(bytes), time, _)) => io::err(&format!(
+                    "{step}: {} bytes in {}\n",
+                    render::bytes(*bytes),
+                    render::seconds(*time)
+                )),
+                Ok((None, _, note)) => io::err(&format!("{step}: {note}\n")),
+                Err(_) => {}
+            }
+        }
+        measured
+    }
+}
+
+impl CargoBuilder<'_> {
+    /// Builds one step and measures its binary.
+    fn measure(&mut self, slug: &str, state: Option<&State>) -> Result<Measured> {
         let mut b = Build {
             profile: if state.is_some() {
                 "release".into()

@@ -1,7 +1,8 @@
 //! `cargo size-profile ladder`: build the binary with each size setting added in turn, and
-//! measure every step. The user's files are never edited: each step sets every profile key
-//! with `CARGO_PROFILE_<NAME>_*` variables, which win over the manifest and config files, and
-//! builds in its own target directory, so an unchanged rerun is all cache hits.
+//! measure every step. The user's files are never edited: each step sets the profile's keys
+//! with `CARGO_PROFILE_<NAME>_*` variables, which win over the manifest and config files (a key
+//! the project leaves at cargo's default stays unset), and builds in its own target directory,
+//! so an unchanged rerun is all cache hits.
 //!
 //! [`strategy`] decides, [`cargo_steps`] builds, [`present`] shows.
 
