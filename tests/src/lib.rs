@@ -375,3 +375,25 @@ pub fn host_target() -> size_profile::__private::Target {
         .expect("rustc -vV names the host");
     size_profile::__private::Target::from_print_cfg(triple, &rustc(&["--print", "cfg"]))
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::hermetic;
+
+    /// What a command sees is exactly what is passed on, and our cargo home has no config.
+    #[test]
+    fn a_hermetic_command_sees_only_what_is_passed_on() {
+        let out = hermetic::command("env").output().expect("env runs");
+        let mut seen: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| Some(l.split_once('=')?.0.to_owned()))
+            .collect();
+        seen.sort();
+        let mut allowed: Vec<String> = hermetic::PASSED_ON.iter().map(|k| k.to_string()).collect();
+        allowed.push("CARGO_HOME".into());
+        assert!(seen.iter().all(|k| allowed.contains(k)), "{seen:?}");
+        assert!(seen.contains(&"CARGO_HOME".to_owned()) && seen.contains(&"PATH".to_owned()));
+        let home = hermetic::cargo_home();
+        assert!(!home.join("config.toml").exists() && !home.join("config").exists());
+    }
+}

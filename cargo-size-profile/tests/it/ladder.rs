@@ -75,6 +75,19 @@ fn plain_release(dir: &Path, target: &str) -> u64 {
     std::fs::metadata(exe).expect("the binary").len()
 }
 
+/// A size as the CLI prints it: `445,904`.
+fn with_commas(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn bytes(step: &Value) -> u64 {
     step["bytes"]
         .as_u64()
@@ -114,6 +127,17 @@ fn one_real_ladder_keeps_its_numbers_consistent_and_apply_best_gives_the_best() 
     assert_eq!(release, before);
     // unoptimised with debug info is larger than release
     assert!(bytes(&steps[0]) > release);
+
+    // stderr is not a terminal here, as in a CI log: one line as each step starts and one as
+    // it ends, with the size the JSON gives
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let started = stderr.lines().filter(|l| l.ends_with(": building")).count();
+    assert_eq!(started, steps.len(), "{stderr}");
+    let release_line = format!("] release: {} bytes in ", with_commas(release));
+    assert!(
+        stderr.contains(&release_line),
+        "{release_line} not in\n{stderr}"
+    );
 
     // each kept step is no larger than the last kept one; a step not kept is larger than it,
     // or lost to the other candidate of its pair
