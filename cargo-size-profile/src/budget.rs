@@ -23,8 +23,12 @@ struct Line {
 
 pub(crate) fn run(args: &BudgetArgs) -> Result<ExitCode> {
     let names: Vec<&str> = args.profile.iter().map(String::as_str).collect();
-    let first = locate(&args.target, &Overrides::default(), &names)?;
+    let triple = args.selection.triple.as_deref();
+    let first = locate(&args.target, triple, &Overrides::default(), &names)?;
     first.usable()?;
+    if let Some(triple) = triple {
+        crate::cargo::require_std(triple)?;
+    }
     // a virtual workspace root: every member with a budget
     let packages: Vec<Located> = match (&first.package, &args.target.package) {
         (None, None) => {
@@ -35,7 +39,7 @@ pub(crate) fn run(args: &BudgetArgs) -> Result<ExitCode> {
                     manifest_path: Some(dir.join("Cargo.toml")),
                     package: None,
                 };
-                let at = locate(&target, &Overrides::default(), &names)?;
+                let at = locate(&target, triple, &Overrides::default(), &names)?;
                 at.usable()?;
                 if at.project.options.max_size.is_some() {
                     found.push(at);
@@ -70,6 +74,8 @@ pub(crate) fn run(args: &BudgetArgs) -> Result<ExitCode> {
             at,
             &Build {
                 profile,
+                bin: args.bin.clone(),
+                cargo_args: args.selection.cargo_args(),
                 ..Build::default()
             },
         )?;

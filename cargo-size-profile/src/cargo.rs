@@ -39,6 +39,9 @@ pub(crate) struct Built {
     pub(crate) binaries: Vec<(String, PathBuf)>,
     /// The wall time of the cargo command.
     pub(crate) time: Duration,
+    /// Every file and directory cargo names for the build's units, fresh or compiled: what a
+    /// build in a shared target directory must keep.
+    pub(crate) artifacts: Vec<PathBuf>,
 }
 
 /// Runs the build in the directory cargo would run in, and collects the binaries.
@@ -85,9 +88,12 @@ pub(crate) fn build(at: &Located, b: &Build) -> Result<Built> {
         let tail: Vec<&str> = tail.into_iter().rev().collect();
         bail!("cargo failed ({}):\n{}", describe(b), tail.join("\n"));
     }
-    let mut binaries: Vec<(String, PathBuf)> = String::from_utf8_lossy(&output.stdout)
+    let messages: Vec<Value> = String::from_utf8_lossy(&output.stdout)
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .collect();
+    let mut binaries: Vec<(String, PathBuf)> = messages
+        .iter()
         .filter(|m| m["reason"] == "compiler-artifact")
         .filter(|m| {
             m["target"]["kind"]
@@ -103,7 +109,19 @@ pub(crate) fn build(at: &Located, b: &Build) -> Result<Built> {
         .collect();
     // cargo reports artifacts as they finish: sort for stable output
     binaries.sort();
-    Ok(Built { binaries, time })
+    let artifacts = messages
+        .iter()
+        .flat_map(|m| {
+            let files = m["filenames"].as_array().into_iter().flatten();
+            files.chain([&m["executable"], &m["out_dir"]])
+        })
+        .filter_map(|p| p.as_str().map(PathBuf::from))
+        .collect();
+    Ok(Built {
+        binaries,
+        time,
+        artifacts,
+    })
 }
 
 /// The build as a command line, for messages.
@@ -140,6 +158,23 @@ pub(crate) fn host_triple() -> Result<String> {
         .find_map(|l| l.strip_prefix("host: "))
         .map(str::to_owned)
         .ok_or_else(|| anyhow::anyhow!("`rustc -vV` names no host"))
+}
+
+/// Fails with the command that installs it when the toolchain has no standard library for
+/// `triple` (a path to a target specification file is left to cargo).
+pub(crate) fn require_std(triple: &str) -> Result<()> {
+    if triple.ends_with(".json") {
+        return Ok(());
+    }
+    let (out, _) = io::run_timed(rustc().args(["--print", "target-libdir", "--target", triple]))?;
+    let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    if !out.status.success() || !io::is_dir(&dir) {
+        bail!(
+            "the standard library for target `{triple}` is not installed for this toolchain: \
+             `rustup target add {triple}` installs it"
+        );
+    }
+    Ok(())
 }
 
 /// A target's `cfg` values, from `rustc --print cfg`: what `[target.<triple>]` and

@@ -22,7 +22,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
         ..Overrides::default()
     };
     let names: Vec<&str> = args.profile.iter().map(String::as_str).collect();
-    let at = locate(&args.target, &overrides, &names)?;
+    let at = locate(&args.target, None, &overrides, &names)?;
     let project = &at.project;
     let scope = match &args.profile {
         Some(p) => Scope::Named(vec![p.clone()]),

@@ -35,6 +35,61 @@ pub(crate) struct Target {
     pub(crate) package: Option<String>,
 }
 
+/// What to build, as in `cargo build`: passed through to every build a command runs.
+#[derive(Debug, Args, Clone, Default)]
+pub(crate) struct Selection {
+    /// Space or comma separated features to activate.
+    #[arg(short = 'F', long, value_name = "FEATURES")]
+    pub(crate) features: Vec<String>,
+    /// Activate all available features.
+    #[arg(long)]
+    pub(crate) all_features: bool,
+    /// Do not activate the `default` feature.
+    #[arg(long)]
+    pub(crate) no_default_features: bool,
+    /// Build for the target triple (its standard library must be installed:
+    /// `rustup target add <TRIPLE>`).
+    #[arg(long = "target", value_name = "TRIPLE")]
+    pub(crate) triple: Option<String>,
+    /// Number of parallel jobs.
+    #[arg(short, long, value_name = "N", allow_negative_numbers = true)]
+    pub(crate) jobs: Option<i32>,
+    /// Assert that `Cargo.lock` will remain unchanged.
+    #[arg(long)]
+    pub(crate) locked: bool,
+    /// Run without accessing the network.
+    #[arg(long)]
+    pub(crate) offline: bool,
+    /// Equivalent to both `--locked` and `--offline`.
+    #[arg(long)]
+    pub(crate) frozen: bool,
+}
+
+impl Selection {
+    /// The same options for cargo's command line.
+    pub(crate) fn cargo_args(&self) -> Vec<String> {
+        let mut args = Vec::new();
+        for f in &self.features {
+            args.extend(["--features".to_owned(), f.clone()]);
+        }
+        let flags = [
+            (self.all_features, "--all-features"),
+            (self.no_default_features, "--no-default-features"),
+            (self.locked, "--locked"),
+            (self.offline, "--offline"),
+            (self.frozen, "--frozen"),
+        ];
+        args.extend(flags.iter().filter(|f| f.0).map(|f| f.1.to_owned()));
+        if let Some(t) = &self.triple {
+            args.extend(["--target".to_owned(), t.clone()]);
+        }
+        if let Some(j) = self.jobs {
+            args.extend(["--jobs".to_owned(), j.to_string()]);
+        }
+        args
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Format {
     /// Text for a terminal.
@@ -92,7 +147,7 @@ pub(crate) struct LadderArgs {
     /// The binary to measure (default: the package's only binary, or the one named like it).
     #[arg(long, value_name = "NAME")]
     pub(crate) bin: Option<String>,
-    /// The profile `--apply-best` writes into.
+    /// Your profile, measured as it is today, and the one `--apply-best` writes into.
     #[arg(long, value_name = "NAME", default_value = "release")]
     pub(crate) profile: String,
     /// Output format.
@@ -104,6 +159,8 @@ pub(crate) struct LadderArgs {
     /// Write the smallest combination into the manifest.
     #[arg(long)]
     pub(crate) apply_best: bool,
+    #[command(flatten)]
+    pub(crate) selection: Selection,
 }
 
 #[derive(Debug, Args)]
@@ -116,6 +173,11 @@ pub(crate) struct BudgetArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub(crate) format: Format,
+    /// Only this binary (default: every binary of the package).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) bin: Option<String>,
+    #[command(flatten)]
+    pub(crate) selection: Selection,
 }
 
 #[cfg(test)]

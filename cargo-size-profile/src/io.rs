@@ -49,6 +49,61 @@ pub(crate) fn exists(path: &Path) -> bool {
     path.is_file()
 }
 
+/// Whether a directory exists.
+pub(crate) fn is_dir(path: &Path) -> bool {
+    path.is_dir()
+}
+
+/// A file's bytes, or `None` when it cannot be read.
+pub(crate) fn bytes(path: &Path) -> Option<Vec<u8>> {
+    std::fs::read(path).ok()
+}
+
+/// The entries of a directory (none when it cannot be read).
+pub(crate) fn entries(dir: &Path) -> Vec<PathBuf> {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    read.filter_map(|e| e.ok().map(|e| e.path())).collect()
+}
+
+/// Removes a file or a directory with everything in it; a missing one is no error.
+pub(crate) fn remove(path: &Path) -> Result<()> {
+    let result = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => std::fs::remove_dir_all(path),
+        Ok(_) => std::fs::remove_file(path),
+        Err(_) => return Ok(()),
+    };
+    result.with_context(|| format!("{}: cannot be removed", path.display()))
+}
+
+/// Writes a file of ours (not the user's): the text goes to a temporary file beside it that
+/// is renamed over it, so a reader sees the old file or the new one.
+pub(crate) fn write_ours(path: &Path, text: &str) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("{}: cannot be created", dir.display()))?;
+    let temp = dir.join(format!(".{}.{}", std::process::id(), "tmp"));
+    std::fs::write(&temp, text)
+        .with_context(|| format!("{}: cannot be written", temp.display()))?;
+    std::fs::rename(&temp, path).with_context(|| format!("{}: cannot be written", path.display()))
+}
+
+/// Every environment variable with a name and value in UTF-8.
+pub(crate) fn vars() -> Vec<(String, String)> {
+    std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .collect()
+}
+
+/// Today's date in UTC, `YYYY-MM-DD`.
+pub(crate) fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    crate::render::date(secs / 86_400)
+}
+
 /// The size of a file in bytes.
 pub(crate) fn size(path: &Path) -> Result<u64> {
     Ok(std::fs::metadata(path)

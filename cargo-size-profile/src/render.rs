@@ -72,6 +72,21 @@ pub(crate) fn ratio(of: u64, to: u64) -> String {
     format!("{:.2}x", of as f64 / to as f64)
 }
 
+/// The civil date (`YYYY-MM-DD`, proleptic Gregorian) of a day counted from 1970-01-01
+/// (Howard Hinnant's `civil_from_days`).
+pub(crate) fn date(days: u64) -> String {
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 /// Seconds with one decimal.
 pub(crate) fn seconds(d: Duration) -> String {
     format!("{:.1} s", d.as_secs_f64())

@@ -25,6 +25,9 @@ pub(crate) struct Located {
     /// What `cargo metadata` says of the workspace; `None` when the input has problems this
     /// reader found first (then nothing is built or written).
     pub(crate) metadata: Option<cargo_metadata::Metadata>,
+    /// The target triple the build is for: `--target`, else `CARGO_BUILD_TARGET` or
+    /// `build.target`, else the host.
+    pub(crate) triple: String,
 }
 
 impl Located {
@@ -81,8 +84,14 @@ impl Located {
     }
 }
 
-/// Finds the manifest, the workspace and the package, and reads them.
-pub(crate) fn locate(target: &Target, overrides: &Overrides, names: &[&str]) -> Result<Located> {
+/// Finds the manifest, the workspace and the package, and reads them; `triple` is the
+/// `--target` of a command that builds.
+pub(crate) fn locate(
+    target: &Target,
+    triple: Option<&str>,
+    overrides: &Overrides,
+    names: &[&str],
+) -> Result<Located> {
     let cwd = io::cwd()?;
     let manifest = match &target.manifest_path {
         Some(path) => {
@@ -117,7 +126,8 @@ pub(crate) fn locate(target: &Target, overrides: &Overrides, names: &[&str]) -> 
     let configs = gather_from(&dir, &cwd, &ProcessEnv, &Disk, &FlagsFrom::Config(None))
         .map(|i| i.configs)
         .unwrap_or_default();
-    let triple = match size_profile::__private::configured_target(&configs, &ProcessEnv) {
+    let configured = || size_profile::__private::configured_target(&configs, &ProcessEnv);
+    let triple = match triple.map(str::to_owned).or_else(configured) {
         Some(t) => t,
         None => crate::cargo::host_triple()?,
     };
@@ -159,6 +169,7 @@ pub(crate) fn locate(target: &Target, overrides: &Overrides, names: &[&str]) -> 
         inputs,
         project,
         metadata,
+        triple,
     })
 }
 

@@ -179,7 +179,7 @@ pub mod __private {
     pub use crate::report::finding::{Finding, Fix, SettingFinding};
     pub use crate::report::project::{Overrides, Project};
     pub use crate::report::{ProfileReport, Report, Request, Scope, report};
-    pub use crate::source::{Location, Source, SourceFile};
+    pub use crate::source::{Location, Source, SourceFile, fingerprint};
     pub use crate::toml_tree::{Document, Problem};
 
     /// The build-script front's report on the profile being built (checked whatever the

@@ -114,9 +114,25 @@ impl SourceFile {
     }
 }
 
+/// A 64-bit FNV-1a hash of `bytes`, the same on every machine and toolchain: what the ladder
+/// keys its measurements by, and how a build script tells that `Cargo.lock` changed since.
+pub fn fingerprint(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fingerprint_is_fnv_1a() {
+        // the published FNV-1a 64 test vectors
+        assert_eq!(fingerprint(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fingerprint(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fingerprint(b"foobar"), 0x8594_4171_f739_67e8);
+    }
 
     #[test]
     fn offsets_map_to_lines() {

@@ -1,34 +1,51 @@
-//! The real [`Builder`]: each step a cargo build of the release profile with every key set by
-//! `CARGO_PROFILE_RELEASE_*` variables (which win over the manifest and config files), in its
-//! own target directory.
+//! The real [`Builder`]: each step a plain cargo build of the release profile with its keys set
+//! by `CARGO_PROFILE_RELEASE_*` variables (which win over the manifest and config files), all
+//! in one work directory. Cargo itself reuses there whatever a step does not change (build
+//! scripts and proc-macros, whose profile the ladder's settings leave alone; every crate but
+//! the final one when only linker flags change), so each binary is what a plain `cargo build`
+//! from scratch gives, byte for byte. Before each build the directory is trimmed to the
+//! artifacts of the build the ladder goes on from: never more than two builds on disk.
 
-use std::path::PathBuf;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Result, bail};
-use size_profile::__private::{Setting, Source, Value};
+use size_profile::__private::{Setting, Source, Value, fingerprint};
 
-use crate::cargo::{Build, build};
+use crate::cargo::{Build, Built, build};
 use crate::io;
-use crate::ladder::strategy::{Builder, Measured, State};
+use crate::ladder::results::{Entry, Results, sources};
+use crate::ladder::strategy::{Builder, How, Measured, State, Step, What};
 use crate::render;
 use crate::target::Located;
 
-/// Builds each step with cargo, in its own target directory, showing progress on a terminal.
+/// Builds each step with cargo, showing progress.
 pub(crate) struct CargoBuilder<'a> {
     pub(crate) at: &'a Located,
-    pub(crate) root: PathBuf,
+    /// Where the builds happen (see the module's text).
+    pub(crate) work: PathBuf,
     pub(crate) bin: Option<String>,
+    /// Cargo's build options, as given (`--features`, `--target`, ...).
+    pub(crate) selection: Vec<String>,
     pub(crate) progress: bool,
     pub(crate) count: usize,
-    /// How many builds the ladder will run, for the progress line.
+    /// How many steps the ladder will run, for the progress line.
     pub(crate) total: usize,
     /// The values the project's `release` takes from cargo's defaults: a step leaves these
     /// unset rather than writing them out, since an explicit value can change cargo's
     /// metadata hash (`codegen-units = 16` moves a hello world by 256 bytes), and the
     /// `release` step is to be cargo's own default release build, byte for byte.
     pub(crate) untouched: Vec<(Setting, Value)>,
+    /// Measurements of earlier runs.
+    pub(crate) results: Results,
+    /// What decides every step's binary besides its sources (see [`CargoBuilder::inputs`]).
+    pub(crate) inputs: String,
+    /// The nightly toolchain's `rustc -vV`, once asked.
+    pub(crate) nightly: Option<String>,
+    /// The artifacts of each build of this run, by the step's key.
+    pub(crate) artifacts: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl CargoBuilder<'_> {
@@ -44,6 +61,79 @@ impl CargoBuilder<'_> {
             .map(|(s, e)| (s, e.value))
             .collect()
     }
+
+    /// Everything that decides the binaries besides the step and the source files: the
+    /// toolchain, `Cargo.lock`, the manifests and config files, the variables cargo and rustc
+    /// read, the build options and the binary asked for.
+    pub(crate) fn inputs(at: &Located, selection: &[String], bin: Option<&str>) -> Result<String> {
+        let mut parts = vec![rustc_version(None)?];
+        let files = [
+            at.inputs.root_dir.join("Cargo.lock"),
+            at.root_manifest(),
+            at.package_manifest(),
+        ];
+        let configs = at.inputs.configs.iter().map(|d| d.path().to_path_buf());
+        for file in files.into_iter().chain(configs) {
+            let text = io::bytes(&file).unwrap_or_default();
+            parts.push(format!("{} {:016x}", file.display(), fingerprint(&text)));
+        }
+        let mut vars: Vec<String> = io::vars()
+            .into_iter()
+            .filter(|(k, _)| decides_the_build(k))
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        vars.sort();
+        parts.extend(vars);
+        parts.extend(selection.iter().cloned());
+        parts.push(format!("bin={}", bin.unwrap_or_default()));
+        Ok(parts.join("\n"))
+    }
+
+    /// The key a step's measurement is kept under.
+    fn key(&mut self, what: &What<'_>) -> Result<String> {
+        let mut text = format!("{}\n{}", self.inputs, what.key());
+        if matches!(what, What::Ladder(s) if s.nightly) {
+            if self.nightly.is_none() {
+                self.nightly = Some(rustc_version(Some("nightly"))?);
+            }
+            text.push('\n');
+            text.push_str(self.nightly.as_deref().unwrap_or_default());
+        }
+        Ok(format!("{:016x}", fingerprint(text.as_bytes())))
+    }
+}
+
+/// Whether cargo or rustc reads the variable `name` in a way that can change a binary.
+fn decides_the_build(name: &str) -> bool {
+    let cargo = [
+        "CARGO_PROFILE_",
+        "CARGO_BUILD_",
+        "CARGO_TARGET_",
+        "CARGO_ENCODED_",
+    ];
+    let rustc = [
+        "RUSTFLAGS",
+        "RUSTC",
+        "RUSTC_WRAPPER",
+        "RUSTC_WORKSPACE_WRAPPER",
+        "RUSTC_BOOTSTRAP",
+    ];
+    (cargo.iter().any(|p| name.starts_with(p)) && name != "CARGO_TARGET_DIR")
+        || rustc.contains(&name)
+}
+
+/// `rustc -vV` of the toolchain (`None`: the one cargo runs).
+fn rustc_version(toolchain: Option<&str>) -> Result<String> {
+    let mut cmd = match toolchain {
+        Some(t) => {
+            let mut c = Command::new("rustc");
+            c.arg(format!("+{t}"));
+            c
+        }
+        None => Command::new(io::var("RUSTC").unwrap_or_else(|| "rustc".into())),
+    };
+    let (out, _) = io::run_timed(cmd.arg("-vV"))?;
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 impl Builder for CargoBuilder<'_> {
@@ -51,25 +141,54 @@ impl Builder for CargoBuilder<'_> {
         self.total += 1;
     }
 
+    fn reuse(&mut self, label: &str, what: &What<'_>) -> Option<Measured> {
+        let key = self.key(what).ok()?;
+        let entry = self.results.find(&key)?;
+        if self.bin.as_ref().is_some_and(|b| *b != entry.binary) {
+            return None;
+        }
+        let (bytes, time, binary) = (entry.bytes, entry.time, entry.binary.clone());
+        self.bin = Some(binary);
+        self.count += 1;
+        if !self.progress {
+            io::err(&format!(
+                "[{}/{}] {label}: {} bytes, measured by an earlier run\n",
+                self.count,
+                self.total,
+                render::bytes(bytes)
+            ));
+        }
+        Some(Measured {
+            bytes: Some(bytes),
+            time,
+            note: String::new(),
+            how: How::Reused,
+        })
+    }
+
     /// Shows progress: on a terminal one line rewritten in place; elsewhere (a CI log) one
     /// plain line as each step starts and one as it ends, so a long ladder is never silent.
-    fn build(&mut self, slug: &str, label: &str, state: Option<&State>) -> Result<Measured> {
+    fn build(&mut self, step: &Step<'_>) -> Result<Measured> {
         self.count += 1;
-        let step = format!("[{}/{}] {label}", self.count, self.total);
+        let line = format!("[{}/{}] {}", self.count, self.total, step.label);
         if self.progress {
-            io::err(&format!("\r\x1b[K{step}: building …"));
+            io::err(&format!("\r\x1b[K{line}: building …"));
         } else {
-            io::err(&format!("{step}: building\n"));
+            io::err(&format!("{line}: building\n"));
         }
-        let measured = self.measure(slug, state);
+        let measured = self.measure(step);
         if !self.progress {
             match &measured {
-                Ok((Some(bytes), time, _)) => io::err(&format!(
-                    "{step}: {} bytes in {}\n",
+                Ok(Measured {
+                    bytes: Some(bytes),
+                    time,
+                    ..
+                }) => io::err(&format!(
+                    "{line}: {} bytes in {}\n",
                     render::bytes(*bytes),
                     render::seconds(*time)
                 )),
-                Ok((None, _, note)) => io::err(&format!("{step}: {note}\n")),
+                Ok(Measured { note, .. }) => io::err(&format!("{line}: {note}\n")),
                 Err(_) => {}
             }
         }
@@ -78,83 +197,188 @@ impl Builder for CargoBuilder<'_> {
 }
 
 impl CargoBuilder<'_> {
-    /// Builds one step and measures its binary.
-    fn measure(&mut self, slug: &str, state: Option<&State>) -> Result<Measured> {
+    /// The cargo command for a step.
+    fn command(&self, what: &What<'_>) -> Result<Build> {
         let mut b = Build {
-            profile: if state.is_some() {
-                "release".into()
-            } else {
-                "dev".into()
-            },
-            target_dir: Some(self.root.join(slug)),
+            profile: "release".into(),
+            target_dir: Some(self.work.clone()),
             bin: self.bin.clone(),
+            cargo_args: self.selection.clone(),
             ..Build::default()
         };
-        if let Some(state) = state {
-            for (setting, value) in &state.settings {
-                if self.untouched.contains(&(*setting, *value)) {
-                    continue;
-                }
-                let text = value.env_form();
-                b.env
-                    .push((format!("CARGO_PROFILE_RELEASE_{}", setting.env_key()), text));
+        let state = match what {
+            What::Dev => {
+                b.profile = "dev".into();
+                return Ok(b);
             }
-            if !state.link_flags.is_empty() {
-                b.rustc = true;
-                b.rustc_args = state
-                    .link_flags
-                    .iter()
-                    .flat_map(|f| f.split(' '))
-                    .map(String::from)
-                    .collect();
+            What::Yours(profile) => {
+                b.profile = (*profile).to_owned();
+                return Ok(b);
             }
-            if !state.nightly_flags.is_empty() || state.build_std {
-                b.toolchain = Some("nightly".into());
-                let mut flags = state.nightly_flags.join(" ");
-                if b.rustc {
-                    // nightly flags reach every crate through RUSTFLAGS, the link flags with them
-                    flags = format!("{flags} {}", state.link_flags.join(" "));
-                    b.rustc = false;
-                    b.rustc_args.clear();
-                }
-                if let Some(user) = io::var("RUSTFLAGS") {
-                    flags = format!("{user} {flags}");
-                }
-                b.env.push(("RUSTFLAGS".into(), flags.trim().to_owned()));
+            What::Ladder(state) => state,
+        };
+        for (setting, value) in &state.settings {
+            if self.untouched.contains(&(*setting, *value)) {
+                continue;
             }
-            if state.build_std {
-                b.cargo_args.extend([
-                    "-Zbuild-std=std,panic_abort".to_owned(),
-                    "-Zbuild-std-features=optimize_for_size".to_owned(),
-                    "--target".to_owned(),
-                    crate::cargo::host_triple()?,
-                ]);
+            b.env.push((
+                format!("CARGO_PROFILE_RELEASE_{}", setting.env_key()),
+                value.env_form(),
+            ));
+        }
+        if !state.link_flags.is_empty() {
+            // linker flags for the final crate only: every other crate is the kept build's
+            b.rustc = true;
+            b.rustc_args = state
+                .link_flags
+                .iter()
+                .flat_map(|f| f.split(' '))
+                .map(String::from)
+                .collect();
+        }
+        if state.nightly {
+            b.toolchain = Some("nightly".into());
+        }
+        if !state.nightly_flags.is_empty() {
+            let mut flags = state.nightly_flags.join(" ");
+            if let Some(user) = io::var("RUSTFLAGS") {
+                flags = format!("{user} {flags}");
+            }
+            b.env.push(("RUSTFLAGS".into(), flags.trim().to_owned()));
+        }
+        if state.build_std {
+            b.cargo_args.extend([
+                "-Zbuild-std=std,panic_abort".to_owned(),
+                "-Zbuild-std-features=optimize_for_size".to_owned(),
+            ]);
+            if !self.selection.iter().any(|a| a == "--target") {
+                b.cargo_args
+                    .extend(["--target".to_owned(), self.at.triple.clone()]);
             }
         }
-        match build(self.at, &b) {
-            Ok(built) => {
-                let bin = match &self.bin {
-                    Some(name) => built.binaries.iter().find(|(n, _)| n == name),
-                    None => pick_binary(self.at, &built.binaries)?,
-                };
-                let Some((name, path)) = bin else {
-                    bail!(
-                        "the build made no binary named {:?}",
-                        self.bin.as_deref().unwrap_or("?")
-                    );
-                };
-                if self.bin.is_none() {
-                    self.bin = Some(name.clone());
-                }
-                Ok((Some(io::size(path)?), built.time, String::new()))
-            }
-            Err(e) if state.is_some() && slug != "release" => {
+        Ok(b)
+    }
+
+    /// Builds one step, measures its binary, keeps the measurement and trims the work
+    /// directory.
+    fn measure(&mut self, step: &Step<'_>) -> Result<Measured> {
+        let b = self.command(&step.what)?;
+        self.trim(step.kept)?;
+        let built = match build(self.at, &b) {
+            Ok(built) => built,
+            Err(e) if matches!(step.what, What::Ladder(_)) && step.slug != "release" => {
                 let first = e.to_string().lines().last().unwrap_or_default().to_owned();
-                Ok((None, Duration::ZERO, format!("build failed: {first}")))
+                return Ok(Measured {
+                    bytes: None,
+                    time: Duration::ZERO,
+                    note: format!("build failed: {first}"),
+                    how: How::Built,
+                });
             }
-            Err(e) => Err(e),
+            Err(e) => return Err(e),
+        };
+        let (name, path) = self.binary(&built)?;
+        let bytes = io::size(&path)?;
+        let key = self.key(&step.what)?;
+        if let Some(sources) = sources(&path) {
+            self.results.insert(
+                key.clone(),
+                Entry {
+                    step: step.what.key(),
+                    binary: name,
+                    bytes,
+                    time: built.time,
+                    date: io::today(),
+                    sources,
+                },
+            )?;
+        }
+        let units = built
+            .artifacts
+            .iter()
+            .flat_map(|p| p.iter().filter_map(|c| unit_hash(&c.to_string_lossy())))
+            .collect();
+        self.artifacts.insert(key, units);
+        Ok(Measured {
+            bytes: Some(bytes),
+            time: built.time,
+            note: String::new(),
+            how: if step.relink {
+                How::Relinked
+            } else {
+                How::Built
+            },
+        })
+    }
+
+    /// The binary the ladder measures, chosen on the first build.
+    fn binary(&mut self, built: &Built) -> Result<(String, PathBuf)> {
+        let bin = match &self.bin {
+            Some(name) => built.binaries.iter().find(|(n, _)| n == name),
+            None => pick_binary(self.at, &built.binaries)?,
+        };
+        let Some((name, path)) = bin else {
+            bail!(
+                "the build made no binary named {:?}",
+                self.bin.as_deref().unwrap_or("?")
+            );
+        };
+        self.bin = Some(name.clone());
+        Ok((name.clone(), path.clone()))
+    }
+
+    /// Before a build: removes from the work directory every unit's output but the kept
+    /// build's (on a run's first build, nothing is removed: what an earlier run left may be
+    /// reused). Cargo builds again whatever a step needs of what is gone.
+    fn trim(&mut self, kept: Option<&State>) -> Result<()> {
+        if self.artifacts.is_empty() {
+            return Ok(());
+        }
+        let kept_key = match kept {
+            Some(state) => Some(self.key(&What::Ladder(state))?),
+            None => None,
+        };
+        self.artifacts.retain(|k, _| Some(k) == kept_key.as_ref());
+        let keep: BTreeSet<String> = self.artifacts.values().flatten().cloned().collect();
+        for profile_dir in profile_dirs(&self.work) {
+            // incremental caches: dev only, and rebuilt when missing
+            io::remove(&profile_dir.join("incremental"))?;
+            for part in ["deps", "build"] {
+                for entry in io::entries(&profile_dir.join(part)) {
+                    let name = entry.file_name().unwrap_or_default().to_string_lossy();
+                    if unit_hash(&name).is_some_and(|h| !keep.contains(&h)) {
+                        io::remove(&entry)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The directories of a target directory that hold a profile's `deps` and `build`:
+/// `<dir>/<profile>` and, with `--target`, `<dir>/<triple>/<profile>`.
+fn profile_dirs(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for first in io::entries(dir) {
+        if io::is_dir(&first.join("deps")) {
+            out.push(first.clone());
+        }
+        for second in io::entries(&first) {
+            if io::is_dir(&second.join("deps")) {
+                out.push(second);
+            }
         }
     }
+    out
+}
+
+/// The hash cargo puts in the name of a unit's files and directories (`libfoo-<16 hex>.rlib`,
+/// `foo-<16 hex>`), if the name has one.
+fn unit_hash(name: &str) -> Option<String> {
+    let stem = name.split('.').next()?;
+    let (_, hash) = stem.rsplit_once('-')?;
+    (hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())).then(|| hash.to_owned())
 }
 
 fn pick_binary<'a>(
@@ -189,4 +413,51 @@ pub(crate) fn nightly_src_installed() -> bool {
     }
     let sysroot = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
     io::exists(&sysroot.join("lib/rustlib/src/rust/library/Cargo.toml"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_unit_hash_is_the_sixteen_hex_digits_after_the_last_dash() {
+        assert_eq!(
+            unit_hash("libclap_builder-0f1e2d3c4b5a6978.rlib").as_deref(),
+            Some("0f1e2d3c4b5a6978")
+        );
+        assert_eq!(
+            unit_hash("ring-1122334455667788").as_deref(),
+            Some("1122334455667788")
+        );
+        assert_eq!(
+            unit_hash("foldersync-aabbccddeeff0011.d").as_deref(),
+            Some("aabbccddeeff0011")
+        );
+        // the uplifted binary and cargo's own files have none: they stay
+        assert_eq!(unit_hash("foldersync"), None);
+        assert_eq!(unit_hash("my-tool-12345"), None);
+        assert_eq!(unit_hash(".cargo-lock"), None);
+    }
+
+    #[test]
+    fn only_what_cargo_and_rustc_read_decides_the_key() {
+        for name in [
+            "RUSTFLAGS",
+            "CARGO_PROFILE_RELEASE_LTO",
+            "CARGO_BUILD_TARGET",
+            "CARGO_ENCODED_RUSTFLAGS",
+            "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER",
+        ] {
+            assert!(decides_the_build(name), "{name}");
+        }
+        for name in [
+            "CARGO_TARGET_DIR",
+            "CARGO_HOME",
+            "NO_COLOR",
+            "PATH",
+            "CARGO",
+        ] {
+            assert!(!decides_the_build(name), "{name}");
+        }
+    }
 }

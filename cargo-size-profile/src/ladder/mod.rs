@@ -1,15 +1,18 @@
 //! `cargo size-profile ladder`: build the binary with each size setting added in turn, and
-//! measure every step. The user's files are never edited: each step sets the profile's keys
-//! with `CARGO_PROFILE_<NAME>_*` variables, which win over the manifest and config files (a key
-//! the project leaves at cargo's default stays unset), and builds in its own target directory,
-//! so an unchanged rerun is all cache hits.
+//! measure every step, next to the project's own profile as it is. The user's files are never
+//! edited: each step sets the profile's keys with `CARGO_PROFILE_<NAME>_*` variables, which win
+//! over the manifest and config files (a key the project leaves at cargo's default stays
+//! unset). Builds share one work directory, trimmed to two builds; measurements are kept by
+//! what decides them, so an unchanged rerun builds nothing.
 //!
-//! [`strategy`] decides, [`cargo_steps`] builds, [`present`] shows.
+//! [`strategy`] decides, [`cargo_steps`] builds, [`results`] keeps, [`present`] shows.
 
 mod cargo_steps;
 mod present;
+mod results;
 mod strategy;
 
+use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -22,34 +25,55 @@ use crate::io;
 use crate::target::locate;
 
 use cargo_steps::{CargoBuilder, nightly_src_installed};
+use results::Results;
 use strategy::{Climb, best_settings, climb_all, planned_builds};
 
 pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
+    let triple = args.selection.triple.as_deref();
     let at = locate(
         &args.target,
+        triple,
         &Overrides::default(),
         &[args.profile.as_str()],
     )?;
     at.usable()?;
+    if let Some(triple) = triple {
+        crate::cargo::require_std(triple)?;
+    }
     let nightly = args.nightly.then(nightly_src_installed);
+    let home = at.target_dir().join("size-profile").join("ladder");
+    let selection = args.selection.cargo_args();
     let mut builder = CargoBuilder {
-        root: at.target_dir().join("size-profile").join("ladder"),
+        inputs: CargoBuilder::inputs(&at, &selection, args.bin.as_deref())?,
         at: &at,
+        work: home.join("build"),
         bin: args.bin.clone(),
+        selection,
         progress: io::progress_on(),
         count: 0,
         total: planned_builds(nightly),
         untouched: CargoBuilder::defaults_of(&at),
+        results: Results::open(home.join("results.json")),
+        nightly: None,
+        artifacts: BTreeMap::new(),
     };
-    let climb = climb_all(&mut builder, nightly)?;
+    let climb = climb_all(&mut builder, &args.profile, nightly)?;
     if builder.progress {
         io::err("\r\x1b[K");
     }
     let bin = builder.bin.clone().unwrap_or_default();
     present::show(&bin, &climb, args.format);
-    let Climb { state, .. } = climb;
+    if args.format != crate::cli::TableFormat::Json {
+        io::out(&format!(
+            "the ladder keeps its measurements in {} and its builds (two at most) in {}: remove {} to free the space and measure afresh\n",
+            builder.results.path().display(),
+            builder.work.display(),
+            home.display()
+        ));
+    }
+    let Climb { state, .. } = &climb;
     if args.apply_best {
-        let wants: Vec<Want> = best_settings(&state)
+        let wants: Vec<Want> = best_settings(state)
             .into_iter()
             .map(|v| Want {
                 setting: v.setting(),
@@ -73,9 +97,13 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
                 .flat_map(|f| f.split(' '))
                 .map(String::from)
                 .collect();
-            write_link_flags(&at, &crate::cargo::host_triple()?, &flags)?;
+            write_link_flags(&at, &at.triple, &flags)?;
+            io::out(&format!(
+                "note: [target.{}] rustflags apply to every profile (dev too), and cargo ignores them whenever RUSTFLAGS or CARGO_ENCODED_RUSTFLAGS is set; `cargo size-profile check` says when that happens\n",
+                at.triple
+            ));
         }
-        if !state.nightly_flags.is_empty() || state.build_std {
+        if climb.nightly.is_some() {
             io::out(
                 "note: the nightly steps are not written: they need a nightly toolchain in every build\n",
             );

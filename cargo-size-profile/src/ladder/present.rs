@@ -4,40 +4,67 @@ use serde_json::json;
 
 use crate::cli::TableFormat;
 use crate::io;
-use crate::ladder::strategy::{Climb, Row, State, best_settings};
+use crate::ladder::strategy::{Climb, How, Row, State, best_settings};
 use crate::render::{self, Style};
 
 /// Prints the outcome for the binary `bin` in `format`.
 pub(crate) fn show(bin: &str, climb: &Climb, format: TableFormat) {
-    let Climb {
-        rows,
-        state,
-        best: current,
-        release,
-    } = climb;
-    let (current, release) = (*current, *release);
-    let best = describe_best(state);
     match format {
-        TableFormat::Json => io::out(&format!("{:#}\n", json(bin, rows, state, current, release))),
+        TableFormat::Json => io::out(&format!("{:#}\n", json(bin, climb))),
         format => {
             let markdown = format == TableFormat::Markdown;
-            io::out(&table(rows, release, markdown));
+            io::out(&table(&climb.rows, climb.release, markdown));
             let style = Style {
                 color: io::color_stdout() && !markdown,
             };
-            io::out(&format!(
-                "\n{} {best}: {} bytes, {} of release\n",
-                style.bold(&format!("best for `{bin}`:")),
-                render::bytes(current),
-                render::ratio(current, release)
-            ));
-            if !state.link_flags.is_empty() || !state.nightly_flags.is_empty() || state.build_std {
-                io::out(
-                    "flags are not profile settings: --apply-best writes them to [target.<host>] rustflags in .cargo/config.toml\n",
-                );
-            }
+            io::out(&format!("\n{}\n", summary(bin, climb, &style)));
         }
     }
+}
+
+/// The lines under the table: the best build, what it is against the project's own profile,
+/// the nightly result against the same nightly without its flags, and where flags go.
+fn summary(bin: &str, climb: &Climb, style: &Style) -> String {
+    let Climb {
+        state,
+        best,
+        release,
+        yours,
+        nightly,
+        ..
+    } = climb;
+    let mut lines = vec![format!(
+        "{} {}: {} bytes, {} of release",
+        style.bold(&format!("best for `{bin}`:")),
+        describe_best(state),
+        render::bytes(*best),
+        render::ratio(*best, *release)
+    )];
+    match yours {
+        (profile, Some(now)) => lines.push(format!(
+            "{} {} → best: {} bytes ({})",
+            style.bold(&format!("your {profile}:")),
+            render::bytes(*now),
+            render::bytes(*best),
+            render::change(*now, *best)
+        )),
+        (profile, None) => lines.push(format!("your {profile}: did not build")),
+    }
+    if let Some(n) = nightly {
+        lines.push(format!(
+            "with nightly: {} bytes ({} against the same nightly build without its flags; the toolchain alone: {} against this toolchain)",
+            render::bytes(n.best),
+            render::change(n.alone, n.best),
+            render::change(*best, n.alone)
+        ));
+    }
+    if !state.link_flags.is_empty() {
+        lines.push(
+            "flags are not profile settings: --apply-best writes them to [target.<triple>] rustflags in .cargo/config.toml"
+                .into(),
+        );
+    }
+    lines.join("\n") + "\n"
 }
 
 fn describe_best(state: &State) -> String {
@@ -66,10 +93,11 @@ fn table(rows: &[Row], release: u64, markdown: bool) -> String {
                 .bytes
                 .map(|b| render::ratio(b, release))
                 .unwrap_or_default();
-            let time = if r.bytes.is_some() {
-                render::seconds(r.time)
-            } else {
-                String::new()
+            let time = match (r.bytes, r.how) {
+                (None, _) => String::new(),
+                (Some(_), How::Reused) => format!("{} (reused)", render::seconds(r.time)),
+                (Some(_), How::Relinked) => format!("{} (relink)", render::seconds(r.time)),
+                (Some(_), How::Built) => render::seconds(r.time),
             };
             vec![
                 r.step.clone(),
@@ -95,7 +123,15 @@ fn table(rows: &[Row], release: u64, markdown: bool) -> String {
     )
 }
 
-fn json(bin: &str, rows: &[Row], state: &State, best: u64, release: u64) -> serde_json::Value {
+fn json(bin: &str, climb: &Climb) -> serde_json::Value {
+    let Climb {
+        rows,
+        state,
+        best,
+        release,
+        yours,
+        nightly,
+    } = climb;
     json!({
         "version": crate::check::JSON_VERSION,
         "binary": bin,
@@ -105,15 +141,22 @@ fn json(bin: &str, rows: &[Row], state: &State, best: u64, release: u64) -> serd
             "bytes": r.bytes,
             "kept": r.kept,
             "build_seconds": r.time.as_secs_f64(),
+            "build": r.how.word(),
             "note": (!r.note.is_empty()).then_some(&r.note),
         })).collect::<Vec<_>>(),
         "best": {
             "bytes": best,
-            "vs_release": if release > 0 { best as f64 / release as f64 } else { 0.0 },
+            "vs_release": if *release > 0 { *best as f64 / *release as f64 } else { 0.0 },
             "settings": best_settings(state).iter().map(|v| (v.setting().key().to_owned(), crate::check::value(*v))).collect::<serde_json::Map<_, _>>(),
-            "flags": state.link_flags.iter().chain(&state.nightly_flags).collect::<Vec<_>>(),
-            "build_std": state.build_std,
+            "flags": state.link_flags,
         },
+        "yours": { "profile": yours.0, "bytes": yours.1 },
+        "nightly": nightly.as_ref().map(|n| json!({
+            "alone_bytes": n.alone,
+            "bytes": n.best,
+            "flags": n.state.nightly_flags,
+            "build_std": n.state.build_std,
+        })),
     })
 }
 
@@ -130,6 +173,7 @@ mod tests {
             value: None,
             bytes,
             time: Duration::from_millis(1500),
+            how: How::Built,
             kept,
             previous,
             note: note.into(),

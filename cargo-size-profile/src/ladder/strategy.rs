@@ -1,7 +1,8 @@
 //! The ladder's decisions, apart from how a step is built: which steps run in which order,
-//! which are kept (no larger than the last kept step), which of two candidates continues, and
-//! the settings and flags of the best build. A [`Builder`] builds and measures each step: cargo
-//! in the real ladder, chosen sizes in tests.
+//! which are kept (no larger than the last kept step), which of two candidates continues,
+//! which step reuses a measurement of an earlier run, which relinks over the last kept build,
+//! and the settings and flags of the best build. A [`Builder`] builds and measures each step:
+//! cargo in the real ladder, chosen sizes in tests.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -15,15 +16,40 @@ pub(crate) const ICF: &str = "-C link-arg=-Wl,--icf=all";
 /// Nightly flags that drop panic locations and `Debug` formatting.
 pub(crate) const NIGHTLY_FLAGS: &str = "-Zlocation-detail=none -Zfmt-debug=none";
 
-/// One measured build.
+/// How a step's size was had.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum How {
+    /// Built: cargo compiled what the step changes.
+    Built,
+    /// Only the final crate compiled and linked again, over the dependencies of the last kept
+    /// build (a step that adds linker flags).
+    Relinked,
+    /// Not built: an earlier run measured the same inputs.
+    Reused,
+}
+
+impl How {
+    /// The word for JSON.
+    pub(crate) fn word(self) -> &'static str {
+        match self {
+            How::Built => "built",
+            How::Relinked => "relinked",
+            How::Reused => "reused",
+        }
+    }
+}
+
+/// One measured step.
 #[derive(Clone, Debug)]
 pub(crate) struct Row {
     pub(crate) step: String,
-    /// For JSON: what the step adds (`dev`, `release`, a setting key, or `flags`) and its value.
+    /// For JSON: what the step adds (`dev`, `release`, `yours`, a setting key, `toolchain` or
+    /// `flags`) and its value.
     pub(crate) key: String,
     pub(crate) value: Option<serde_json::Value>,
     pub(crate) bytes: Option<u64>,
     pub(crate) time: Duration,
+    pub(crate) how: How,
     /// Whether the ladder went on from this build.
     pub(crate) kept: bool,
     /// Compared with the previous kept step.
@@ -32,11 +58,13 @@ pub(crate) struct Row {
 }
 
 /// The state the ladder climbs: the profile settings and extra flags kept so far.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct State {
     pub(crate) settings: BTreeMap<Setting, Value>,
     /// `-C` flags for the final crate (`cargo rustc`).
     pub(crate) link_flags: Vec<String>,
+    /// The nightly toolchain instead of the current one.
+    pub(crate) nightly: bool,
     /// Nightly `-Z` flags for every crate.
     pub(crate) nightly_flags: Vec<String>,
     pub(crate) build_std: bool,
@@ -49,6 +77,7 @@ impl State {
         State {
             settings: defaults.iter().map(|(s, e)| (s, e.value)).collect(),
             link_flags: Vec::new(),
+            nightly: false,
             nightly_flags: Vec::new(),
             build_std: false,
         }
@@ -59,27 +88,99 @@ impl State {
         s.settings.insert(value.setting(), value);
         s
     }
+
+    /// Whether `self` differs from `kept` only in its linker flags: then only the final crate
+    /// is compiled again, and everything else of `kept`'s build is reused.
+    pub(crate) fn relinks_over(&self, kept: &State) -> bool {
+        self.link_flags != kept.link_flags
+            && State {
+                link_flags: kept.link_flags.clone(),
+                ..self.clone()
+            } == *kept
+    }
+}
+
+/// What a step builds.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum What<'a> {
+    /// The dev profile, as the project has it.
+    Dev,
+    /// The project's own profile as it resolves today: nothing set by the ladder.
+    Yours(&'a str),
+    /// The release profile with the state's settings and flags.
+    Ladder(&'a State),
+}
+
+impl What<'_> {
+    /// What determines this step's binary besides the project's inputs: the part of a key
+    /// under which its measurement is kept for a later run.
+    pub(crate) fn key(&self) -> String {
+        match self {
+            What::Dev => "dev".into(),
+            What::Yours(profile) => format!("yours:{profile}"),
+            What::Ladder(state) => {
+                let mut key: Vec<String> = state
+                    .settings
+                    .iter()
+                    .map(|(s, v)| format!("{}={}", s.key(), v.env_form()))
+                    .collect();
+                key.extend(state.link_flags.iter().cloned());
+                if state.nightly {
+                    key.push("+nightly".into());
+                }
+                key.extend(state.nightly_flags.iter().cloned());
+                if state.build_std {
+                    key.push("build-std".into());
+                }
+                key.join(" ")
+            }
+        }
+    }
+}
+
+/// One step, as the builder gets it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Step<'a> {
+    /// A short name for files and messages.
+    pub(crate) slug: &'a str,
+    /// The step as the table shows it.
+    pub(crate) label: &'a str,
+    pub(crate) what: What<'a>,
+    /// The state the ladder goes on from when this step is not kept: the builder keeps its
+    /// build next to this step's and may remove everything else.
+    pub(crate) kept: Option<&'a State>,
+    /// Whether the step is expected to compile only the final crate (see [`How::Relinked`]).
+    pub(crate) relink: bool,
 }
 
 /// What one build gave: the binary's size (none when the step failed to build), the build
-/// time, and a note on why there is no size.
-pub(crate) type Measured = (Option<u64>, Duration, String);
+/// time, a note on why there is no size, and how it was had.
+#[derive(Clone, Debug)]
+pub(crate) struct Measured {
+    pub(crate) bytes: Option<u64>,
+    pub(crate) time: Duration,
+    pub(crate) note: String,
+    pub(crate) how: How,
+}
 
 /// Builds and measures one step.
 pub(crate) trait Builder {
-    /// Builds with `state` (`None`: the dev profile) and measures the binary. A step after
-    /// `release` that fails to build is `Ok` with no size and a note; `release` failing is an
-    /// error.
-    fn build(&mut self, slug: &str, label: &str, state: Option<&State>) -> Result<Measured>;
-    /// One more build will run than [`planned_builds`] said.
+    /// The measurement of `what` that an earlier run made with the same inputs, if there is
+    /// one (its `how` is [`How::Reused`]).
+    fn reuse(&mut self, label: &str, what: &What<'_>) -> Option<Measured>;
+    /// Builds the step and measures the binary. A step after `release` that fails to build
+    /// is `Ok` with no size and a note; `release` failing is an error.
+    fn build(&mut self, step: &Step<'_>) -> Result<Measured>;
+    /// One more step will run than [`planned_builds`] said.
     fn one_more(&mut self);
 }
 
-/// How many builds the ladder runs: dev, release, two opt-levels, two LTOs, codegen-units,
-/// panic, strip, ICF, and the other opt-level again; with `nightly` (`Some(whether rust-src is
-/// there for -Zbuild-std)`) the nightly flags and build-std.
+/// How many steps the ladder runs: dev, release, yours, two opt-levels, two LTOs,
+/// codegen-units, panic, strip, ICF, and the other opt-level again; with `nightly`
+/// (`Some(whether rust-src is there for -Zbuild-std)`) the nightly toolchain alone, its flags
+/// and build-std.
 pub(crate) fn planned_builds(nightly: Option<bool>) -> usize {
-    11 + nightly.map_or(0, |build_std| 1 + usize::from(build_std))
+    12 + nightly.map_or(0, |build_std| 2 + usize::from(build_std))
 }
 
 /// The ladder's outcome.
@@ -87,77 +188,130 @@ pub(crate) fn planned_builds(nightly: Option<bool>) -> usize {
 pub(crate) struct Climb {
     /// Every step, in the order built.
     pub(crate) rows: Vec<Row>,
-    /// The settings and flags kept.
+    /// The settings and flags kept, on the current toolchain.
     pub(crate) state: State,
-    /// The size of the best build.
+    /// The size of the best build on the current toolchain.
     pub(crate) best: u64,
     /// The size of cargo's default release build.
     pub(crate) release: u64,
+    /// The project's own profile, and its size when it built.
+    pub(crate) yours: (String, Option<u64>),
+    /// With `--nightly`: the nightly toolchain's size with the best settings and no nightly
+    /// flags, and the state and size of the best nightly build.
+    pub(crate) nightly: Option<Nightly>,
 }
 
-/// Runs every step with `builder`; `nightly` as for [`planned_builds`].
-pub(crate) fn climb_all(builder: &mut dyn Builder, nightly: Option<bool>) -> Result<Climb> {
-    let mut rows: Vec<Row> = Vec::new();
+/// The nightly part of the ladder.
+#[derive(Clone, Debug)]
+pub(crate) struct Nightly {
+    /// The best settings built by the nightly toolchain, no nightly flags.
+    pub(crate) alone: u64,
+    pub(crate) state: State,
+    pub(crate) best: u64,
+}
 
-    let (bytes, time, note) = builder.build("dev", "dev", None)?;
-    rows.push(Row {
-        step: "dev".into(),
-        key: "dev".into(),
-        value: None,
-        bytes,
-        time,
-        kept: false,
-        previous: None,
-        note,
-    });
-    let mut state = State::release();
-    let (release, time, _) = builder.build("release", "release", Some(&state))?;
-    let release = release.unwrap_or_default();
-    rows.push(Row {
-        step: "release".into(),
-        key: "release".into(),
-        value: None,
-        bytes: Some(release),
-        time,
-        kept: true,
-        previous: None,
-        note: String::new(),
-    });
-    let mut current = release;
+/// The ladder as it climbs: the rows so far, the kept state and its size.
+struct Ladder<'b> {
+    builder: &'b mut dyn Builder,
+    rows: Vec<Row>,
+    state: State,
+    current: u64,
+    /// The states whose builds are on disk (made by this run, not reused): the last step's
+    /// and the one the ladder went on from when it was built.
+    built: Vec<State>,
+}
 
-    // a setting with two candidates: both measured, the smaller continues
-    let pairs: [(&str, [(&str, Value); 2]); 2] = [
-        (
-            "opt-level",
-            [
-                ("opt-s", Value::OptLevel(OptLevel::S)),
-                ("opt-z", Value::OptLevel(OptLevel::Z)),
-            ],
-        ),
-        (
-            "lto",
-            [
-                ("lto-thin", Value::Lto(Lto::Thin)),
-                ("lto-fat", Value::Lto(Lto::Fat)),
-            ],
-        ),
-    ];
-    for (_, candidates) in pairs {
+impl Ladder<'_> {
+    /// Measures one step: a measurement of an earlier run when there is one, else a build.
+    ///
+    /// The builder keeps on disk the build of the state the ladder goes on from, when this run
+    /// made it, and adds this step's: so a step that only adds linker flags to that state
+    /// compiles the final crate alone.
+    fn measure(&mut self, slug: &str, label: &str, what: What<'_>) -> Result<Measured> {
+        if let Some(m) = self.builder.reuse(label, &what) {
+            return Ok(m);
+        }
+        // once release is measured, the ladder goes on from a kept state
+        let kept = (self.current > 0).then_some(&self.state);
+        let on_disk = kept.filter(|k| self.built.contains(k)).cloned();
+        let relink = match (what, &on_disk) {
+            (What::Ladder(next), Some(kept)) => next.relinks_over(kept),
+            _ => false,
+        };
+        let m = self.builder.build(&Step {
+            slug,
+            label,
+            what,
+            kept,
+            relink,
+        })?;
+        self.built = on_disk.into_iter().collect();
+        if let (What::Ladder(next), Some(_)) = (what, m.bytes) {
+            self.built.push(next.clone());
+        }
+        Ok(m)
+    }
+
+    /// Builds `next`; it becomes the state when it is no larger than the last kept step.
+    fn climb(&mut self, slug: &str, label: &str, next: State) -> Result<()> {
+        let m = self.measure(slug, label, What::Ladder(&next))?;
+        let kept = m.bytes.is_some_and(|b| b <= self.current);
+        let note = match (m.note.is_empty(), kept) {
+            (false, _) => m.note.clone(),
+            (true, true) => String::new(),
+            (true, false) => "larger than the step before: not kept".into(),
+        };
+        // what this step adds: a profile setting, or flags
+        let added = next
+            .settings
+            .iter()
+            .find(|(k, v)| self.state.settings.get(k) != Some(v));
+        let (key, value) = match added {
+            Some((_, v)) => (v.setting().key().to_owned(), crate::check::value(*v)),
+            None => {
+                let flags = label
+                    .trim_start_matches("+ ")
+                    .trim_end_matches(" (nightly)");
+                ("flags".to_owned(), json!(flags))
+            }
+        };
+        self.rows.push(Row {
+            step: label.into(),
+            key,
+            value: Some(value),
+            bytes: m.bytes,
+            time: m.time,
+            how: m.how,
+            kept,
+            previous: Some(self.current),
+            note,
+        });
+        if let (true, Some(b)) = (kept, m.bytes) {
+            self.state = next;
+            self.current = b;
+        }
+        Ok(())
+    }
+
+    /// Two candidates for one setting: both measured, the smaller continues.
+    fn pair(&mut self, candidates: [(&str, Value); 2]) -> Result<()> {
         let mut measured = Vec::new();
         for (slug, value) in candidates {
-            let next = state.with(value);
+            let next = self.state.with(value);
             let label = format!("+ {}", value.assignment());
-            let (bytes, time, note) = builder.build(slug, &label, Some(&next))?;
-            measured.push((label, value, bytes, time, note));
+            let m = self.measure(slug, &label, What::Ladder(&next))?;
+            measured.push((label, value, m));
         }
         let best = measured
             .iter()
             .enumerate()
-            .filter_map(|(i, m)| m.2.map(|b| (b, i)))
+            .filter_map(|(i, m)| m.2.bytes.map(|b| (b, i)))
             .min();
-        for (i, (label, value, bytes, time, note)) in measured.into_iter().enumerate() {
+        let current = self.current;
+        let mut chosen = None;
+        for (i, (label, value, m)) in measured.into_iter().enumerate() {
             let kept = best.is_some_and(|(b, j)| i == j && b <= current);
-            let note = match (&note, kept, bytes) {
+            let note = match (&m.note, kept, m.bytes) {
                 (n, _, _) if !n.is_empty() => n.clone(),
                 (_, true, _) => String::new(),
                 (_, false, Some(b)) if b > current => {
@@ -165,174 +319,205 @@ pub(crate) fn climb_all(builder: &mut dyn Builder, nightly: Option<bool>) -> Res
                 }
                 _ => "the other candidate is smaller: not kept".into(),
             };
-            rows.push(Row {
+            self.rows.push(Row {
                 step: label,
                 key: value.setting().key().to_owned(),
                 value: Some(crate::check::value(value)),
-                bytes,
-                time,
+                bytes: m.bytes,
+                time: m.time,
+                how: m.how,
                 kept,
                 previous: Some(current),
                 note,
             });
             if kept {
-                state = state.with(value);
+                chosen = Some(value);
             }
         }
-        if let Some((b, _)) = best.filter(|(b, _)| *b <= current) {
-            current = b;
+        if let (Some(value), Some((b, _))) = (chosen, best) {
+            self.state = self.state.with(value);
+            self.current = b;
         }
+        Ok(())
     }
+}
 
+/// Runs every step with `builder`; `yours` is the project's profile; `nightly` as for
+/// [`planned_builds`].
+pub(crate) fn climb_all(
+    builder: &mut dyn Builder,
+    yours: &str,
+    nightly: Option<bool>,
+) -> Result<Climb> {
+    let mut ladder = Ladder {
+        builder,
+        rows: Vec::new(),
+        state: State::release(),
+        current: 0,
+        built: Vec::new(),
+    };
+
+    let m = ladder.measure("dev", "dev", What::Dev)?;
+    ladder.rows.push(Row {
+        step: "dev".into(),
+        key: "dev".into(),
+        value: None,
+        bytes: m.bytes,
+        time: m.time,
+        how: m.how,
+        kept: false,
+        previous: None,
+        note: m.note,
+    });
+    let release_state = ladder.state.clone();
+    let m = ladder.measure("release", "release", What::Ladder(&release_state))?;
+    let release = m.bytes.unwrap_or_default();
+    ladder.rows.push(Row {
+        step: "release".into(),
+        key: "release".into(),
+        value: None,
+        bytes: Some(release),
+        time: m.time,
+        how: m.how,
+        kept: true,
+        previous: None,
+        note: String::new(),
+    });
+    ladder.current = release;
+
+    // what the project ships today: beside the chain, not part of it
+    let label = format!("your {yours}, as it is");
+    let m = ladder.measure("yours", &label, What::Yours(yours))?;
+    ladder.rows.push(Row {
+        step: label,
+        key: "yours".into(),
+        value: Some(json!(yours)),
+        bytes: m.bytes,
+        time: m.time,
+        how: m.how,
+        kept: false,
+        previous: None,
+        note: m.note,
+    });
+    let yours = (yours.to_owned(), m.bytes);
+
+    ladder.pair([
+        ("opt-s", Value::OptLevel(OptLevel::S)),
+        ("opt-z", Value::OptLevel(OptLevel::Z)),
+    ])?;
+    ladder.pair([
+        ("lto-fat", Value::Lto(Lto::Fat)),
+        ("lto-thin", Value::Lto(Lto::Thin)),
+    ])?;
     let singles = [
         ("cgu1", Value::CodegenUnits(1)),
         ("abort", Value::Panic(Panic::Abort)),
         ("strip", Value::Strip(Strip::Symbols)),
     ];
     for (slug, value) in singles {
-        let next = state.with(value);
-        let label = format!("+ {}", value.assignment());
-        climb(
-            builder,
-            &mut rows,
-            &mut state,
-            &mut current,
-            slug,
-            &label,
-            next,
-        )?;
+        let next = ladder.state.with(value);
+        ladder.climb(slug, &format!("+ {}", value.assignment()), next)?;
     }
 
     // identical code folding: a linker flag, lld's (rustc's default linker on x86_64 Linux)
-    let mut next = state.clone();
+    let mut next = ladder.state.clone();
     next.link_flags.push(ICF.into());
-    climb(
-        builder,
-        &mut rows,
-        &mut state,
-        &mut current,
-        "icf",
-        &format!("+ {ICF}"),
-        next,
-    )?;
+    ladder.climb("icf", &format!("+ {ICF}"), next)?;
 
     // "s" or "z" was decided before LTO and the rest; with them the other is often smaller
-    let chosen = state.settings.get(&Setting::OptLevel).copied();
+    let chosen = ladder.state.settings.get(&Setting::OptLevel).copied();
     if !matches!(chosen, Some(Value::OptLevel(OptLevel::S | OptLevel::Z))) {
-        builder.one_more(); // neither was kept: both are tried again
+        ladder.builder.one_more(); // neither was kept: both are tried again
     }
     for other in [Value::OptLevel(OptLevel::Z), Value::OptLevel(OptLevel::S)] {
-        if Some(other) != chosen && state.settings.get(&Setting::OptLevel).copied() != Some(other) {
+        let now = ladder.state.settings.get(&Setting::OptLevel).copied();
+        if Some(other) != chosen && now != Some(other) {
             let label = format!("+ {} (again, after the rest)", other.assignment());
             let slug = format!("opt-{}-again", other.env_form());
-            let next = state.with(other);
-            climb(
-                builder,
-                &mut rows,
-                &mut state,
-                &mut current,
-                &slug,
-                &label,
-                next,
-            )?;
+            let next = ladder.state.with(other);
+            ladder.climb(&slug, &label, next)?;
         }
     }
 
-    if let Some(build_std) = nightly {
-        let mut next = state.clone();
-        next.nightly_flags
-            .extend(NIGHTLY_FLAGS.split(' ').map(String::from));
-        climb(
-            builder,
-            &mut rows,
-            &mut state,
-            &mut current,
-            "nightly-flags",
-            &format!("+ {NIGHTLY_FLAGS} (nightly)"),
-            next,
-        )?;
-        let label = "+ -Zbuild-std with optimize_for_size (nightly)";
-        if build_std {
-            let mut next = state.clone();
-            next.build_std = true;
-            climb(
-                builder,
-                &mut rows,
-                &mut state,
-                &mut current,
-                "build-std",
-                label,
-                next,
-            )?;
-        } else {
-            rows.push(Row {
-                step: label.into(),
-                key: "flags".into(),
-                value: Some(json!(
-                    "-Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size"
-                )),
-                bytes: None,
-                time: Duration::ZERO,
-                kept: false,
-                previous: None,
-                note: "skipped: needs `rustup component add rust-src --toolchain nightly`".into(),
-            });
-        }
-    }
+    let stable = (ladder.state.clone(), ladder.current);
+    let nightly = match nightly {
+        Some(build_std) => nightly_steps(&mut ladder, build_std)?,
+        None => None,
+    };
+    let (state, best) = stable;
     Ok(Climb {
-        rows,
+        rows: ladder.rows,
         state,
-        best: current,
+        best,
         release,
+        yours,
+        nightly,
     })
 }
 
-/// Builds `next`; it becomes the state when it is no larger than `current`.
-fn climb(
-    builder: &mut dyn Builder,
-    rows: &mut Vec<Row>,
-    state: &mut State,
-    current: &mut u64,
-    slug: &str,
-    label: &str,
-    next: State,
-) -> Result<()> {
-    let (bytes, time, note) = builder.build(slug, label, Some(&next))?;
-    let kept = bytes.is_some_and(|b| b <= *current);
-    let note = match (note.is_empty(), kept) {
-        (false, _) => note,
-        (true, true) => String::new(),
-        (true, false) => "larger than the step before: not kept".into(),
-    };
-    // what this step adds: a profile setting, or flags
-    let added = next
-        .settings
-        .iter()
-        .find(|(k, v)| state.settings.get(k) != Some(v));
-    let (key, value) = match added {
-        Some((_, v)) => (v.setting().key().to_owned(), crate::check::value(*v)),
-        None => {
-            let flags = label
-                .trim_start_matches("+ ")
-                .trim_end_matches(" (nightly)");
-            ("flags".to_owned(), json!(flags))
-        }
-    };
-    rows.push(Row {
+/// The nightly steps, compared like with like: the best settings built by the nightly
+/// toolchain alone (its difference to the current toolchain is a note), then the nightly
+/// flags and build-std measured against that.
+fn nightly_steps(ladder: &mut Ladder<'_>, build_std: bool) -> Result<Option<Nightly>> {
+    let mut alone = ladder.state.clone();
+    alone.nightly = true;
+    let label = "nightly toolchain, same settings";
+    let m = ladder.measure("nightly", label, What::Ladder(&alone))?;
+    let stable = ladder.current;
+    ladder.rows.push(Row {
         step: label.into(),
-        key,
-        value: Some(value),
-        bytes,
-        time,
-        kept,
-        previous: Some(*current),
-        note,
+        key: "toolchain".into(),
+        value: Some(json!("nightly")),
+        bytes: m.bytes,
+        time: m.time,
+        how: m.how,
+        kept: m.bytes.is_some(),
+        previous: Some(stable),
+        note: if m.note.is_empty() {
+            "the toolchain alone: the nightly steps are measured against this".into()
+        } else {
+            m.note.clone()
+        },
     });
-    if let (true, Some(b)) = (kept, bytes) {
-        *state = next;
-        *current = b;
+    let Some(alone_bytes) = m.bytes else {
+        return Ok(None);
+    };
+    ladder.state = alone;
+    ladder.current = alone_bytes;
+
+    let mut next = ladder.state.clone();
+    next.nightly_flags
+        .extend(NIGHTLY_FLAGS.split(' ').map(String::from));
+    ladder.climb(
+        "nightly-flags",
+        &format!("+ {NIGHTLY_FLAGS} (nightly)"),
+        next,
+    )?;
+    let label = "+ -Zbuild-std with optimize_for_size (nightly)";
+    if build_std {
+        let mut next = ladder.state.clone();
+        next.build_std = true;
+        ladder.climb("build-std", label, next)?;
+    } else {
+        ladder.rows.push(Row {
+            step: label.into(),
+            key: "flags".into(),
+            value: Some(json!(
+                "-Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size"
+            )),
+            bytes: None,
+            time: Duration::ZERO,
+            how: How::Built,
+            kept: false,
+            previous: None,
+            note: "skipped: needs `rustup component add rust-src --toolchain nightly`".into(),
+        });
     }
-    Ok(())
+    Ok(Some(Nightly {
+        alone: alone_bytes,
+        state: ladder.state.clone(),
+        best: ladder.current,
+    }))
 }
 
 /// The profile settings that differ from cargo's default release profile.
@@ -350,11 +535,14 @@ pub(crate) fn best_settings(state: &State) -> Vec<Value> {
 mod tests {
     use super::*;
 
-    /// A builder that returns chosen sizes by step (`None`: the build fails) and notes what it
-    /// was asked to build.
+    /// A builder that returns chosen sizes by step (`None`: the build fails), reuses the
+    /// measurements in `results` (by [`What::key`]), and notes what it was asked to build.
     struct Sizes {
         sizes: BTreeMap<&'static str, Option<u64>>,
-        built: Vec<(String, Option<State>)>,
+        /// Measurements of an "earlier run", and of this one as it goes.
+        results: BTreeMap<String, u64>,
+        /// Each build: its slug, state, whether it was to relink, and the kept state.
+        built: Vec<(String, Option<State>, bool, Option<State>)>,
         extra: usize,
     }
 
@@ -362,20 +550,57 @@ mod tests {
         fn new(sizes: &[(&'static str, Option<u64>)]) -> Sizes {
             Sizes {
                 sizes: sizes.iter().copied().collect(),
+                results: BTreeMap::new(),
                 built: Vec::new(),
                 extra: 0,
             }
         }
+
+        fn slugs(&self) -> Vec<&str> {
+            self.built.iter().map(|b| b.0.as_str()).collect()
+        }
     }
 
     impl Builder for Sizes {
-        fn build(&mut self, slug: &str, _: &str, state: Option<&State>) -> Result<Measured> {
-            self.built.push((slug.to_owned(), state.cloned()));
-            match self.sizes.get(slug) {
-                Some(Some(bytes)) => Ok((Some(*bytes), Duration::from_secs(1), String::new())),
-                Some(None) if slug == "release" => anyhow::bail!("release does not build"),
-                Some(None) => Ok((None, Duration::ZERO, "build failed: no".into())),
-                None => panic!("the ladder built an unplanned step `{slug}`"),
+        fn reuse(&mut self, _: &str, what: &What<'_>) -> Option<Measured> {
+            self.results.get(&what.key()).map(|b| Measured {
+                bytes: Some(*b),
+                time: Duration::from_secs(1),
+                note: String::new(),
+                how: How::Reused,
+            })
+        }
+
+        fn build(&mut self, step: &Step<'_>) -> Result<Measured> {
+            let state = match step.what {
+                What::Ladder(s) => Some(s.clone()),
+                _ => None,
+            };
+            self.built
+                .push((step.slug.to_owned(), state, step.relink, step.kept.cloned()));
+            let how = if step.relink {
+                How::Relinked
+            } else {
+                How::Built
+            };
+            match self.sizes.get(step.slug) {
+                Some(Some(bytes)) => {
+                    self.results.insert(step.what.key(), *bytes);
+                    Ok(Measured {
+                        bytes: Some(*bytes),
+                        time: Duration::from_secs(1),
+                        note: String::new(),
+                        how,
+                    })
+                }
+                Some(None) if step.slug == "release" => anyhow::bail!("release does not build"),
+                Some(None) => Ok(Measured {
+                    bytes: None,
+                    time: Duration::ZERO,
+                    note: "build failed: no".into(),
+                    how,
+                }),
+                None => panic!("the ladder built an unplanned step `{}`", step.slug),
             }
         }
 
@@ -392,15 +617,34 @@ mod tests {
             .unwrap_or_else(|| panic!("no step {step}"))
     }
 
+    /// A ladder where every setting helps: dev, release, yours, then each step smaller.
+    fn shrinking() -> Vec<(&'static str, Option<u64>)> {
+        vec![
+            ("dev", Some(900)),
+            ("release", Some(500)),
+            ("yours", Some(420)),
+            ("opt-s", Some(450)),
+            ("opt-z", Some(460)),
+            ("lto-fat", Some(420)),
+            ("lto-thin", Some(430)),
+            ("cgu1", Some(410)),
+            ("abort", Some(400)),
+            ("strip", Some(300)),
+            ("icf", Some(290)),
+            ("opt-z-again", Some(291)),
+        ]
+    }
+
     #[test]
     fn a_step_is_kept_when_it_is_no_larger_than_the_last_kept_one() {
         let mut sizes = Sizes::new(&[
             ("dev", Some(900)),
             ("release", Some(500)),
+            ("yours", Some(470)),
             ("opt-s", Some(450)),
             ("opt-z", Some(460)),
-            ("lto-thin", Some(430)),
             ("lto-fat", Some(420)),
+            ("lto-thin", Some(430)),
             // a tie is kept: the setting costs nothing and the next steps build on it
             ("cgu1", Some(420)),
             ("abort", Some(421)),
@@ -408,16 +652,16 @@ mod tests {
             ("icf", Some(310)),
             ("opt-z-again", Some(299)),
         ]);
-        let climb = climb_all(&mut sizes, None).unwrap();
+        let climb = climb_all(&mut sizes, "release", None).unwrap();
         assert_eq!(sizes.built.len(), planned_builds(None));
         assert_eq!(sizes.extra, 0);
         assert_eq!((climb.release, climb.best), (500, 299));
         let kept: Vec<bool> = climb.rows.iter().map(|r| r.kept).collect();
-        // dev, release, s, z, thin, fat, cgu1, abort, strip, icf, z again
+        // dev, release, yours, s, z, fat, thin, cgu1, abort, strip, icf, z again
         assert_eq!(
             kept,
             [
-                false, true, true, false, false, true, true, false, true, false, true
+                false, true, false, true, false, true, false, true, false, true, false, true
             ]
         );
         assert_eq!(
@@ -444,10 +688,116 @@ mod tests {
         );
         assert!(climb.state.link_flags.is_empty());
         // each step builds on what was kept before it: the strip step has fat LTO, not abort
-        let (_, strip) = sizes.built.iter().find(|(s, _)| s == "strip").unwrap();
+        let (_, strip, _, _) = sizes.built.iter().find(|b| b.0 == "strip").unwrap();
         let strip = strip.as_ref().unwrap();
         assert_eq!(strip.settings[&Setting::Lto], Value::Lto(Lto::Fat));
         assert_eq!(strip.settings[&Setting::Panic], Value::Panic(Panic::Unwind));
+    }
+
+    #[test]
+    fn the_projects_own_profile_is_measured_beside_the_chain_not_in_it() {
+        let mut sizes = Sizes::new(&shrinking());
+        let climb = climb_all(&mut sizes, "dist", None).unwrap();
+        let yours = row(&climb, "your dist, as it is");
+        assert_eq!((yours.key.as_str(), yours.kept), ("yours", false));
+        assert_eq!(yours.previous, None);
+        assert_eq!(climb.yours, ("dist".to_owned(), Some(420)));
+        // the next step is compared with release, not with the smaller own profile
+        assert_eq!(row(&climb, "\"s\"").previous, Some(500));
+        assert_eq!(climb.best, 290);
+        let what = sizes.built.iter().find(|b| b.0 == "yours").unwrap();
+        assert_eq!(what.1, None, "the own profile is built as it is, no state");
+    }
+
+    #[test]
+    fn only_a_step_that_adds_linker_flags_to_a_build_on_disk_relinks() {
+        let mut sizes = Sizes::new(&shrinking());
+        let climb = climb_all(&mut sizes, "release", None).unwrap();
+        let relinked: Vec<&str> = sizes
+            .built
+            .iter()
+            .filter(|b| b.2)
+            .map(|b| b.0.as_str())
+            .collect();
+        assert_eq!(relinked, ["icf"]);
+        assert_eq!(row(&climb, "icf").how, How::Relinked);
+        // the ICF build keeps the kept strip build beside it: it goes on from that
+        let icf = sizes.built.iter().find(|b| b.0 == "icf").unwrap();
+        let strip = sizes.built.iter().find(|b| b.0 == "strip").unwrap();
+        assert_eq!(icf.3, strip.1);
+        // before release nothing is kept; after it, every build names the state it goes on from
+        let kept: Vec<bool> = sizes.built.iter().map(|b| b.3.is_some()).collect();
+        assert_eq!(&kept[..3], [false, false, true]);
+        assert!(kept[2..].iter().all(|k| *k));
+
+        // strip not kept: ICF goes on from abort's build, kept on disk beside strip's
+        let mut steps = shrinking();
+        steps.retain(|s| s.0 != "strip");
+        steps.push(("strip", Some(401)));
+        let mut sizes = Sizes::new(&steps);
+        climb_all(&mut sizes, "release", None).unwrap();
+        let icf = sizes.built.iter().find(|b| b.0 == "icf").unwrap();
+        let abort = sizes.built.iter().find(|b| b.0 == "abort").unwrap();
+        assert!(icf.2);
+        assert_eq!(icf.3, abort.1);
+
+        // in a pair, the second candidate goes on from the state before the pair, not from
+        // the first candidate
+        let mut steps = shrinking();
+        steps.retain(|s| !s.0.starts_with("lto"));
+        steps.extend([("lto-fat", Some(420)), ("lto-thin", Some(430))]);
+        let mut sizes = Sizes::new(&steps);
+        climb_all(&mut sizes, "release", None).unwrap();
+        let thin = sizes.built.iter().find(|b| b.0 == "lto-thin").unwrap();
+        let s_build = sizes.built.iter().find(|b| b.0 == "opt-s").unwrap();
+        assert_eq!(
+            thin.3, s_build.1,
+            "both candidates go on from the state before them"
+        );
+
+        // strip reused from an earlier run: its build is not on disk, ICF builds in full
+        let mut sizes = Sizes::new(&shrinking());
+        let mut strip = State::release();
+        for v in [
+            Value::OptLevel(OptLevel::S),
+            Value::Lto(Lto::Fat),
+            Value::CodegenUnits(1),
+            Value::Panic(Panic::Abort),
+            Value::Strip(Strip::Symbols),
+        ] {
+            strip = strip.with(v);
+        }
+        sizes.results.insert(What::Ladder(&strip).key(), 300);
+        let climb = climb_all(&mut sizes, "release", None).unwrap();
+        assert_eq!(row(&climb, "strip").how, How::Reused);
+        assert!(!sizes.slugs().contains(&"strip"));
+        let icf = sizes.built.iter().find(|b| b.0 == "icf").unwrap();
+        assert!(!icf.2);
+        assert_eq!(row(&climb, "icf").how, How::Built);
+    }
+
+    #[test]
+    fn an_unchanged_rerun_builds_nothing_and_gives_the_same_outcome() {
+        let mut first = Sizes::new(&shrinking());
+        let one = climb_all(&mut first, "release", None).unwrap();
+        let mut again = Sizes::new(&shrinking());
+        again.results = first.results.clone();
+        let two = climb_all(&mut again, "release", None).unwrap();
+        assert!(again.built.is_empty(), "built {:?}", again.slugs());
+        assert!(two.rows.iter().all(|r| r.how == How::Reused));
+        assert_eq!((two.best, two.state.clone()), (one.best, one.state.clone()));
+        let sizes = |c: &Climb| c.rows.iter().map(|r| r.bytes).collect::<Vec<_>>();
+        assert_eq!(sizes(&one), sizes(&two));
+
+        // measurements of other inputs (another key) are not reused: all is built again
+        let mut other = Sizes::new(&shrinking());
+        other.results = first
+            .results
+            .keys()
+            .map(|k| (format!("{k} --features x"), 1))
+            .collect();
+        climb_all(&mut other, "release", None).unwrap();
+        assert_eq!(other.built.len(), planned_builds(None));
     }
 
     #[test]
@@ -455,18 +805,20 @@ mod tests {
         let mut sizes = Sizes::new(&[
             ("dev", Some(900)),
             ("release", Some(500)),
+            ("yours", None),
             ("opt-s", None),
             ("opt-z", Some(480)),
-            ("lto-thin", Some(510)),
             ("lto-fat", Some(505)),
+            ("lto-thin", Some(510)),
             ("cgu1", Some(470)),
             ("abort", Some(460)),
             ("strip", None),
             ("icf", Some(455)),
             ("opt-s-again", Some(450)),
         ]);
-        let climb = climb_all(&mut sizes, None).unwrap();
+        let climb = climb_all(&mut sizes, "release", None).unwrap();
         assert_eq!(climb.best, 450);
+        assert_eq!(climb.yours, ("release".to_owned(), None));
         assert_eq!(row(&climb, "\"s\"").note, "build failed: no");
         assert!(row(&climb, "\"z\"").kept);
         assert!(!row(&climb, "thin").kept && !row(&climb, "lto = true").kept);
@@ -491,10 +843,11 @@ mod tests {
         let mut sizes = Sizes::new(&[
             ("dev", Some(900)),
             ("release", Some(500)),
+            ("yours", Some(500)),
             ("opt-s", Some(501)),
             ("opt-z", Some(502)),
-            ("lto-thin", Some(490)),
             ("lto-fat", Some(495)),
+            ("lto-thin", Some(490)),
             ("cgu1", Some(480)),
             ("abort", Some(470)),
             ("strip", Some(400)),
@@ -502,7 +855,7 @@ mod tests {
             ("opt-z-again", Some(399)),
             ("opt-s-again", Some(398)),
         ]);
-        let climb = climb_all(&mut sizes, None).unwrap();
+        let climb = climb_all(&mut sizes, "release", None).unwrap();
         assert_eq!(sizes.extra, 1, "the extra build is announced");
         assert_eq!(sizes.built.len(), planned_builds(None) + 1);
         assert_eq!(climb.best, 398);
@@ -515,29 +868,34 @@ mod tests {
     #[test]
     fn release_that_does_not_build_stops_the_ladder() {
         let mut sizes = Sizes::new(&[("dev", Some(900)), ("release", None)]);
-        let error = climb_all(&mut sizes, None).unwrap_err();
+        let error = climb_all(&mut sizes, "release", None).unwrap_err();
         assert_eq!(error.to_string(), "release does not build");
     }
 
     #[test]
-    fn without_rust_src_the_build_std_step_is_skipped_and_said_so() {
-        let mut steps: Vec<(&'static str, Option<u64>)> = vec![
-            ("dev", Some(900)),
-            ("release", Some(500)),
-            ("opt-s", Some(450)),
-            ("opt-z", Some(460)),
-            ("lto-thin", Some(430)),
-            ("lto-fat", Some(420)),
-            ("cgu1", Some(410)),
-            ("abort", Some(400)),
-            ("strip", Some(300)),
-            ("icf", Some(290)),
-            ("opt-z-again", Some(291)),
-            ("nightly-flags", Some(280)),
-        ];
+    fn nightly_flags_are_measured_against_the_same_nightly_without_them() {
+        let mut steps = shrinking();
+        // the nightly toolchain alone is larger; its flags then save 20 bytes against it
+        steps.extend([("nightly", Some(295)), ("nightly-flags", Some(275))]);
         let mut sizes = Sizes::new(&steps);
-        let climb = climb_all(&mut sizes, Some(false)).unwrap();
+        let climb = climb_all(&mut sizes, "release", Some(false)).unwrap();
         assert_eq!(sizes.built.len(), planned_builds(Some(false)));
+        let alone = row(&climb, "nightly toolchain, same settings");
+        assert_eq!((alone.previous, alone.bytes), (Some(290), Some(295)));
+        let flags = row(&climb, "-Zlocation-detail");
+        assert_eq!((flags.previous, flags.kept), (Some(295), true));
+        let (_, built, _, _) = sizes.built.iter().find(|b| b.0 == "nightly").unwrap();
+        let built = built.as_ref().unwrap();
+        assert!(built.nightly && built.nightly_flags.is_empty());
+        assert_eq!(
+            built.link_flags,
+            [ICF],
+            "the same settings and flags as the best"
+        );
+        // the best on this toolchain stays what apply-best writes; nightly is told apart
+        assert_eq!(climb.best, 290);
+        let nightly = climb.nightly.as_ref().unwrap();
+        assert_eq!((nightly.alone, nightly.best), (295, 275));
         let skipped = row(&climb, "build-std");
         assert_eq!((skipped.bytes, skipped.kept), (None, false));
         assert!(
@@ -545,12 +903,13 @@ mod tests {
                 .note
                 .starts_with("skipped: needs `rustup component add rust-src")
         );
-        assert_eq!(climb.best, 280);
+
         steps.push(("build-std", Some(250)));
         let mut sizes = Sizes::new(&steps);
-        let climb = climb_all(&mut sizes, Some(true)).unwrap();
+        let climb = climb_all(&mut sizes, "release", Some(true)).unwrap();
         assert_eq!(sizes.built.len(), planned_builds(Some(true)));
-        assert!(climb.state.build_std);
-        assert_eq!(climb.best, 250);
+        let nightly = climb.nightly.unwrap();
+        assert!(nightly.state.build_std);
+        assert_eq!(nightly.best, 250);
     }
 }

@@ -94,31 +94,29 @@ fn bytes(step: &Value) -> u64 {
         .unwrap_or_else(|| panic!("no size: {step}"))
 }
 
+/// Runs the ladder on the fixture's `app-cli` with `extra` arguments: its JSON report and its
+/// stderr.
+fn ladder(dir: &Path, extra: &[&str]) -> (Value, String) {
+    let out = crate::support::cli()
+        .args(["ladder", "--package", "app", "--bin", "app-cli"])
+        .args(["--format", "json"])
+        .args(extra)
+        .current_dir(dir)
+        .output()
+        .expect("the CLI runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{stdout}{stderr}");
+    let json_end = stdout.find("\n}\n").expect("a JSON document") + 3;
+    let report: Value = serde_json::from_str(&stdout[..json_end]).expect("JSON");
+    (report, stderr)
+}
+
 #[test]
 fn one_real_ladder_keeps_its_numbers_consistent_and_apply_best_gives_the_best() {
     let dir = fixture();
     let before = plain_release(&dir, "before");
-    let out = crate::support::cli()
-        .args([
-            "ladder",
-            "--package",
-            "app",
-            "--bin",
-            "app-cli",
-            "--apply-best",
-        ])
-        .args(["--format", "json"])
-        .current_dir(&dir)
-        .output()
-        .expect("the CLI runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json_end = stdout.find("\n}\n").expect("a JSON document") + 3;
-    let report: Value = serde_json::from_str(&stdout[..json_end]).expect("JSON");
+    let (report, stderr) = ladder(&dir, &[]);
     assert_eq!(report["binary"], "app-cli", "--bin chose the binary");
     let steps = report["steps"].as_array().unwrap();
     let release = bytes(&steps[1]);
@@ -127,10 +125,13 @@ fn one_real_ladder_keeps_its_numbers_consistent_and_apply_best_gives_the_best() 
     assert_eq!(release, before);
     // unoptimised with debug info is larger than release
     assert!(bytes(&steps[0]) > release);
+    // the project's own release, beside the chain: it sets nothing, so it is cargo's default
+    assert_eq!(steps[2]["step"], "yours");
+    assert_eq!(report["yours"]["bytes"].as_u64(), Some(before));
+    assert_eq!(steps[2]["kept"], false);
 
     // stderr is not a terminal here, as in a CI log: one line as each step starts and one as
     // it ends, with the size the JSON gives
-    let stderr = String::from_utf8_lossy(&out.stderr);
     let started = stderr.lines().filter(|l| l.ends_with(": building")).count();
     assert_eq!(started, steps.len(), "{stderr}");
     let release_line = format!("] release: {} bytes in ", with_commas(release));
@@ -143,7 +144,8 @@ fn one_real_ladder_keeps_its_numbers_consistent_and_apply_best_gives_the_best() 
     // or lost to the other candidate of its pair
     let mut last_kept = release;
     let mut kept_sizes = vec![release];
-    for step in &steps[2..] {
+    let mut strip_kept = false;
+    for step in &steps[3..] {
         if step["bytes"].is_null() {
             // a linker without a flag's support fails that step, which the ladder says
             let note = step["note"].as_str().unwrap_or_default();
@@ -164,12 +166,45 @@ fn one_real_ladder_keeps_its_numbers_consistent_and_apply_best_gives_the_best() 
                 step["kept"] == true,
                 "stripping symbols makes it smaller: {step}"
             );
+            strip_kept = true;
         }
+        // the linker flag step over the kept strip build compiles the final crate alone
+        let relinks = step["step"] == "flags" && strip_kept;
+        let how = if relinks { "relinked" } else { "built" };
+        assert_eq!(step["build"], how, "{step}");
     }
     let best = report["best"]["bytes"].as_u64().unwrap();
     assert_eq!(best, last_kept);
     assert_eq!(Some(&best), kept_sizes.iter().min());
     assert!(best < release);
+
+    // the work directory holds two builds at most: two of the final crate's binaries
+    let deps = dir.join("target/size-profile/ladder/build/release/deps");
+    let binaries = std::fs::read_dir(&deps)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.starts_with("app_cli-") && !name.contains('.')
+        })
+        .count();
+    assert!(
+        (1..=2).contains(&binaries),
+        "{binaries} in {}",
+        deps.display()
+    );
+
+    // unchanged, a second run builds nothing: every size is the first run's
+    let (again, stderr) = ladder(&dir, &["--apply-best"]);
+    assert!(!stderr.contains(": building"), "{stderr}");
+    let again_steps = again["steps"].as_array().unwrap();
+    assert_eq!(again_steps.len(), steps.len());
+    for (one, two) in steps.iter().zip(again_steps) {
+        assert_eq!(
+            (&one["bytes"], &two["build"]),
+            (&two["bytes"], &"reused".into())
+        );
+    }
 
     // what --apply-best wrote: the best settings in the root manifest, the flags in the
     // config file; with them a plain build gives the best size

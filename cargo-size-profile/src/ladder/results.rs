@@ -1,0 +1,188 @@
+//! The ladder's measurements, kept for the next run: each under a key of everything that
+//! decides the binary besides its source files (the toolchain, `Cargo.lock`, the manifests and
+//! config files, the cargo and rustc variables, the build options, the step's settings), with
+//! a fingerprint of each source file the build read (from the binary's dep-info; sources from
+//! the registry are fixed by `Cargo.lock`). A step whose key and sources are unchanged is not
+//! built again.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Result;
+use serde_json::{Value, json};
+use size_profile::__private::fingerprint;
+
+use crate::io;
+
+/// The version of the results file; a file of another version is ignored.
+const VERSION: u64 = 1;
+
+/// One kept measurement.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Entry {
+    /// What the step built, for a reader of the file.
+    pub(crate) step: String,
+    pub(crate) binary: String,
+    pub(crate) bytes: u64,
+    pub(crate) time: Duration,
+    /// The day it was measured, `YYYY-MM-DD`.
+    pub(crate) date: String,
+    /// Each source file the build read, with its fingerprint.
+    pub(crate) sources: BTreeMap<PathBuf, u64>,
+}
+
+/// The results file of one target directory.
+pub(crate) struct Results {
+    path: PathBuf,
+    entries: BTreeMap<String, Entry>,
+}
+
+impl Results {
+    /// The file at `path`; a missing, unreadable or older file is an empty one.
+    pub(crate) fn open(path: PathBuf) -> Results {
+        let entries = io::bytes(&path)
+            .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+            .filter(|v| v["version"] == VERSION)
+            .and_then(|v| v["entries"].as_object().map(parse_entries))
+            .unwrap_or_default();
+        Results { path, entries }
+    }
+
+    /// Where the file is.
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The entry under `key` whose sources are all as they were.
+    pub(crate) fn find(&self, key: &str) -> Option<&Entry> {
+        let entry = self.entries.get(key)?;
+        let same = entry
+            .sources
+            .iter()
+            .all(|(path, hash)| io::bytes(path).is_some_and(|b| fingerprint(&b) == *hash));
+        same.then_some(entry)
+    }
+
+    /// Keeps `entry` under `key` and writes the file (so an interrupted ladder keeps what it
+    /// measured).
+    pub(crate) fn insert(&mut self, key: String, entry: Entry) -> Result<()> {
+        self.entries.insert(key, entry);
+        let entries: serde_json::Map<String, Value> = self
+            .entries
+            .iter()
+            .map(|(k, e)| {
+                let sources: serde_json::Map<String, Value> = e
+                    .sources
+                    .iter()
+                    .map(|(p, h)| (p.display().to_string(), json!(format!("{h:016x}"))))
+                    .collect();
+                let value = json!({
+                    "step": e.step,
+                    "binary": e.binary,
+                    "bytes": e.bytes,
+                    "build_seconds": e.time.as_secs_f64(),
+                    "date": e.date,
+                    "sources": sources,
+                });
+                (k.clone(), value)
+            })
+            .collect();
+        let doc = json!({
+            "version": VERSION,
+            "written_by": "cargo size-profile ladder; remove this directory to measure afresh",
+            "entries": entries,
+        });
+        io::write_ours(&self.path, &format!("{doc:#}\n"))
+    }
+}
+
+fn parse_entries(map: &serde_json::Map<String, Value>) -> BTreeMap<String, Entry> {
+    map.iter()
+        .filter_map(|(k, v)| {
+            let sources = v["sources"]
+                .as_object()?
+                .iter()
+                .map(|(p, h)| Some((PathBuf::from(p), u64::from_str_radix(h.as_str()?, 16).ok()?)))
+                .collect::<Option<BTreeMap<_, _>>>()?;
+            let entry = Entry {
+                step: v["step"].as_str()?.to_owned(),
+                binary: v["binary"].as_str()?.to_owned(),
+                bytes: v["bytes"].as_u64()?,
+                time: Duration::from_secs_f64(v["build_seconds"].as_f64()?.max(0.0)),
+                date: v["date"].as_str()?.to_owned(),
+                sources,
+            };
+            Some((k.clone(), entry))
+        })
+        .collect()
+}
+
+/// The source files a binary was built from, as its dep-info file (`<binary>.d`, beside it)
+/// lists them, with their fingerprints; files under cargo's registry and git checkouts are
+/// left out (`Cargo.lock` fixes them). `None` when there is no dep-info to read.
+pub(crate) fn sources(binary: &Path) -> Option<BTreeMap<PathBuf, u64>> {
+    let dep_info = binary.with_extension("d");
+    let text = String::from_utf8(io::bytes(&dep_info)?).ok()?;
+    let mut out = BTreeMap::new();
+    for path in dep_info_paths(&text) {
+        let shown = path.to_string_lossy();
+        if shown.contains("/registry/src/") || shown.contains("/git/checkouts/") {
+            continue;
+        }
+        out.insert(path.clone(), fingerprint(&io::bytes(&path)?));
+    }
+    Some(out)
+}
+
+/// The prerequisites of a Makefile-style dep-info file's rules: paths separated by spaces, a
+/// space inside a path escaped with a backslash.
+fn dep_info_paths(text: &str) -> Vec<PathBuf> {
+    let mut paths = Vec::new();
+    for line in text.lines() {
+        let Some((_, deps)) = line.split_once(": ") else {
+            continue;
+        };
+        let mut current = String::new();
+        let mut chars = deps.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' if chars.peek() == Some(&' ') => {
+                    current.push(' ');
+                    chars.next();
+                }
+                ' ' => {
+                    if !current.is_empty() {
+                        paths.push(PathBuf::from(std::mem::take(&mut current)));
+                    }
+                }
+                c => current.push(c),
+            }
+        }
+        if !current.is_empty() {
+            paths.push(PathBuf::from(current));
+        }
+    }
+    paths.sort();
+    paths.dedup();
+    paths
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dep_info_lists_each_prerequisite_once_with_escaped_spaces() {
+        let text = "/t/release/app: /p/src/main.rs /p/src/my\\ mod.rs /p/build.rs\n\n\
+                    /p/src/main.rs:\n/p/src/my\\ mod.rs:\n";
+        assert_eq!(
+            dep_info_paths(text),
+            [
+                PathBuf::from("/p/build.rs"),
+                PathBuf::from("/p/src/main.rs"),
+                PathBuf::from("/p/src/my mod.rs"),
+            ]
+        );
+    }
+}
