@@ -182,9 +182,11 @@ pub(crate) fn require_std(triple: &str) -> Result<()> {
 pub(crate) fn target_info(triple: &str) -> Result<Target> {
     let (out, _) = io::run_timed(rustc().args(["--print", "cfg", "--target", triple]))?;
     if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let first = stderr.lines().next().unwrap_or_default();
         bail!(
-            "`rustc --print cfg --target {triple}` failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
+            "target `{triple}`: `rustc --print cfg --target {triple}` failed: {} (`rustc --print target-list` lists the targets rustc knows)",
+            first.trim_start_matches("error: ").trim()
         );
     }
     Ok(Target::from_print_cfg(

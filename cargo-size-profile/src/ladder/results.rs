@@ -173,6 +173,42 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_measurement_is_found_while_its_sources_are_as_they_were() {
+        #![allow(clippy::disallowed_methods)] // the test writes its files
+        let dir = std::env::temp_dir().join(format!("size-profile-results-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let main = dir.join("main.rs");
+        std::fs::write(&main, "fn main() {}\n").unwrap();
+        let path = dir.join("results.json");
+        let mut results = Results::open(path.clone());
+        let entry = Entry {
+            step: "dev".into(),
+            binary: "app".into(),
+            bytes: 4_000,
+            time: Duration::from_millis(1500),
+            date: "2026-11-27".into(),
+            sources: [(main.clone(), fingerprint(b"fn main() {}\n"))].into(),
+        };
+        results.insert("k1".into(), entry.clone()).unwrap();
+        // kept on disk: a later run reads it back whole
+        let reopened = Results::open(path.clone());
+        assert_eq!(reopened.find("k1"), Some(&entry));
+        assert_eq!(reopened.find("k2"), None, "another key");
+        // a source file changed or gone: not reused
+        std::fs::write(&main, "fn main() { println!(); }\n").unwrap();
+        assert_eq!(reopened.find("k1"), None);
+        std::fs::remove_file(&main).unwrap();
+        assert_eq!(reopened.find("k1"), None);
+        // a file of another version is an empty one
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("\"version\": 1", "\"version\": 0")).unwrap();
+        std::fs::write(&main, "fn main() {}\n").unwrap();
+        assert_eq!(Results::open(path).find("k1"), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn dep_info_lists_each_prerequisite_once_with_escaped_spaces() {
         let text = "/t/release/app: /p/src/main.rs /p/src/my\\ mod.rs /p/build.rs\n\n\
                     /p/src/main.rs:\n/p/src/my\\ mod.rs:\n";

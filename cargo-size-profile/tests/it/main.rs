@@ -7,4 +7,5 @@ mod cli;
 mod examples;
 mod ladder;
 mod readme_json;
+mod selection;
 mod support;
