@@ -229,6 +229,13 @@ fn finding(f: &Finding) -> Json {
             "source": {"kind": "manifest", "file": at.file.display().to_string(), "line": at.line},
             "message": message,
         }),
+        Finding::IgnoredRustflags { flags, at, by } => json!({
+            "kind": "ignored-rustflags",
+            "flags": flags,
+            "source": {"kind": "config", "at": at},
+            "overridden_by": by,
+            "message": message,
+        }),
         Finding::IgnoredProfiles { at, root } => json!({
             "kind": "ignored-profiles",
             "source": {"kind": "manifest", "file": at.file.display().to_string(), "line": at.line},

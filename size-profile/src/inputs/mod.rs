@@ -49,6 +49,9 @@ pub struct Inputs {
     /// What this front could not read and says so (never a finding or an error): the
     /// attribute's `[target]` rustflags.
     pub unread: Vec<String>,
+    /// Rustflags the config files give that the build does not get, since a variable that
+    /// cargo reads instead is set: the flags, and the variable.
+    pub ignored_rustflags: Option<(Rustflags, String)>,
     /// Problems met on the way (an unreadable config file, say); they do not stop the check.
     pub problems: Vec<Problem>,
 }
@@ -128,23 +131,40 @@ pub fn gather_from(
         FlagsFrom::Config(target) => (target.clone(), None),
     };
     let mut unread = Vec::new();
-    let rustflags = match flags {
-        FlagsFrom::BuildScript => env.var("CARGO_ENCODED_RUSTFLAGS").map(|text| {
-            // cargo hides RUSTFLAGS from build scripts: when the config gives exactly the
-            // encoded flags they come from there, else from cargo's environment
-            let truth = Rustflags::from_encoded(OUTSIDE_CONFIG, &text);
-            let config =
-                rustflags::from_config(&configs, env, target.as_ref(), &mut problems, &mut unread)
-                    .unwrap_or_default();
-            if config.texts() == truth.texts() {
-                config
-            } else {
-                truth
+    let mut from_config = |problems: &mut Vec<Problem>| -> Option<Rustflags> {
+        rustflags::from_config(&configs, env, target.as_ref(), problems, &mut unread)
+    };
+    let (rustflags, ignored_rustflags) = match flags {
+        FlagsFrom::BuildScript => match env.var("CARGO_ENCODED_RUSTFLAGS") {
+            Some(text) => {
+                // cargo hides RUSTFLAGS from build scripts: when the config gives exactly the
+                // encoded flags they come from there, else from cargo's environment, which
+                // then wins over the config's
+                let truth = Rustflags::from_encoded(OUTSIDE_CONFIG, &text);
+                let config = from_config(&mut problems).unwrap_or_default();
+                if config.texts() == truth.texts() {
+                    (Some(config), None)
+                } else {
+                    let ignored = (!config.flags.is_empty())
+                        .then(|| (config, "RUSTFLAGS or CARGO_ENCODED_RUSTFLAGS".to_owned()));
+                    (Some(truth), ignored)
+                }
             }
-        }),
-        FlagsFrom::Config(_) => rustflags::from_env(env).or_else(|| {
-            rustflags::from_config(&configs, env, target.as_ref(), &mut problems, &mut unread)
-        }),
+            None => (None, None),
+        },
+        FlagsFrom::Config(_) => match rustflags::from_env(env) {
+            Some(set) => {
+                let by = set
+                    .flags
+                    .first()
+                    .map_or_else(|| env_rustflags_name(env), |f| f.origin.clone());
+                let ignored = from_config(&mut problems)
+                    .filter(|c| !c.flags.is_empty())
+                    .map(|c| (c, by));
+                (Some(set), ignored)
+            }
+            None => (from_config(&mut problems), None),
+        },
     };
 
     Ok(Inputs {
@@ -157,8 +177,18 @@ pub fn gather_from(
         features,
         built: (*flags == FlagsFrom::BuildScript).then(|| Built::read(env)),
         unread,
+        ignored_rustflags,
         problems,
     })
+}
+
+/// The variable whose flags the build gets instead of the config's, when it sets none.
+fn env_rustflags_name(env: &dyn Env) -> String {
+    if env.var("CARGO_ENCODED_RUSTFLAGS").is_some() {
+        "CARGO_ENCODED_RUSTFLAGS".into()
+    } else {
+        "RUSTFLAGS".into()
+    }
 }
 
 /// A read error as a message: what the path is, or why it cannot be read.
@@ -474,6 +504,51 @@ mod tests {
             ]
         );
         assert_eq!(script("-Copt-level=1"), [OUTSIDE_CONFIG]);
+    }
+
+    #[test]
+    fn config_rustflags_a_variable_overrides_are_named_with_it() {
+        let files = fs(&[
+            ("/p/Cargo.toml", "[package]\nname = \"p\"\n"),
+            (
+                "/p/.cargo/config.toml",
+                "[build]\nrustflags = [\"-C\", \"link-arg=-Wl,--icf=all\"]\n",
+            ),
+        ]);
+        let ignored = |vars: &[(&str, &str)], from: &FlagsFrom| {
+            gather(Path::new("/p"), &env(vars), &files, from)
+                .unwrap()
+                .ignored_rustflags
+                .map(|(flags, by)| (flags.texts().join(" "), by))
+        };
+        let config = FlagsFrom::Config(None);
+        let icf = "-C link-arg=-Wl,--icf=all".to_owned();
+        assert_eq!(ignored(&[], &config), None);
+        assert_eq!(
+            ignored(&[("RUSTFLAGS", "-g")], &config),
+            Some((icf.clone(), "RUSTFLAGS".to_owned()))
+        );
+        // set but empty still wins: cargo passes no flags at all
+        assert_eq!(
+            ignored(&[("CARGO_ENCODED_RUSTFLAGS", "")], &config),
+            Some((icf.clone(), "CARGO_ENCODED_RUSTFLAGS".to_owned()))
+        );
+        // a build script sees only the encoded flags: other than the config's, they won
+        let script = FlagsFrom::BuildScript;
+        let build = |encoded: &str| {
+            ignored(
+                &[
+                    ("CARGO_ENCODED_RUSTFLAGS", encoded),
+                    ("TARGET", "x86_64-unknown-linux-gnu"),
+                ],
+                &script,
+            )
+        };
+        assert_eq!(build("-C\x1flink-arg=-Wl,--icf=all"), None);
+        assert_eq!(
+            build("-g"),
+            Some((icf, "RUSTFLAGS or CARGO_ENCODED_RUSTFLAGS".to_owned()))
+        );
     }
 
     #[test]

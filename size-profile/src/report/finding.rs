@@ -29,6 +29,17 @@ pub enum Finding {
         /// Where the dependency is declared.
         at: Location,
     },
+    /// Rustflags in config files that the build does not get: a variable cargo reads instead
+    /// (`RUSTFLAGS`, `CARGO_ENCODED_RUSTFLAGS`) is set.
+    IgnoredRustflags {
+        /// The flags as written.
+        flags: Vec<String>,
+        /// Where the first of them was written, e.g.
+        /// `target.x86_64-unknown-linux-gnu.rustflags at .cargo/config.toml:3`.
+        at: String,
+        /// The variable cargo reads instead.
+        by: String,
+    },
     /// `[profile]` tables in a member's manifest, which cargo ignores.
     IgnoredProfiles {
         /// Where the member's `[profile]` table is.
@@ -177,6 +188,11 @@ impl fmt::Display for Finding {
             } => write!(
                 f,
                 "{profile}: dependency `{dependency}` ({at}) replaces the global allocator, about 110 KB; make it optional and leave it out of size builds, or allow \"allocator\""
+            ),
+            Finding::IgnoredRustflags { flags, at, by } => write!(
+                f,
+                "`{}` ({at}) is not passed to rustc: {by} is set, and cargo then reads no rustflags from config files; add the flags to it, or unset it",
+                flags.join(" ")
             ),
             Finding::IgnoredProfiles { at, root } => write!(
                 f,

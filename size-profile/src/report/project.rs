@@ -34,6 +34,7 @@ pub struct Project {
     /// and what it links; `None` for a virtual workspace root.
     pub krate: Option<Crate>,
     ignored_profiles: Option<Finding>,
+    ignored_rustflags: Option<Finding>,
     allocators: Vec<(String, crate::source::Location)>,
     built: Option<Built>,
 }
@@ -105,6 +106,19 @@ impl Project {
                 root: inputs.root.path().to_path_buf(),
             })
         });
+        let ignored_rustflags =
+            inputs
+                .ignored_rustflags
+                .as_ref()
+                .map(|(flags, by)| Finding::IgnoredRustflags {
+                    flags: flags.texts().into_iter().map(str::to_owned).collect(),
+                    at: flags
+                        .flags
+                        .first()
+                        .map(|f| f.origin.clone())
+                        .unwrap_or_default(),
+                    by: by.clone(),
+                });
         let manifest = inputs.package.as_ref().unwrap_or(&inputs.root);
         let allocators =
             manifest.allocator_dependencies(inputs.target.as_ref(), inputs.features.as_deref());
@@ -121,6 +135,7 @@ impl Project {
                 dependencies: linked(inputs, manifest),
             }),
             ignored_profiles,
+            ignored_rustflags,
             built: inputs.built,
         }
     }
@@ -169,6 +184,7 @@ impl Project {
             .map(|i| Finding::Invalid(i.clone()))
             .collect();
         findings.extend(self.ignored_profiles.clone());
+        findings.extend(self.ignored_rustflags.clone());
         let checked = self.checked();
         let policy = Policy {
             rules: self.options.preset.rules(),
