@@ -46,6 +46,9 @@ pub(crate) struct CargoBuilder<'a> {
     pub(crate) nightly: Option<String>,
     /// The artifacts of each build of this run, by the step's key.
     pub(crate) artifacts: BTreeMap<String, BTreeSet<String>>,
+    /// Every step a clean build, nothing reused (`SIZE_PROFILE_LADDER_CLEAN_BUILDS=1`): how
+    /// the benchmark measures what the work directory and the kept results save.
+    pub(crate) clean: bool,
 }
 
 impl CargoBuilder<'_> {
@@ -142,6 +145,9 @@ impl Builder for CargoBuilder<'_> {
     }
 
     fn reuse(&mut self, label: &str, what: &What<'_>) -> Option<Measured> {
+        if self.clean {
+            return None;
+        }
         let key = self.key(what).ok()?;
         let entry = self.results.find(&key)?;
         if self.bin.as_ref().is_some_and(|b| *b != entry.binary) {
@@ -331,6 +337,9 @@ impl CargoBuilder<'_> {
     /// build's (on a run's first build, nothing is removed: what an earlier run left may be
     /// reused). Cargo builds again whatever a step needs of what is gone.
     fn trim(&mut self, kept: Option<&State>) -> Result<()> {
+        if self.clean {
+            return io::remove(&self.work);
+        }
         if self.artifacts.is_empty() {
             return Ok(());
         }

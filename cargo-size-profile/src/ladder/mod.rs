@@ -56,6 +56,7 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
         results: Results::open(home.join("results.json")),
         nightly: None,
         artifacts: BTreeMap::new(),
+        clean: io::var("SIZE_PROFILE_LADDER_CLEAN_BUILDS").is_some_and(|v| v == "1"),
     };
     let climb = climb_all(&mut builder, &args.profile, nightly)?;
     if builder.progress {
