@@ -213,6 +213,14 @@ fn finding(f: &Finding) -> Json {
             "wanted": value(s.wanted),
             "reason": s.reason,
             "fix": s.fix.to_string(),
+            "measured": s.measured.as_ref().map(|m| json!({
+                "value": value(m.saving.value),
+                "saves_bytes": m.saving.bytes,
+                "before_bytes": m.saving.before,
+                "binary": m.binary,
+                "date": m.date,
+                "older_build": m.older,
+            })),
             "message": message,
         }),
         Finding::Invalid(i) => json!({

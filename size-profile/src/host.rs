@@ -13,6 +13,11 @@ pub trait Env {
     fn var(&self, key: &str) -> Option<String>;
     /// Every variable whose name starts with `prefix`.
     fn vars_with_prefix(&self, prefix: &str) -> Vec<(String, String)>;
+    /// `rustc -V` of the compiler that builds, when it can be asked: the process environment
+    /// runs `$RUSTC -V` (else `rustc -V`). The default, for maps of variables, cannot.
+    fn rustc_version(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Read access to files.

@@ -23,6 +23,14 @@ impl Env for ProcessEnv {
             .filter(|(k, _)| k.starts_with(prefix))
             .collect()
     }
+
+    fn rustc_version(&self) -> Option<String> {
+        let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+        let out = std::process::Command::new(rustc).arg("-V").output().ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    }
 }
 
 /// The real file system.

@@ -221,6 +221,52 @@ impl Scratch {
         s
     }
 
+    /// The target directory it builds in.
+    pub fn target_dir(&self) -> &Path {
+        &self.target
+    }
+
+    /// Builds in a target directory of its own, `target/scratch/target-<dir>`: for a test that
+    /// writes files there other tests' builds would read.
+    pub fn own_target(mut self, dir: &str) -> Scratch {
+        self.target = cache_root().join(format!("target-{dir}"));
+        self
+    }
+
+    /// The fingerprint of its `Cargo.lock`, as the ladder records it.
+    pub fn lock_fingerprint(&self) -> u64 {
+        let lock = std::fs::read(self.dir.join("Cargo.lock")).expect("a Cargo.lock");
+        size_profile::__private::fingerprint(&lock)
+    }
+
+    /// Writes `<target>/size-profile/savings.toml` as the ladder does after a run on
+    /// `package` (lto = true saved 1,116,000 of 3,282,352 bytes on 2026-11-25), whole or not
+    /// at all, with this toolchain's `rustc -V` and the given `Cargo.lock` fingerprint.
+    pub fn write_savings(&self, package: &str, cargo_lock: u64) {
+        use size_profile::__private::{Lto, SAVINGS_FILE, Saving, Savings, Value};
+        let rustc = hermetic::command("rustc")
+            .arg("-V")
+            .output()
+            .expect("rustc runs");
+        let savings = Savings {
+            package: package.into(),
+            binary: package.into(),
+            date: "2026-11-25".into(),
+            rustc: String::from_utf8_lossy(&rustc.stdout).trim().to_owned(),
+            cargo_lock: Some(cargo_lock),
+            saves: vec![Saving {
+                value: Value::Lto(Lto::Fat),
+                bytes: 1_116_000,
+                before: 3_282_352,
+            }],
+        };
+        let path = self.target.join(SAVINGS_FILE);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("the directory");
+        let temp = path.with_extension(format!("{}.tmp", std::process::id()));
+        std::fs::write(&temp, savings.to_toml()).expect("written");
+        std::fs::rename(&temp, &path).expect("renamed");
+    }
+
     /// A project whose build script calls `size_profile::check()`.
     pub fn checked(name: &str, manifest_tail: &str) -> Scratch {
         let dep = repo_root().join("size-profile");

@@ -16,17 +16,35 @@ use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use size_profile::__private::Overrides;
+use size_profile::__private::{Env, Overrides, ProcessEnv, SAVINGS_FILE, Savings, fingerprint};
 
 use crate::cli::LadderArgs;
 use crate::edit::config::write_link_flags;
 use crate::edit::manifest::{Want, write_wants};
 use crate::io;
-use crate::target::locate;
+use crate::target::{Located, locate};
 
 use cargo_steps::{CargoBuilder, nightly_src_installed};
 use results::Results;
-use strategy::{Climb, best_settings, climb_all, planned_builds};
+use strategy::{Climb, best_settings, climb_all, planned_builds, savings};
+
+/// Writes what each kept setting saved where the findings read it
+/// (`<target-dir>/size-profile/savings.toml`), with what tells a later build that the numbers
+/// are from an older one: the fingerprint of `Cargo.lock` and `rustc -V`.
+fn write_savings(at: &Located, bin: &str, climb: &Climb) -> Result<std::path::PathBuf> {
+    let path = at.target_dir().join(SAVINGS_FILE);
+    let lock = io::bytes(&at.inputs.root_dir.join("Cargo.lock"));
+    let file = Savings {
+        package: at.package.clone().unwrap_or_default(),
+        binary: bin.to_owned(),
+        date: io::today(),
+        rustc: ProcessEnv.rustc_version().unwrap_or_default(),
+        cargo_lock: lock.map(|b| fingerprint(&b)),
+        saves: savings(&climb.rows),
+    };
+    io::write_ours(&path, &file.to_toml())?;
+    Ok(path)
+}
 
 pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
     let triple = args.selection.triple.as_deref();
@@ -64,7 +82,12 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
     }
     let bin = builder.bin.clone().unwrap_or_default();
     present::show(&bin, &climb, args.format);
+    let saved = write_savings(&at, &bin, &climb)?;
     if args.format != crate::cli::TableFormat::Json {
+        io::out(&format!(
+            "the build script, #[size_optimized] and `check` quote what each setting saved, from {} (a build script reads it from its next run: `touch build.rs` makes that now)\n",
+            saved.display()
+        ));
         io::out(&format!(
             "the ladder keeps its measurements in {} and its builds (two at most) in {}: remove {} to free the space and measure afresh\n",
             builder.results.path().display(),

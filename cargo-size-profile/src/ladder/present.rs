@@ -177,6 +177,7 @@ mod tests {
             kept,
             previous,
             note: note.into(),
+            added: None,
         }
     }
 

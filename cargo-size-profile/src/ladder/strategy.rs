@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 use serde_json::json;
-use size_profile::__private::{Lto, OptLevel, Panic, Profiles, Setting, Strip, Value};
+use size_profile::__private::{Lto, OptLevel, Panic, Profiles, Saving, Setting, Strip, Value};
 
 /// The linker flag for identical code folding (lld, gold).
 pub(crate) const ICF: &str = "-C link-arg=-Wl,--icf=all";
@@ -55,6 +55,8 @@ pub(crate) struct Row {
     /// Compared with the previous kept step.
     pub(crate) previous: Option<u64>,
     pub(crate) note: String,
+    /// The profile setting the step adds, if it adds one.
+    pub(crate) added: Option<Value>,
 }
 
 /// The state the ladder climbs: the profile settings and extra flags kept so far.
@@ -266,8 +268,9 @@ impl Ladder<'_> {
             .settings
             .iter()
             .find(|(k, v)| self.state.settings.get(k) != Some(v));
+        let added = added.map(|(_, v)| *v);
         let (key, value) = match added {
-            Some((_, v)) => (v.setting().key().to_owned(), crate::check::value(*v)),
+            Some(v) => (v.setting().key().to_owned(), crate::check::value(v)),
             None => {
                 let flags = label
                     .trim_start_matches("+ ")
@@ -285,6 +288,7 @@ impl Ladder<'_> {
             kept,
             previous: Some(self.current),
             note,
+            added,
         });
         if let (true, Some(b)) = (kept, m.bytes) {
             self.state = next;
@@ -329,6 +333,7 @@ impl Ladder<'_> {
                 kept,
                 previous: Some(current),
                 note,
+                added: Some(value),
             });
             if kept {
                 chosen = Some(value);
@@ -368,6 +373,7 @@ pub(crate) fn climb_all(
         kept: false,
         previous: None,
         note: m.note,
+        added: None,
     });
     let release_state = ladder.state.clone();
     let m = ladder.measure("release", "release", What::Ladder(&release_state))?;
@@ -382,6 +388,7 @@ pub(crate) fn climb_all(
         kept: true,
         previous: None,
         note: String::new(),
+        added: None,
     });
     ladder.current = release;
 
@@ -398,6 +405,7 @@ pub(crate) fn climb_all(
         kept: false,
         previous: None,
         note: m.note,
+        added: None,
     });
     let yours = (yours.to_owned(), m.bytes);
 
@@ -478,6 +486,7 @@ fn nightly_steps(ladder: &mut Ladder<'_>, build_std: bool) -> Result<Option<Nigh
         } else {
             m.note.clone()
         },
+        added: None,
     });
     let Some(alone_bytes) = m.bytes else {
         return Ok(None);
@@ -511,6 +520,7 @@ fn nightly_steps(ladder: &mut Ladder<'_>, build_std: bool) -> Result<Option<Nigh
             kept: false,
             previous: None,
             note: "skipped: needs `rustup component add rust-src --toolchain nightly`".into(),
+            added: None,
         });
     }
     Ok(Some(Nightly {
@@ -518,6 +528,37 @@ fn nightly_steps(ladder: &mut Ladder<'_>, build_std: bool) -> Result<Option<Nigh
         state: ladder.state.clone(),
         best: ladder.current,
     }))
+}
+
+/// What each profile setting the ladder kept saved against the step before it: the numbers
+/// the findings quote. A kept step that saved nothing (a tie) is left out; a setting kept
+/// twice (the opt-level, again after the rest) is its last value, with both steps' savings
+/// added up against the size before the first.
+pub(crate) fn savings(rows: &[Row]) -> Vec<Saving> {
+    let mut out: Vec<Saving> = Vec::new();
+    for r in rows.iter().filter(|r| r.kept) {
+        let (Some(value), Some(bytes), Some(before)) = (r.added, r.bytes, r.previous) else {
+            continue;
+        };
+        if bytes >= before {
+            continue;
+        }
+        match out
+            .iter_mut()
+            .find(|s| s.value.setting() == value.setting())
+        {
+            Some(s) => {
+                s.value = value;
+                s.bytes += before - bytes;
+            }
+            None => out.push(Saving {
+                value,
+                bytes: before - bytes,
+                before,
+            }),
+        }
+    }
+    out
 }
 
 /// The profile settings that differ from cargo's default release profile.
@@ -687,6 +728,21 @@ mod tests {
             ]
         );
         assert!(climb.state.link_flags.is_empty());
+        // the savings the findings quote: each kept setting against the step before; the tie
+        // (codegen-units) saved nothing, panic and ICF were not kept
+        let saved: Vec<(String, u64, u64)> = savings(&climb.rows)
+            .iter()
+            .map(|s| (s.value.assignment(), s.bytes, s.before))
+            .collect();
+        assert_eq!(
+            saved,
+            [
+                // "s" saved 50 of 500, then "z" one more after the rest
+                ("opt-level = \"z\"".to_owned(), 51, 500),
+                ("lto = true".to_owned(), 30, 450),
+                ("strip = true".to_owned(), 120, 420),
+            ]
+        );
         // each step builds on what was kept before it: the strip step has fat LTO, not abort
         let (_, strip, _, _) = sizes.built.iter().find(|b| b.0 == "strip").unwrap();
         let strip = strip.as_ref().unwrap();

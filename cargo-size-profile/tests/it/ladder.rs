@@ -145,6 +145,7 @@ fn one_real_ladder_keeps_its_numbers_consistent_and_apply_best_gives_the_best() 
     let mut last_kept = release;
     let mut kept_sizes = vec![release];
     let mut strip_kept = false;
+    let mut before_strip = 0;
     for step in &steps[3..] {
         if step["bytes"].is_null() {
             // a linker without a flag's support fails that step, which the ladder says
@@ -153,6 +154,9 @@ fn one_real_ladder_keeps_its_numbers_consistent_and_apply_best_gives_the_best() 
             continue;
         }
         let b = bytes(step);
+        if step["step"] == "strip" {
+            before_strip = last_kept;
+        }
         if step["kept"] == true {
             assert!(b <= last_kept, "kept but larger: {step}");
             last_kept = b;
@@ -193,6 +197,32 @@ fn one_real_ladder_keeps_its_numbers_consistent_and_apply_best_gives_the_best() 
         "{binaries} in {}",
         deps.display()
     );
+
+    // check quotes what each kept setting saved in this run: strip's step, against the one
+    // before it
+    let strip = steps.iter().find(|s| s["step"] == "strip").unwrap();
+    let out = crate::support::cli()
+        .args(["check", "--package", "app", "--format", "json"])
+        .current_dir(&dir)
+        .output()
+        .expect("the CLI runs");
+    let check: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let findings = check["profiles"][0]["findings"].as_array().unwrap();
+    let strip_finding = findings.iter().find(|f| f["setting"] == "strip").unwrap();
+    let measured = &strip_finding["measured"];
+    assert_eq!(measured["binary"], "app-cli");
+    assert_eq!(measured["older_build"], Value::Null);
+    assert_eq!(measured["before_bytes"].as_u64(), Some(before_strip));
+    assert_eq!(
+        measured["saves_bytes"].as_u64(),
+        Some(before_strip - bytes(strip))
+    );
+    let message = strip_finding["message"].as_str().unwrap();
+    let quoted = format!(
+        "(saves {} bytes, ",
+        with_commas(measured["saves_bytes"].as_u64().unwrap())
+    );
+    assert!(message.contains(&quoted), "{message}");
 
     // unchanged, a second run builds nothing: every size is the first run's
     let (again, stderr) = ladder(&dir, &["--apply-best"]);

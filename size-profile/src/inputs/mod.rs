@@ -12,6 +12,7 @@ pub(crate) mod build_env;
 pub(crate) mod manifest;
 pub(crate) mod options;
 pub(crate) mod record;
+pub(crate) mod savings;
 
 use std::path::{Component, Path, PathBuf};
 
@@ -52,6 +53,9 @@ pub struct Inputs {
     /// Rustflags the config files give that the build does not get, since a variable that
     /// cargo reads instead is set: the flags, and the variable.
     pub ignored_rustflags: Option<(Rustflags, String)>,
+    /// What the ladder measured on this package, and the text of `Cargo.lock` now (to tell
+    /// whether the numbers are from an older build); read only when there are savings.
+    pub savings: Option<(savings::Savings, Option<String>)>,
     /// Problems met on the way (an unreadable config file, say); they do not stop the check.
     pub problems: Vec<Problem>,
 }
@@ -167,6 +171,24 @@ pub fn gather_from(
         },
     };
 
+    let package_name = package
+        .as_ref()
+        .unwrap_or(&root)
+        .package_name()
+        .map(str::to_owned);
+    let places = savings::candidates(env, &configs, &root_dir, cwd);
+    let savings = match savings::read(&places, package_name.as_deref(), files) {
+        Ok(Some(found)) => {
+            let lock = files.read(&root_dir.join("Cargo.lock")).ok();
+            Some((found, lock))
+        }
+        Ok(None) => None,
+        Err(problem) => {
+            unread.push(format!("{problem}; its measured savings are left out"));
+            None
+        }
+    };
+
     Ok(Inputs {
         root_dir,
         root,
@@ -178,6 +200,7 @@ pub fn gather_from(
         built: (*flags == FlagsFrom::BuildScript).then(|| Built::read(env)),
         unread,
         ignored_rustflags,
+        savings,
         problems,
     })
 }

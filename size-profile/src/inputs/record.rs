@@ -38,6 +38,10 @@ impl Env for RecordingEnv<'_> {
     fn vars_with_prefix(&self, prefix: &str) -> Vec<(String, String)> {
         self.inner.vars_with_prefix(prefix)
     }
+
+    fn rustc_version(&self) -> Option<String> {
+        self.inner.rustc_version()
+    }
 }
 
 /// [`Files`] that remember every file read (a missing or unreadable one is not one to watch:

@@ -6,6 +6,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::inputs::savings::Quoted;
 use crate::profile::InvalidValue;
 use crate::profile::preset::Rule;
 use crate::profile::resolve::{Entry, Resolved};
@@ -82,6 +83,8 @@ pub struct SettingFinding {
     pub reason: &'static str,
     /// What to change, and where.
     pub fix: Fix,
+    /// What the ladder measured this setting to save on this project, when it ran.
+    pub measured: Option<Quoted>,
 }
 
 /// What to change to fix a finding, at the place that sets the value.
@@ -161,7 +164,15 @@ impl fmt::Display for SettingFinding {
         if let Some(parent) = &self.inherited_from {
             write!(f, ", inherited from {parent}")?;
         }
-        write!(f, "); want {}: {}", self.accepted, self.fix)
+        write!(f, "); want {}", self.accepted)?;
+        if let Some(m) = &self.measured {
+            if m.saving.value == self.wanted {
+                write!(f, " ({m})")?;
+            } else {
+                write!(f, " ({} {m})", m.saving.value.assignment())?;
+            }
+        }
+        write!(f, ": {}", self.fix)
     }
 }
 
@@ -301,6 +312,7 @@ pub(crate) fn check_profile(
             accepted: rule.accepted_list(),
             reason: rule.reason,
             fix: fix_for(&entry.source, rule.wanted(), &table, policy.root_manifest),
+            measured: None,
         }));
     }
     for o in &resolved.overrides {
@@ -326,6 +338,7 @@ pub(crate) fn check_profile(
                 &resolved.profile,
                 policy.root_manifest,
             ),
+            measured: None,
         }));
     }
     findings

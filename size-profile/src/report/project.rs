@@ -7,6 +7,7 @@ use crate::host::Env;
 use crate::inputs::Inputs;
 use crate::inputs::build_env::Built;
 use crate::inputs::options::Options;
+use crate::inputs::savings::{Quoted, Savings, older};
 use crate::profile::preset::{NO_STD_PANIC, Preset};
 use crate::profile::resolve::{Crate, Entry, ResolveError, Resolved};
 use crate::profile::rustflags::Rustflags;
@@ -35,6 +36,8 @@ pub struct Project {
     pub krate: Option<Crate>,
     ignored_profiles: Option<Finding>,
     ignored_rustflags: Option<Finding>,
+    /// What the ladder measured, and why it is from an older build if it is.
+    savings: Option<(Savings, Option<&'static str>)>,
     allocators: Vec<(String, crate::source::Location)>,
     built: Option<Built>,
 }
@@ -136,6 +139,10 @@ impl Project {
             }),
             ignored_profiles,
             ignored_rustflags,
+            savings: inputs.savings.as_ref().map(|(savings, lock)| {
+                let older = older(savings, lock.as_deref(), || env.rustc_version());
+                (savings.clone(), older)
+            }),
             built: inputs.built,
         }
     }
@@ -192,7 +199,20 @@ impl Project {
             checked: &checked,
             root_manifest: &self.root_manifest,
         };
-        findings.extend(check_profile(resolved, settings, &policy));
+        let mut setting_findings = check_profile(resolved, settings, &policy);
+        if let Some((savings, older)) = &self.savings {
+            for finding in &mut setting_findings {
+                if let Finding::Setting(f) = finding {
+                    f.measured = savings.of(f.setting).map(|saving| Quoted {
+                        saving: saving.clone(),
+                        binary: savings.binary.clone(),
+                        date: savings.date.clone(),
+                        older: *older,
+                    });
+                }
+            }
+        }
+        findings.extend(setting_findings);
         if !self.options.allow_allocator {
             findings.extend(
                 self.allocators

@@ -46,6 +46,30 @@ fn a_bare_profile_underlines_the_attribute_once_per_missing_setting() {
 }
 
 #[test]
+fn a_ladder_measurement_is_quoted_in_the_editor_and_follows_the_file() {
+    let name = format!("attrquoted{}", std::process::id());
+    // the shared target directory: other packages' checks read the file too, and leave
+    // measurements of another package out
+    let p = Scratch::attributed(&name, "", &MIN_SIZE.replace("lto = true\n", ""));
+    let plain = "release: lto is false (cargo's default for release); want true";
+    let fix = ": add `lto = true` under [profile.release] in Cargo.toml";
+    assert_eq!(findings(&p, &[]), [(3, format!("{plain}{fix}"))]);
+    let lock = p.lock_fingerprint();
+    p.write_savings(&name, lock);
+    // the crate is not rebuilt for a file the attribute has not read yet: a source edit
+    // (what an editor does anyway) expands it again
+    p.edit("src/main.rs", "fn main", "\nfn main");
+    let quoted = format!("(saves 1,116,000 bytes, 34 %, on {name}: ladder of 2026-11-25)");
+    assert_eq!(findings(&p, &[]), [(3, format!("{plain} {quoted}{fix}"))]);
+    // once read, the file is tracked: a new ladder run is seen without touching a source
+    p.write_savings(&name, lock ^ 1);
+    let older = format!(
+        "(saved 1,116,000 bytes, 34 %, on {name}: ladder of 2026-11-25, an older build: Cargo.lock changed since)"
+    );
+    assert_eq!(findings(&p, &[]), [(3, format!("{plain} {older}{fix}"))]);
+}
+
+#[test]
 fn a_size_profile_has_no_warnings() {
     let p = Scratch::attributed("attrclean", "", MIN_SIZE);
     assert_eq!(findings(&p, &[]), vec![]);

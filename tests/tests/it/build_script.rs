@@ -22,6 +22,43 @@ fn a_bare_release_build_lists_each_missing_setting_with_its_fix() {
 }
 
 #[test]
+fn a_ladder_measurement_is_quoted_and_marked_once_cargo_lock_changes() {
+    let name = format!("quoted{}", std::process::id());
+    let p = Scratch::checked(&name, &MIN_SIZE.replace("lto = true\n", "")).own_target("savings");
+    let plain = r#"release: lto is false (cargo's default for release); want true"#;
+    let fix = ": add `lto = true` under [profile.release] in Cargo.toml";
+    assert_eq!(
+        p.cargo(&["build", "--release"]).ok().warnings(),
+        [format!("{plain}{fix}")]
+    );
+    let lock = p.lock_fingerprint();
+    p.write_savings(&name, lock);
+    // the first file is seen when the build script next runs (it watches files it read)
+    p.write("build.rs", "fn main() {\n    size_profile::check();\n}\n\n");
+    assert_eq!(
+        p.cargo(&["build", "--release"]).ok().warnings(),
+        [format!(
+            "{plain} (saves 1,116,000 bytes, 34 %, on {name}: ladder of 2026-11-25){fix}"
+        )]
+    );
+    // from then on the file is watched: a ladder with another lock file is an older build
+    p.write_savings(&name, lock ^ 1);
+    assert_eq!(
+        p.cargo(&["build", "--release"]).ok().warnings(),
+        [format!(
+            "{plain} (saved 1,116,000 bytes, 34 %, on {name}: ladder of 2026-11-25, an older build: Cargo.lock changed since){fix}"
+        )]
+    );
+    // measurements of another package are not this one's
+    p.write_savings("another", lock);
+    assert_eq!(
+        p.cargo(&["build", "--release"]).ok().warnings(),
+        [format!("{plain}{fix}")]
+    );
+    let _ = std::fs::remove_file(p.target_dir().join(size_profile::__private::SAVINGS_FILE));
+}
+
+#[test]
 fn dev_and_test_builds_are_silent() {
     let p = Scratch::checked("devquiet", "");
     assert_eq!(p.cargo(&["build"]).ok().warnings(), Vec::<String>::new());
