@@ -87,6 +87,11 @@ pub(crate) fn date(days: u64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// A path as a message shows it: relative to `cwd` when it is under it.
+pub(crate) fn path(p: &std::path::Path, cwd: &std::path::Path) -> String {
+    p.strip_prefix(cwd).unwrap_or(p).display().to_string()
+}
+
 /// Seconds with one decimal.
 pub(crate) fn seconds(d: Duration) -> String {
     format!("{:.1} s", d.as_secs_f64())

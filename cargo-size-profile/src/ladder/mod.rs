@@ -84,15 +84,16 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
     present::show(&bin, &climb, args.format);
     let saved = write_savings(&at, &bin, &climb)?;
     if args.format != crate::cli::TableFormat::Json {
+        let shown = |p: &std::path::Path| crate::render::path(p, &at.cwd);
         io::out(&format!(
             "the build script, #[size_optimized] and `check` quote what each setting saved, from {} (a build script reads it from its next run: `touch build.rs` makes that now)\n",
-            saved.display()
+            shown(&saved)
         ));
         io::out(&format!(
             "the ladder keeps its measurements in {} and its builds (two at most) in {}: remove {} to free the space and measure afresh\n",
-            builder.results.path().display(),
-            builder.work.display(),
-            home.display()
+            shown(builder.results.path()),
+            shown(&builder.work),
+            shown(&home)
         ));
     }
     let Climb { state, .. } = &climb;
