@@ -68,6 +68,10 @@ fn human(
     for problem in &project.problems {
         out.push_str(&format!("{}: {problem}\n", style.bad("error")));
     }
+    // what was left unread (a savings file of ours that is broken), never an error
+    for note in &at.inputs.unread {
+        out.push_str(&format!("{}: {note}\n", style.warn("warning")));
+    }
     for (resolved, findings) in checked {
         let chain = match resolved.chain.len() {
             1 => String::new(),
@@ -141,6 +145,7 @@ pub(crate) fn document(at: &crate::target::Located, checked: &[(Resolved, Vec<Fi
         "package": at.package,
         "preset": project.options.preset.name(),
         "problems": project.problems.iter().map(problem).collect::<Vec<_>>(),
+        "notes": at.inputs.unread,
         "profiles": checked.iter().map(|(r, f)| profile(r, f)).collect::<Vec<_>>(),
     })
 }

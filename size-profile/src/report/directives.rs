@@ -94,6 +94,8 @@ pub(crate) fn plan(overrides: &Overrides, env: &dyn Env, files: &dyn Files) -> V
     );
     if checked {
         out.extend(note.map(warn));
+        // what was left unread (a broken savings file of the ladder's): never an error
+        out.extend(report.unread.iter().map(|m| warn(m.clone())));
     }
     for profile in &report.profiles {
         match &profile.resolved {
@@ -353,6 +355,42 @@ mod tests {
             denied[0].starts_with("cargo::error=size-profile: .cargo/config.toml:2: invalid TOML"),
             "{}",
             denied[0]
+        );
+    }
+
+    #[test]
+    fn a_savings_file_is_quoted_and_watched_and_a_broken_one_is_a_warning() {
+        let manifest = DONE.replace("lto = true\n", "");
+        let plan_with = |savings: &str| {
+            let vars = base("/p/target/release/build/p-0123456789abcdef/out");
+            let e: crate::map::NameMap<String> =
+                vars.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+            let files = fs(&[
+                ("/p/Cargo.toml", &manifest),
+                ("/p/target/size-profile/savings.toml", savings),
+            ]);
+            plan(&Overrides::default(), &e, &files)
+                .iter()
+                .map(ToString::to_string)
+                .filter(|l| !l.starts_with("cargo::rustc-") && !l.contains("env-changed"))
+                .collect::<Vec<_>>()
+        };
+        let good = "package = \"p\"\nbinary = \"p\"\ndate = \"2026-11-25\"\nrustc = \"rustc 1.95.0\"\n\n[saves.lto]\nvalue = true\nbytes = 100\nbefore = 1000\n";
+        assert_eq!(
+            plan_with(good),
+            [
+                "cargo::warning=size-profile: release: lto is false (cargo's default for release); want true (saves 100 bytes, 10 %, on p: ladder of 2026-11-25): add `lto = true` under [profile.release] in Cargo.toml",
+                "cargo::rerun-if-changed=/p/Cargo.toml",
+                "cargo::rerun-if-changed=/p/target/size-profile/savings.toml",
+            ]
+        );
+        let broken = plan_with(&good.replace("bytes = 100", "bytes = -1"));
+        assert_eq!(
+            broken[..2],
+            [
+                "cargo::warning=size-profile: /p/target/size-profile/savings.toml:8: `saves.lto.bytes`: must be a number of bytes; its measured savings are left out",
+                "cargo::warning=size-profile: release: lto is false (cargo's default for release); want true: add `lto = true` under [profile.release] in Cargo.toml",
+            ]
         );
     }
 
