@@ -458,12 +458,13 @@ def only_ladder_cost():
     report.insert(1, f"Measured {datetime.date.today().isoformat()} by `python3 bench/run.py ladder-cost` "
                      f"({os.cpu_count()} cores, {rustc.strip()}), apart from the other sections.\n")
     section = "\n".join(report).rstrip() + "\n"
+    print(section, flush=True)
     path = ROOT / "docs" / "benchmarks.md"
     text = path.read_text()
     start = text.index("## 5. The ladder's own cost")
-    end = text.index("## 6.", start)
-    path.write_text(text[:start] + section + "\n" + text[end:])
-    print(section)
+    end = text.find("\n## ", start + 1)
+    rest = "" if end < 0 else text[end + 1:]
+    path.write_text(text[:start] + section + ("\n" + rest if rest else ""))
 
 
 def main():

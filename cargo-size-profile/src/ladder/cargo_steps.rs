@@ -66,19 +66,29 @@ impl CargoBuilder<'_> {
     }
 
     /// Everything that decides the binaries besides the step and the source files: the
-    /// toolchain, `Cargo.lock`, the manifests and config files, the variables cargo and rustc
-    /// read, the build options and the binary asked for.
+    /// toolchain, `Cargo.lock`, the workspace's manifests and the config files, the variables
+    /// cargo and rustc read, the build options and the binary asked for. (A path dependency
+    /// outside the workspace is seen by its sources, not its manifest.)
     pub(crate) fn inputs(at: &Located, selection: &[String], bin: Option<&str>) -> Result<String> {
         let mut parts = vec![rustc_version(None)?];
-        let files = [
-            at.inputs.root_dir.join("Cargo.lock"),
-            at.root_manifest(),
-            at.package_manifest(),
-        ];
-        let configs = at.inputs.configs.iter().map(|d| d.path().to_path_buf());
-        for file in files.into_iter().chain(configs) {
+        // Cargo.lock, and every manifest of the workspace (a member's features decide what
+        // the others link), by content
+        let mut files = vec![at.inputs.root_dir.join("Cargo.lock"), at.root_manifest()];
+        if let Some(metadata) = &at.metadata {
+            let members = metadata.workspace_packages().into_iter();
+            files.extend(members.map(|p| p.manifest_path.as_std_path().to_path_buf()));
+        }
+        files.push(at.package_manifest());
+        files.sort();
+        files.dedup();
+        for file in files {
             let text = io::bytes(&file).unwrap_or_default();
             parts.push(format!("{} {:016x}", file.display(), fingerprint(&text)));
+        }
+        // the config files as they were read
+        for doc in &at.inputs.configs {
+            let hash = fingerprint(doc.text().as_bytes());
+            parts.push(format!("{} {hash:016x}", doc.path().display()));
         }
         let mut vars: Vec<String> = io::vars()
             .into_iter()
@@ -272,7 +282,9 @@ impl CargoBuilder<'_> {
         self.trim(step.kept)?;
         let built = match build(self.at, &b) {
             Ok(built) => built,
-            Err(e) if matches!(step.what, What::Ladder(_)) && step.slug != "release" => {
+            // a step after release (your own profile too) that fails is a row with a note; dev
+            // or release failing stops the ladder
+            Err(e) if !matches!(step.what, What::Dev) && step.slug != "release" => {
                 let first = e.to_string().lines().last().unwrap_or_default().to_owned();
                 return Ok(Measured {
                     bytes: None,
@@ -334,8 +346,9 @@ impl CargoBuilder<'_> {
     }
 
     /// Before a build: removes from the work directory every unit's output but the kept
-    /// build's (on a run's first build, nothing is removed: what an earlier run left may be
-    /// reused). Cargo builds again whatever a step needs of what is gone.
+    /// build's. On a run's first build nothing is removed: what the last run left (two builds
+    /// at most) has build scripts and proc-macros this run reuses. Cargo builds again
+    /// whatever a step needs of what is gone.
     fn trim(&mut self, kept: Option<&State>) -> Result<()> {
         if self.clean {
             return io::remove(&self.work);

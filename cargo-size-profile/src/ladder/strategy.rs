@@ -59,6 +59,30 @@ pub(crate) struct Row {
     pub(crate) added: Option<Value>,
 }
 
+impl Row {
+    /// A row compared with no step before it: dev, release, your own profile.
+    fn apart(
+        step: String,
+        key: &str,
+        value: Option<serde_json::Value>,
+        m: Measured,
+        kept: bool,
+    ) -> Row {
+        Row {
+            step,
+            key: key.into(),
+            value,
+            bytes: m.bytes,
+            time: m.time,
+            how: m.how,
+            kept,
+            previous: None,
+            note: m.note,
+            added: None,
+        }
+    }
+}
+
 /// The state the ladder climbs: the profile settings and extra flags kept so far.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct State {
@@ -363,51 +387,25 @@ pub(crate) fn climb_all(
     };
 
     let m = ladder.measure("dev", "dev", What::Dev)?;
-    ladder.rows.push(Row {
-        step: "dev".into(),
-        key: "dev".into(),
-        value: None,
-        bytes: m.bytes,
-        time: m.time,
-        how: m.how,
-        kept: false,
-        previous: None,
-        note: m.note,
-        added: None,
-    });
+    ladder
+        .rows
+        .push(Row::apart("dev".into(), "dev", None, m, false));
     let release_state = ladder.state.clone();
     let m = ladder.measure("release", "release", What::Ladder(&release_state))?;
     let release = m.bytes.unwrap_or_default();
-    ladder.rows.push(Row {
-        step: "release".into(),
-        key: "release".into(),
-        value: None,
-        bytes: Some(release),
-        time: m.time,
-        how: m.how,
-        kept: true,
-        previous: None,
-        note: String::new(),
-        added: None,
-    });
+    ladder
+        .rows
+        .push(Row::apart("release".into(), "release", None, m, true));
     ladder.current = release;
 
     // what the project ships today: beside the chain, not part of it
     let label = format!("your {yours}, as it is");
     let m = ladder.measure("yours", &label, What::Yours(yours))?;
-    ladder.rows.push(Row {
-        step: label,
-        key: "yours".into(),
-        value: Some(json!(yours)),
-        bytes: m.bytes,
-        time: m.time,
-        how: m.how,
-        kept: false,
-        previous: None,
-        note: m.note,
-        added: None,
-    });
-    let yours = (yours.to_owned(), m.bytes);
+    let bytes = m.bytes;
+    ladder
+        .rows
+        .push(Row::apart(label, "yours", Some(json!(yours)), m, false));
+    let yours = (yours.to_owned(), bytes);
 
     ladder.pair([
         ("opt-s", Value::OptLevel(OptLevel::S)),
