@@ -3,6 +3,7 @@
 
     python3 bench/run.py            # prints the report, writes docs/benchmarks.md
     python3 bench/run.py ladder-cost  # section 5 alone, replaced in docs/benchmarks.md
+    python3 bench/run.py why          # section 7 alone, likewise
 
 Every figure is measured in the same run, side by side:
   1. the size ladder of each example (the `ladder` command's own table);
@@ -19,7 +20,8 @@ Every figure is measured in the same run, side by side:
      second run against the first, and the best combination rebuilt from scratch by a plain
      `cargo build --release` after `--apply-best`;
   6. reading large TOML: `check` on a manifest with 10,000 and 80,000 keys in one table, in order
-     and in reverse order (reading was quadratic in the keys of a table in 0.1.0).
+     and in reverse order (reading was quadratic in the keys of a table in 0.1.0);
+  7. `why` against cargo-bloat's `--crates` on the same unstripped build of examples/cli.
 Work happens under target/bench/; the examples are copied there, nothing in the tree is edited.
 """
 
@@ -410,6 +412,54 @@ def section_ladder_cost(report, results):
                   f"{fmt(best)}; {fmt(plain)} bytes | equal: **{'met' if best == plain else 'not met'}** |\n")
 
 
+def section_why(report, results):
+    """`why --format json` and `cargo bloat --crates` on the same unstripped build of examples/cli."""
+    report.append("## 7. `why` against cargo-bloat\n")
+    bloat = TOOLS / "bin" / "cargo-bloat"
+    if not bloat.exists():
+        log("installing cargo-bloat")
+        run(["cargo", "install", "cargo-bloat", "--locked", "--root", str(TOOLS)])
+    bloat_version, _ = run([str(bloat), "bloat", "--version"], check=False)
+    project = copy_example("cli", WORK / "why-cli")
+    target = WORK / "target-why"
+    log("why on examples/cli")
+    out, why_s = run([str(CLI), "why", "--format", "json", "--symbols", "0"], cwd=project,
+                     env={"CARGO_TARGET_DIR": str(target)})
+    ours = json.loads(out)["binaries"][0]
+    # cargo-bloat builds the same profile with the same STRIP=false into the same directory:
+    # cargo finds it fresh, so both read one file
+    log("cargo bloat --crates on the same build")
+    out, _ = run([str(bloat), "bloat", "--release", "--crates", "-n", "0", "--message-format", "json"],
+                 cwd=project, env={"CARGO_TARGET_DIR": str(target / "size-profile" / "why")})
+    theirs = json.loads(out)
+    text = ours["text_bytes"]
+    report.append(f"examples/cli's release profile with its symbols kept, read by `cargo size-profile why` "
+                  f"and by cargo-bloat {bloat_version.split()[-1] if bloat_version.split() else ''} "
+                  f"(`--crates`), on the same file ({fmt(ours['file_bytes'])} bytes; cargo-bloat's file: "
+                  f"{fmt(theirs['file-size'])}; .text {fmt(text)} and {fmt(theirs['text-section-size'])}). "
+                  f"`why` took {why_s:.1f} s with its build.\n")
+    by_bloat = {c["name"]: c["size"] for c in theirs["crates"]}
+    names = sorted({c["name"] for c in ours["crates"]} | set(by_bloat),
+                   key=lambda n: -max(by_bloat.get(n, 0), next((c["code_bytes"] for c in ours["crates"] if c["name"] == n), 0)))
+    ours_by = {c["name"]: c["code_bytes"] for c in ours["crates"]}
+    # our row of code no crate is named for is cargo-bloat's [Unknown]
+    ours_by["[Unknown]"] = ours_by.pop("[unattributed]", 0)
+    names = [("[Unknown]" if n == "[unattributed]" else n) for n in names]
+    names = list(dict.fromkeys(names))
+    worst = 0.0
+    report.append("| crate | why: code | cargo-bloat | difference, % of .text |")
+    report.append("|---|---:|---:|---:|")
+    for n in names:
+        a, b = ours_by.get(n, 0), by_bloat.get(n, 0)
+        diff = abs(a - b) * 100 / text
+        worst = max(worst, diff)
+        if a or b:
+            report.append(f"| {n} | {fmt(a)} | {fmt(b)} | {diff:.2f} % |")
+    report.append(f"\nGoal: every crate within 1 % of .text: **{'met' if worst <= 1.0 else 'not met'}** "
+                  f"(largest difference {worst:.2f} %).\n")
+    results["why_worst"] = worst
+
+
 def section_large_toml(report, results):
     log("6. reading large TOML")
     base = WORK / "large-toml"
@@ -447,29 +497,38 @@ def section_large_toml(report, results):
     results["toml_growth"] = growth
 
 
-def only_ladder_cost():
-    """Section 5 alone, replaced in docs/benchmarks.md (the other sections stay as measured)."""
+def only(section, heading, name):
+    """One section alone, replaced in (or added to) docs/benchmarks.md; the others stay as
+    measured."""
     WORK.mkdir(parents=True, exist_ok=True)
     log("building cargo-size-profile (release)")
     run(["cargo", "build", "--release", "-p", "cargo-size-profile"], cwd=ROOT)
     report = []
-    section_ladder_cost(report, {})
+    section(report, {})
     rustc, _ = run(["rustc", "-V"])
-    report.insert(1, f"Measured {datetime.date.today().isoformat()} by `python3 bench/run.py ladder-cost` "
+    report.insert(1, f"Measured {datetime.date.today().isoformat()} by `python3 bench/run.py {name}` "
                      f"({os.cpu_count()} cores, {rustc.strip()}), apart from the other sections.\n")
-    section = "\n".join(report).rstrip() + "\n"
-    print(section, flush=True)
+    text_of_section = "\n".join(report).rstrip() + "\n"
+    print(text_of_section, flush=True)
     path = ROOT / "docs" / "benchmarks.md"
     text = path.read_text()
-    start = text.index("## 5. The ladder's own cost")
+    start = text.find(heading)
+    if start < 0:
+        path.write_text(text.rstrip() + "\n\n" + text_of_section)
+        return
     end = text.find("\n## ", start + 1)
     rest = "" if end < 0 else text[end + 1:]
-    path.write_text(text[:start] + section + ("\n" + rest if rest else ""))
+    path.write_text(text[:start] + text_of_section + ("\n" + rest if rest else ""))
 
 
 def main():
-    if sys.argv[1:] == ["ladder-cost"]:
-        return only_ladder_cost()
+    alone = {
+        "ladder-cost": (section_ladder_cost, "## 5. The ladder's own cost"),
+        "why": (section_why, "## 7. `why` against cargo-bloat"),
+    }
+    if len(sys.argv) == 2 and sys.argv[1] in alone:
+        section, heading = alone[sys.argv[1]]
+        return only(section, heading, sys.argv[1])
     WORK.mkdir(parents=True, exist_ok=True)
     # every figure from this run: no build output or ladder cache of an earlier one (the
     # installed cargo-wizard in tools/ is kept)
@@ -498,6 +557,7 @@ def main():
     section_footprint(report, results)
     section_ladder_cost(report, results)
     section_large_toml(report, results)
+    section_why(report, results)
     text = "\n".join(report).rstrip() + "\n"
     (ROOT / "docs").mkdir(exist_ok=True)
     (ROOT / "docs" / "benchmarks.md").write_text(text)

@@ -42,6 +42,28 @@ pub(crate) struct Built {
     /// Every file and directory cargo names for the build's units, fresh or compiled: what a
     /// build in a shared target directory must keep.
     pub(crate) artifacts: Vec<PathBuf>,
+    /// The libraries linked into the binaries (not proc-macros or build scripts).
+    pub(crate) libraries: Vec<Library>,
+}
+
+/// A library crate of a build.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Library {
+    /// The crate's name as rustc knows it (`clap_builder`).
+    pub(crate) name: String,
+    /// Its package's version, as `Cargo.lock` has it.
+    pub(crate) version: Option<String>,
+    /// The archive it compiled to.
+    pub(crate) rlib: Option<PathBuf>,
+}
+
+/// The version in a package id: `registry+…#clap_builder@4.5.40`, `path+file:///x#0.1.0`, or
+/// the older `clap_builder 4.5.40 (registry+…)`.
+pub(crate) fn version_of(package_id: &str) -> Option<String> {
+    match package_id.rsplit_once('#') {
+        Some((_, tail)) => Some(tail.rsplit('@').next()?.to_owned()),
+        None => package_id.split_whitespace().nth(1).map(str::to_owned),
+    }
 }
 
 /// Runs the build in the directory cargo would run in, and collects the binaries.
@@ -117,10 +139,33 @@ pub(crate) fn build(at: &Located, b: &Build) -> Result<Built> {
         })
         .filter_map(|p| p.as_str().map(PathBuf::from))
         .collect();
+    let libraries = messages
+        .iter()
+        .filter(|m| m["reason"] == "compiler-artifact")
+        .filter(|m| {
+            let kinds = m["target"]["kind"].as_array();
+            kinds.is_some_and(|k| k.iter().any(|k| k == "lib" || k == "rlib"))
+        })
+        .filter_map(|m| {
+            let name = m["target"]["name"].as_str()?.replace('-', "_");
+            let files = m["filenames"].as_array().into_iter().flatten();
+            let rlib = files
+                .filter_map(|f| f.as_str())
+                .find(|f| f.ends_with(".rlib"))
+                .map(PathBuf::from);
+            let version = m["package_id"].as_str().and_then(version_of);
+            Some(Library {
+                name,
+                version,
+                rlib,
+            })
+        })
+        .collect();
     Ok(Built {
         binaries,
         time,
         artifacts,
+        libraries,
     })
 }
 
@@ -143,6 +188,25 @@ pub(crate) fn describe(b: &Build) -> String {
         parts.extend(b.rustc_args.iter().cloned());
     }
     parts.join(" ")
+}
+
+/// The standard library's archives for `triple` (`lib/rustlib/<triple>/lib/*.rlib`), by crate
+/// name.
+pub(crate) fn std_rlibs(triple: &str) -> Result<Vec<(String, PathBuf)>> {
+    let (out, _) = io::run_timed(rustc().args(["--print", "target-libdir", "--target", triple]))?;
+    let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    let mut found: Vec<(String, PathBuf)> = io::entries(&dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "rlib"))
+        .filter_map(|p| {
+            let stem = p.file_stem()?.to_str()?;
+            let name = stem.strip_prefix("lib")?;
+            let name = name.rsplit_once('-').map_or(name, |(n, _)| n);
+            Some((name.to_owned(), p.clone()))
+        })
+        .collect();
+    found.sort();
+    Ok(found)
 }
 
 /// The rustc cargo runs: `RUSTC`, else `rustc` from the `PATH`.
@@ -235,4 +299,23 @@ fn one_line(stderr: &str) -> String {
         message.pop();
     }
     message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_package_id_gives_its_version_in_every_form_cargo_prints() {
+        let registry = "registry+https://github.com/rust-lang/crates.io-index#clap_builder@4.5.40";
+        assert_eq!(version_of(registry).as_deref(), Some("4.5.40"));
+        // a path package named like its directory: only the version after `#`
+        assert_eq!(
+            version_of("path+file:///w/bigdep#0.3.1").as_deref(),
+            Some("0.3.1")
+        );
+        // before cargo 1.77
+        let old = "clap_builder 4.5.40 (registry+https://github.com/rust-lang/crates.io-index)";
+        assert_eq!(version_of(old).as_deref(), Some("4.5.40"));
+    }
 }

@@ -20,8 +20,11 @@ pub(crate) enum Command {
     Apply(ApplyArgs),
     /// Build the binary with each size setting added in turn and measure every step.
     Ladder(LadderArgs),
-    /// Build the shipping profile and fail when a binary is over its `max-size`.
+    /// Build the shipping profile and fail when a binary is over its `max-size` (or, against a
+    /// baseline, grew more than `max-growth`).
     Budget(BudgetArgs),
+    /// Which crates the binary's bytes are: per crate, and the largest symbols.
+    Why(WhyArgs),
 }
 
 /// Which package, as in cargo's own commands.
@@ -170,12 +173,42 @@ pub(crate) struct BudgetArgs {
     /// The profile to build (default: the metadata's first `profiles`, else release).
     #[arg(long, value_name = "NAME")]
     pub(crate) profile: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub(crate) format: Format,
+    /// Output format (markdown: a report for a pull-request comment).
+    #[arg(long, value_enum, default_value_t = TableFormat::Human)]
+    pub(crate) format: TableFormat,
     /// Only this binary (default: every binary of the package).
     #[arg(long, value_name = "NAME")]
     pub(crate) bin: Option<String>,
+    #[command(flatten)]
+    pub(crate) selection: Selection,
+    /// Also write this measurement (each binary's size and crates) to FILE, as JSON.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) save: Option<PathBuf>,
+    /// Compare with a measurement saved by `--save`: what grew, what shrank, and by which crate.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) baseline: Option<PathBuf>,
+    /// With `--baseline`: compare with this saved measurement instead of building.
+    #[arg(long, value_name = "FILE", requires = "baseline")]
+    pub(crate) current: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct WhyArgs {
+    #[command(flatten)]
+    pub(crate) target: Target,
+    /// The profile to build (default: the one `budget` builds, the metadata's first `profiles`,
+    /// else release).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) profile: Option<String>,
+    /// Only this binary (default: every binary of the package).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) bin: Option<String>,
+    /// How many of the largest symbols to list.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub(crate) symbols: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TableFormat::Human)]
+    pub(crate) format: TableFormat,
     #[command(flatten)]
     pub(crate) selection: Selection,
 }

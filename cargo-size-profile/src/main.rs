@@ -16,6 +16,7 @@ mod io;
 mod ladder;
 mod render;
 mod target;
+mod why;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -36,6 +37,7 @@ fn main() -> ExitCode {
         Command::Apply(args) => apply::run(args),
         Command::Ladder(args) => ladder::run(args),
         Command::Budget(args) => budget::run(args),
+        Command::Why(args) => why::run(args),
     };
     match result {
         Ok(code) => code,

@@ -154,6 +154,10 @@ impl Builder for CargoBuilder<'_> {
         self.total += 1;
     }
 
+    fn one_fewer(&mut self) {
+        self.total -= 1;
+    }
+
     fn reuse(&mut self, label: &str, what: &What<'_>) -> Option<Measured> {
         if self.clean {
             return None;

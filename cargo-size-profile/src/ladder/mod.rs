@@ -26,7 +26,24 @@ use crate::target::{Located, locate};
 
 use cargo_steps::{CargoBuilder, nightly_src_installed};
 use results::Results;
-use strategy::{Climb, best_settings, climb_all, planned_builds, savings};
+use strategy::{Climb, State, Yours, best_settings, climb_all, planned_builds, savings};
+
+/// The project's `release` as a state of the chain: its resolved settings. A step with the
+/// same settings is the same cargo profile, so the same build. `None` for another profile
+/// (its name is in cargo's metadata hash, so the build differs) or one that does not resolve.
+fn as_state(at: &Located, profile: &str) -> Option<State> {
+    if profile != "release" {
+        return None;
+    }
+    let resolved = at.project.resolve(profile).ok()?;
+    let mut state = State::release();
+    state.settings = resolved
+        .settings
+        .iter()
+        .map(|(s, e)| (s, e.value))
+        .collect();
+    Some(state)
+}
 
 /// Writes what each kept setting saved where the findings read it
 /// (`<target-dir>/size-profile/savings.toml`), with what tells a later build that the numbers
@@ -76,7 +93,11 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
         artifacts: BTreeMap::new(),
         clean: io::var("SIZE_PROFILE_LADDER_CLEAN_BUILDS").is_some_and(|v| v == "1"),
     };
-    let climb = climb_all(&mut builder, &args.profile, nightly)?;
+    let yours = Yours {
+        profile: &args.profile,
+        as_state: as_state(&at, &args.profile),
+    };
+    let climb = climb_all(&mut builder, &yours, nightly)?;
     if builder.progress {
         io::err("\r\x1b[K");
     }

@@ -126,6 +126,16 @@ impl State {
     }
 }
 
+/// The project's own profile, as the ladder measures it.
+#[derive(Clone, Debug)]
+pub(crate) struct Yours<'a> {
+    pub(crate) profile: &'a str,
+    /// Its settings, when a step of the chain with the same settings is the same build (the
+    /// profile is `release`, so only the values can differ): then that step's size is its
+    /// size, and it is not built again.
+    pub(crate) as_state: Option<State>,
+}
+
 /// What a step builds.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum What<'a> {
@@ -199,10 +209,13 @@ pub(crate) trait Builder {
     fn build(&mut self, step: &Step<'_>) -> Result<Measured>;
     /// One more step will run than [`planned_builds`] said.
     fn one_more(&mut self);
+    /// One step fewer will run than [`planned_builds`] said.
+    fn one_fewer(&mut self);
 }
 
-/// How many steps the ladder runs: dev, release, yours, two opt-levels, two LTOs,
-/// codegen-units, panic, strip, ICF, and the other opt-level again; with `nightly`
+/// How many steps the ladder runs: dev, release, two opt-levels, two LTOs, codegen-units,
+/// panic, strip, ICF, the other opt-level again, and your profile (after the chain: a step of
+/// the chain may be the same build); with `nightly`
 /// (`Some(whether rust-src is there for -Zbuild-std)`) the nightly toolchain alone, its flags
 /// and build-std.
 pub(crate) fn planned_builds(nightly: Option<bool>) -> usize {
@@ -245,6 +258,8 @@ struct Ladder<'b> {
     /// The states whose builds are on disk (made by this run, not reused): the last step's
     /// and the one the ladder went on from when it was built.
     built: Vec<State>,
+    /// Every state of the chain measured so far, with its label.
+    measured: Vec<(State, Measured, String)>,
 }
 
 impl Ladder<'_> {
@@ -255,6 +270,7 @@ impl Ladder<'_> {
     /// compiles the final crate alone.
     fn measure(&mut self, slug: &str, label: &str, what: What<'_>) -> Result<Measured> {
         if let Some(m) = self.builder.reuse(label, &what) {
+            self.remember(what, &m, label);
             return Ok(m);
         }
         // once release is measured, the ladder goes on from a kept state
@@ -275,7 +291,16 @@ impl Ladder<'_> {
         if let (What::Ladder(next), Some(_)) = (what, m.bytes) {
             self.built.push(next.clone());
         }
+        self.remember(what, &m, label);
         Ok(m)
+    }
+
+    /// Notes a measured state of the chain.
+    fn remember(&mut self, what: What<'_>, m: &Measured, label: &str) {
+        if let (What::Ladder(state), Some(_)) = (what, m.bytes) {
+            self.measured
+                .push((state.clone(), m.clone(), label.to_owned()));
+        }
     }
 
     /// Builds `next`; it becomes the state when it is no larger than the last kept step.
@@ -375,7 +400,7 @@ impl Ladder<'_> {
 /// [`planned_builds`].
 pub(crate) fn climb_all(
     builder: &mut dyn Builder,
-    yours: &str,
+    yours: &Yours<'_>,
     nightly: Option<bool>,
 ) -> Result<Climb> {
     let mut ladder = Ladder {
@@ -384,6 +409,7 @@ pub(crate) fn climb_all(
         state: State::release(),
         current: 0,
         built: Vec::new(),
+        measured: Vec::new(),
     };
 
     let m = ladder.measure("dev", "dev", What::Dev)?;
@@ -397,15 +423,6 @@ pub(crate) fn climb_all(
         .rows
         .push(Row::apart("release".into(), "release", None, m, true));
     ladder.current = release;
-
-    // what the project ships today: beside the chain, not part of it
-    let label = format!("your {yours}, as it is");
-    let m = ladder.measure("yours", &label, What::Yours(yours))?;
-    let bytes = m.bytes;
-    ladder
-        .rows
-        .push(Row::apart(label, "yours", Some(json!(yours)), m, false));
-    let yours = (yours.to_owned(), bytes);
 
     ladder.pair([
         ("opt-s", Value::OptLevel(OptLevel::S)),
@@ -444,6 +461,30 @@ pub(crate) fn climb_all(
             ladder.climb(&slug, &label, next)?;
         }
     }
+
+    // what the project ships today: beside the chain, not part of it; its row follows
+    // release's. A step of the chain with its settings is its build.
+    let label = format!("your {}, as it is", yours.profile);
+    let same = yours
+        .as_state
+        .as_ref()
+        .and_then(|s| ladder.measured.iter().find(|(state, ..)| state == s))
+        .cloned();
+    let m = match same {
+        Some((_, m, step)) => {
+            ladder.builder.one_fewer();
+            Measured {
+                how: How::Reused,
+                note: format!("the same profile as `{step}`"),
+                ..m
+            }
+        }
+        None => ladder.measure("yours", &label, What::Yours(yours.profile))?,
+    };
+    let bytes = m.bytes;
+    let row = Row::apart(label, "yours", Some(json!(yours.profile)), m, false);
+    ladder.rows.insert(2, row);
+    let yours = (yours.profile.to_owned(), bytes);
 
     let stable = (ladder.state.clone(), ladder.current);
     let nightly = match nightly {
@@ -582,7 +623,7 @@ mod tests {
         results: BTreeMap<String, u64>,
         /// Each build: its slug, state, whether it was to relink, and the kept state.
         built: Vec<(String, Option<State>, bool, Option<State>)>,
-        extra: usize,
+        extra: isize,
     }
 
     impl Sizes {
@@ -646,6 +687,18 @@ mod tests {
         fn one_more(&mut self) {
             self.extra += 1;
         }
+
+        fn one_fewer(&mut self) {
+            self.extra -= 1;
+        }
+    }
+
+    /// The project's profile, built as it is (no step of the chain is known to be it).
+    fn mine(profile: &str) -> Yours<'_> {
+        Yours {
+            profile,
+            as_state: None,
+        }
     }
 
     fn row<'c>(climb: &'c Climb, step: &str) -> &'c Row {
@@ -691,7 +744,7 @@ mod tests {
             ("icf", Some(310)),
             ("opt-z-again", Some(299)),
         ]);
-        let climb = climb_all(&mut sizes, "release", None).unwrap();
+        let climb = climb_all(&mut sizes, &mine("release"), None).unwrap();
         assert_eq!(sizes.built.len(), planned_builds(None));
         assert_eq!(sizes.extra, 0);
         assert_eq!((climb.release, climb.best), (500, 299));
@@ -751,7 +804,7 @@ mod tests {
     #[test]
     fn the_projects_own_profile_is_measured_beside_the_chain_not_in_it() {
         let mut sizes = Sizes::new(&shrinking());
-        let climb = climb_all(&mut sizes, "dist", None).unwrap();
+        let climb = climb_all(&mut sizes, &mine("dist"), None).unwrap();
         let yours = row(&climb, "your dist, as it is");
         assert_eq!((yours.key.as_str(), yours.kept), ("yours", false));
         assert_eq!(yours.previous, None);
@@ -764,9 +817,47 @@ mod tests {
     }
 
     #[test]
+    fn your_profile_is_not_built_when_a_step_of_the_chain_has_its_settings() {
+        let mut sizes = Sizes::new(&shrinking());
+        // a project that ships "s", fat LTO, one codegen unit, abort and strip: the strip step
+        let mut shipped = State::release();
+        for v in [
+            Value::OptLevel(OptLevel::S),
+            Value::Lto(Lto::Fat),
+            Value::CodegenUnits(1),
+            Value::Panic(Panic::Abort),
+            Value::Strip(Strip::Symbols),
+        ] {
+            shipped = shipped.with(v);
+        }
+        let yours = Yours {
+            profile: "release",
+            as_state: Some(shipped),
+        };
+        let climb = climb_all(&mut sizes, &yours, None).unwrap();
+        assert!(!sizes.slugs().contains(&"yours"), "{:?}", sizes.slugs());
+        assert_eq!(sizes.extra, -1, "one step fewer is announced");
+        let row = row(&climb, "your release, as it is");
+        assert_eq!((row.bytes, row.how), (Some(300), How::Reused));
+        assert_eq!(row.note, "the same profile as `+ strip = true`");
+        assert_eq!(climb.yours, ("release".to_owned(), Some(300)));
+        // the row stays beside release, the third
+        assert_eq!(climb.rows[2].key, "yours");
+
+        // settings no step had: built, after the chain
+        let mut sizes = Sizes::new(&shrinking());
+        let other = Yours {
+            profile: "release",
+            as_state: Some(State::release().with(Value::CodegenUnits(4))),
+        };
+        climb_all(&mut sizes, &other, None).unwrap();
+        assert_eq!(sizes.slugs().last(), Some(&"yours"));
+    }
+
+    #[test]
     fn only_a_step_that_adds_linker_flags_to_a_build_on_disk_relinks() {
         let mut sizes = Sizes::new(&shrinking());
-        let climb = climb_all(&mut sizes, "release", None).unwrap();
+        let climb = climb_all(&mut sizes, &mine("release"), None).unwrap();
         let relinked: Vec<&str> = sizes
             .built
             .iter()
@@ -789,7 +880,7 @@ mod tests {
         steps.retain(|s| s.0 != "strip");
         steps.push(("strip", Some(401)));
         let mut sizes = Sizes::new(&steps);
-        climb_all(&mut sizes, "release", None).unwrap();
+        climb_all(&mut sizes, &mine("release"), None).unwrap();
         let icf = sizes.built.iter().find(|b| b.0 == "icf").unwrap();
         let abort = sizes.built.iter().find(|b| b.0 == "abort").unwrap();
         assert!(icf.2);
@@ -801,7 +892,7 @@ mod tests {
         steps.retain(|s| !s.0.starts_with("lto"));
         steps.extend([("lto-fat", Some(420)), ("lto-thin", Some(430))]);
         let mut sizes = Sizes::new(&steps);
-        climb_all(&mut sizes, "release", None).unwrap();
+        climb_all(&mut sizes, &mine("release"), None).unwrap();
         let thin = sizes.built.iter().find(|b| b.0 == "lto-thin").unwrap();
         let s_build = sizes.built.iter().find(|b| b.0 == "opt-s").unwrap();
         assert_eq!(
@@ -822,7 +913,7 @@ mod tests {
             strip = strip.with(v);
         }
         sizes.results.insert(What::Ladder(&strip).key(), 300);
-        let climb = climb_all(&mut sizes, "release", None).unwrap();
+        let climb = climb_all(&mut sizes, &mine("release"), None).unwrap();
         assert_eq!(row(&climb, "strip").how, How::Reused);
         assert!(!sizes.slugs().contains(&"strip"));
         let icf = sizes.built.iter().find(|b| b.0 == "icf").unwrap();
@@ -833,10 +924,10 @@ mod tests {
     #[test]
     fn an_unchanged_rerun_builds_nothing_and_gives_the_same_outcome() {
         let mut first = Sizes::new(&shrinking());
-        let one = climb_all(&mut first, "release", None).unwrap();
+        let one = climb_all(&mut first, &mine("release"), None).unwrap();
         let mut again = Sizes::new(&shrinking());
         again.results = first.results.clone();
-        let two = climb_all(&mut again, "release", None).unwrap();
+        let two = climb_all(&mut again, &mine("release"), None).unwrap();
         assert!(again.built.is_empty(), "built {:?}", again.slugs());
         assert!(two.rows.iter().all(|r| r.how == How::Reused));
         assert_eq!((two.best, two.state.clone()), (one.best, one.state.clone()));
@@ -850,7 +941,7 @@ mod tests {
             .keys()
             .map(|k| (format!("{k} --features x"), 1))
             .collect();
-        climb_all(&mut other, "release", None).unwrap();
+        climb_all(&mut other, &mine("release"), None).unwrap();
         assert_eq!(other.built.len(), planned_builds(None));
     }
 
@@ -870,7 +961,7 @@ mod tests {
             ("icf", Some(455)),
             ("opt-s-again", Some(450)),
         ]);
-        let climb = climb_all(&mut sizes, "release", None).unwrap();
+        let climb = climb_all(&mut sizes, &mine("release"), None).unwrap();
         assert_eq!(climb.best, 450);
         assert_eq!(climb.yours, ("release".to_owned(), None));
         assert_eq!(row(&climb, "\"s\"").note, "build failed: no");
@@ -909,7 +1000,7 @@ mod tests {
             ("opt-z-again", Some(399)),
             ("opt-s-again", Some(398)),
         ]);
-        let climb = climb_all(&mut sizes, "release", None).unwrap();
+        let climb = climb_all(&mut sizes, &mine("release"), None).unwrap();
         assert_eq!(sizes.extra, 1, "the extra build is announced");
         assert_eq!(sizes.built.len(), planned_builds(None) + 1);
         assert_eq!(climb.best, 398);
@@ -922,7 +1013,7 @@ mod tests {
     #[test]
     fn release_that_does_not_build_stops_the_ladder() {
         let mut sizes = Sizes::new(&[("dev", Some(900)), ("release", None)]);
-        let error = climb_all(&mut sizes, "release", None).unwrap_err();
+        let error = climb_all(&mut sizes, &mine("release"), None).unwrap_err();
         assert_eq!(error.to_string(), "release does not build");
     }
 
@@ -932,7 +1023,7 @@ mod tests {
         // the nightly toolchain alone is larger; its flags then save 20 bytes against it
         steps.extend([("nightly", Some(295)), ("nightly-flags", Some(275))]);
         let mut sizes = Sizes::new(&steps);
-        let climb = climb_all(&mut sizes, "release", Some(false)).unwrap();
+        let climb = climb_all(&mut sizes, &mine("release"), Some(false)).unwrap();
         assert_eq!(sizes.built.len(), planned_builds(Some(false)));
         let alone = row(&climb, "nightly toolchain, same settings");
         assert_eq!((alone.previous, alone.bytes), (Some(290), Some(295)));
@@ -960,7 +1051,7 @@ mod tests {
 
         steps.push(("build-std", Some(250)));
         let mut sizes = Sizes::new(&steps);
-        let climb = climb_all(&mut sizes, "release", Some(true)).unwrap();
+        let climb = climb_all(&mut sizes, &mine("release"), Some(true)).unwrap();
         assert_eq!(sizes.built.len(), planned_builds(Some(true)));
         let nightly = climb.nightly.unwrap();
         assert!(nightly.state.build_std);

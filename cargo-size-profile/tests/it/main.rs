@@ -9,3 +9,4 @@ mod ladder;
 mod readme_json;
 mod selection;
 mod support;
+mod why;

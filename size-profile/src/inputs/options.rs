@@ -8,6 +8,7 @@
 //! allow = ["panic"]            # settings (or "allocator") this crate keeps on purpose
 //! deny = false                 # true: findings fail the build
 //! max-size = "3 MiB"           # `cargo size-profile budget`; or { app = "3 MiB", cli = "1 MiB" }
+//! max-growth = "1 %"           # `budget --baseline`: how much a binary may grow; or "20 KB"
 //! ```
 
 use std::fmt;
@@ -33,6 +34,59 @@ pub struct Options {
     pub deny: bool,
     /// The size budget of the shipped binaries.
     pub max_size: Option<Budget>,
+    /// How much a binary may grow against a baseline (`budget --baseline`).
+    pub max_growth: Option<Growth>,
+}
+
+/// `max-growth`: how much a binary may grow against a baseline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Growth {
+    /// `"1 %"`: a share of the baseline's size, in hundredths of a percent (1 % is 100).
+    Percent(u64),
+    /// `"20 KB"` or a number: bytes.
+    Bytes(u64),
+}
+
+impl Growth {
+    /// The most bytes a binary of `before` bytes may grow.
+    pub fn limit(self, before: u64) -> u64 {
+        match self {
+            Growth::Percent(hundredths) => {
+                (u128::from(before) * u128::from(hundredths) / 10_000) as u64
+            }
+            Growth::Bytes(n) => n,
+        }
+    }
+
+    /// Reads `"1 %"`, `"0.5%"`, `"20 KB"` or a number of bytes.
+    pub(crate) fn parse(node: &Node) -> Result<Growth, String> {
+        const EXPECTED: &str = "expected a share such as \"1 %\" or a size such as \"20 KB\"";
+        match &node.item {
+            Item::Int(n) if *n >= 0 => Ok(Growth::Bytes(n.unsigned_abs())),
+            Item::Str(text) => match text.trim().strip_suffix('%') {
+                Some(number) => match number.trim().parse::<f64>() {
+                    Ok(v) if v.is_finite() && v >= 0.0 => {
+                        Ok(Growth::Percent((v * 100.0).round() as u64))
+                    }
+                    _ => Err(format!("{EXPECTED}, found \"{text}\"")),
+                },
+                None => parse_size(text)
+                    .map(Growth::Bytes)
+                    .map_err(|_| format!("{EXPECTED}, found \"{text}\"")),
+            },
+            _ => Err(format!("{EXPECTED}, found a {}", node.type_name())),
+        }
+    }
+}
+
+impl fmt::Display for Growth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Growth::Percent(h) if h % 100 == 0 => write!(f, "{} %", h / 100),
+            Growth::Percent(h) => write!(f, "{}.{:02} %", h / 100, h % 100),
+            Growth::Bytes(n) => write!(f, "{n} bytes"),
+        }
+    }
 }
 
 /// `max-size`: one budget for every binary, or one per binary.
@@ -54,7 +108,7 @@ impl Budget {
     }
 }
 
-const KEYS: &str = "preset, profiles, allow, deny, max-size";
+const KEYS: &str = "preset, profiles, allow, deny, max-size, max-growth";
 
 impl Options {
     /// Reads the options: `[workspace.metadata.size-profile]` of the workspace root gives
@@ -165,6 +219,10 @@ impl Options {
                         Ok(n) => options.max_size = Some(Budget::All(n)),
                         Err(e) => bad(e.to_string()),
                     },
+                },
+                "max-growth" => match Growth::parse(value) {
+                    Ok(g) => options.max_growth = Some(g),
+                    Err(message) => bad(message),
                 },
                 _ => bad(format!("unknown key; expected one of {KEYS}")),
             }
@@ -295,6 +353,32 @@ mod tests {
     }
 
     #[test]
+    fn max_growth_is_a_share_or_a_size() {
+        let growth = |value: &str| {
+            let (o, problems) = read(
+                &format!("[package.metadata.size-profile]\nmax-growth = {value}\n"),
+                "",
+            );
+            (o.max_growth, problems)
+        };
+        assert_eq!(growth("\"1 %\"").0, Some(Growth::Percent(100)));
+        assert_eq!(growth("\"0.5%\"").0, Some(Growth::Percent(50)));
+        assert_eq!(growth("\"20 KB\"").0, Some(Growth::Bytes(20_000)));
+        assert_eq!(growth("4096").0, Some(Growth::Bytes(4096)));
+        assert_eq!(Growth::Percent(100).limit(2_034_104), 20_341);
+        assert_eq!(Growth::Percent(50).to_string(), "0.50 %");
+        assert_eq!(Growth::Bytes(20_000).limit(1), 20_000);
+        let (none, problems) = growth("\"a lot\"");
+        assert_eq!(none, None);
+        assert_eq!(
+            problems,
+            [
+                "app/Cargo.toml:2: `package.metadata.size-profile.max-growth`: expected a share such as \"1 %\" or a size such as \"20 KB\", found \"a lot\""
+            ]
+        );
+    }
+
+    #[test]
     fn workspace_metadata_gives_defaults_the_package_overrides_key_by_key() {
         let (o, _) = read(
             "[package]\nname = \"app\"\n",
@@ -335,7 +419,7 @@ mod tests {
                 "app/Cargo.toml:3: `package.metadata.size-profile.allow`: unknown setting \"speed\"; expected one of opt-level, lto, codegen-units, panic, strip, debug, incremental, allocator",
                 "app/Cargo.toml:4: `package.metadata.size-profile.deny`: expected true or false, found a string",
                 "app/Cargo.toml:5: `package.metadata.size-profile.max-size`: unknown unit \"MB/s\" in \"3 MB/s\"; expected B, KB, KiB, MB, MiB, GB or GiB",
-                "app/Cargo.toml:6: `package.metadata.size-profile.max_size`: unknown key; expected one of preset, profiles, allow, deny, max-size",
+                "app/Cargo.toml:6: `package.metadata.size-profile.max_size`: unknown key; expected one of preset, profiles, allow, deny, max-size, max-growth",
                 "app/Cargo.toml:2: `package.metadata.size-profile.preset`: unknown preset \"tiny\"; expected one of \"min-size\", \"small-fast\"",
             ]
         );

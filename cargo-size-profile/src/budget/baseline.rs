@@ -1,0 +1,370 @@
+//! A saved measurement (`budget --save`) and the comparison of two (`budget --baseline`).
+//!
+//! The file is JSON, `"version": 1`:
+//!
+//! ```json
+//! {
+//!   "format": "cargo-size-profile budget",
+//!   "version": 1,
+//!   "toolchain": "rustc 1.95.0 (59807616e 2026-04-14)",
+//!   "target": "x86_64-unknown-linux-gnu",
+//!   "profile": "release",
+//!   "settings": {"opt-level": "z", "lto": true},
+//!   "commit": "0123abc…",
+//!   "binaries": [{
+//!     "package": "foldersync", "binary": "foldersync", "bytes": 2034104,
+//!     "crates": [{"name": "std", "version": null, "bytes": 301234}]
+//!   }]
+//! }
+//! ```
+//!
+//! `bytes` is the binary as it ships (the profile as it is); a crate's `bytes` is its code and
+//! data in the same profile built with its symbols kept (`why`), so they add up to less than
+//! the file.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde_json::{Value, json};
+use size_profile::__private::Growth;
+
+/// The format's name and version.
+const FORMAT: &str = "cargo-size-profile budget";
+const VERSION: u64 = 1;
+
+/// One binary as measured.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct BinarySize {
+    pub(crate) package: String,
+    pub(crate) binary: String,
+    /// As it ships.
+    pub(crate) bytes: u64,
+    /// By crate: name, version, bytes.
+    pub(crate) crates: Vec<(String, Option<String>, u64)>,
+}
+
+/// What `budget --save` writes.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Measurement {
+    pub(crate) toolchain: String,
+    pub(crate) target: String,
+    pub(crate) profile: String,
+    pub(crate) settings: serde_json::Map<String, Value>,
+    pub(crate) commit: Option<String>,
+    pub(crate) binaries: Vec<BinarySize>,
+}
+
+/// Why a file is not a measurement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum ReadError {
+    NotJson(String),
+    NotOurs,
+    Version(u64),
+    Missing(String),
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::NotJson(e) => write!(f, "not JSON: {e}"),
+            ReadError::NotOurs => write!(
+                f,
+                "not a measurement of `cargo size-profile budget --save` (no \"format\": \"{FORMAT}\")"
+            ),
+            ReadError::Version(v) => write!(
+                f,
+                "version {v} of the format; this cargo-size-profile reads version {VERSION}: save it again"
+            ),
+            ReadError::Missing(key) => write!(f, "`{key}` is missing or of the wrong type"),
+        }
+    }
+}
+
+impl Measurement {
+    /// The file's text.
+    pub(crate) fn to_json(&self) -> String {
+        let doc = json!({
+            "format": FORMAT,
+            "version": VERSION,
+            "toolchain": self.toolchain,
+            "target": self.target,
+            "profile": self.profile,
+            "settings": self.settings,
+            "commit": self.commit,
+            "binaries": self.binaries.iter().map(|b| json!({
+                "package": b.package,
+                "binary": b.binary,
+                "bytes": b.bytes,
+                "crates": b.crates.iter().map(|(name, version, bytes)| json!({
+                    "name": name, "version": version, "bytes": bytes,
+                })).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        });
+        format!("{doc:#}\n")
+    }
+
+    /// Reads a file's text.
+    pub(crate) fn from_json(text: &str) -> Result<Measurement, ReadError> {
+        let doc: Value =
+            serde_json::from_str(text).map_err(|e| ReadError::NotJson(e.to_string()))?;
+        if doc["format"] != FORMAT {
+            return Err(ReadError::NotOurs);
+        }
+        match doc["version"].as_u64() {
+            Some(VERSION) => {}
+            Some(other) => return Err(ReadError::Version(other)),
+            None => return Err(ReadError::Missing("version".into())),
+        }
+        let missing = |key: &str| ReadError::Missing(key.to_owned());
+        let string = |key: &str| {
+            doc[key]
+                .as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| missing(key))
+        };
+        let mut binaries = Vec::new();
+        let list = doc["binaries"]
+            .as_array()
+            .ok_or_else(|| missing("binaries"))?;
+        for (i, b) in list.iter().enumerate() {
+            let at = |key: &str| format!("binaries[{i}].{key}");
+            let text = |key: &str| {
+                b[key]
+                    .as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| missing(&at(key)))
+            };
+            let mut crates = Vec::new();
+            let items = b["crates"]
+                .as_array()
+                .ok_or_else(|| missing(&at("crates")))?;
+            for (j, c) in items.iter().enumerate() {
+                let at = |key: &str| format!("binaries[{i}].crates[{j}].{key}");
+                crates.push((
+                    c["name"]
+                        .as_str()
+                        .ok_or_else(|| missing(&at("name")))?
+                        .to_owned(),
+                    c["version"].as_str().map(str::to_owned),
+                    c["bytes"].as_u64().ok_or_else(|| missing(&at("bytes")))?,
+                ));
+            }
+            binaries.push(BinarySize {
+                package: text("package")?,
+                binary: text("binary")?,
+                bytes: b["bytes"].as_u64().ok_or_else(|| missing(&at("bytes")))?,
+                crates,
+            });
+        }
+        Ok(Measurement {
+            toolchain: string("toolchain")?,
+            target: string("target")?,
+            profile: string("profile")?,
+            settings: doc["settings"].as_object().cloned().unwrap_or_default(),
+            commit: doc["commit"].as_str().map(str::to_owned),
+            binaries,
+        })
+    }
+}
+
+/// A size before and after (`None`: not there).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Change {
+    pub(crate) name: String,
+    pub(crate) before: Option<u64>,
+    pub(crate) after: Option<u64>,
+}
+
+impl Change {
+    /// Bytes gained (negative: lost).
+    pub(crate) fn delta(&self) -> i128 {
+        i128::from(self.after.unwrap_or(0)) - i128::from(self.before.unwrap_or(0))
+    }
+
+    /// `+1,234 (+0.8 %)`, `new`, `gone`, `-` for no change.
+    pub(crate) fn describe(&self) -> String {
+        match (self.before, self.after) {
+            (None, Some(_)) => "new".into(),
+            (Some(_), None) => "gone".into(),
+            (Some(b), Some(a)) if a == b => "-".into(),
+            (Some(b), Some(a)) => {
+                format!("{} ({})", signed(self.delta()), crate::render::change(b, a))
+            }
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// `+1,234` or `-1,234`.
+pub(crate) fn signed(delta: i128) -> String {
+    let sign = if delta < 0 { "-" } else { "+" };
+    format!(
+        "{sign}{}",
+        crate::render::bytes(delta.unsigned_abs() as u64)
+    )
+}
+
+/// One binary compared: its size, and each crate that changed, largest change first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct BinaryChange {
+    pub(crate) package: String,
+    pub(crate) size: Change,
+    pub(crate) crates: Vec<Change>,
+}
+
+/// Compares every binary of `new` with `old` (by package and binary name); binaries only in
+/// one of them are there with no size in the other.
+pub(crate) fn compare(old: &Measurement, new: &Measurement) -> Vec<BinaryChange> {
+    let key = |b: &BinarySize| (b.package.clone(), b.binary.clone());
+    let before: BTreeMap<_, _> = old.binaries.iter().map(|b| (key(b), b)).collect();
+    let after: BTreeMap<_, _> = new.binaries.iter().map(|b| (key(b), b)).collect();
+    let mut keys: Vec<_> = before.keys().chain(after.keys()).cloned().collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .map(|k| {
+            let (b, a) = (before.get(&k), after.get(&k));
+            let sizes = |m: Option<&&BinarySize>| -> BTreeMap<String, u64> {
+                m.map(|m| m.crates.iter().map(|c| (c.0.clone(), c.2)).collect())
+                    .unwrap_or_default()
+            };
+            let (cb, ca) = (sizes(b), sizes(a));
+            let mut names: Vec<&String> = cb.keys().chain(ca.keys()).collect();
+            names.sort();
+            names.dedup();
+            let mut crates: Vec<Change> = names
+                .into_iter()
+                .map(|n| Change {
+                    name: n.clone(),
+                    before: cb.get(n).copied(),
+                    after: ca.get(n).copied(),
+                })
+                .filter(|c| c.delta() != 0 || c.before.is_none() != c.after.is_none())
+                .collect();
+            crates.sort_by(|x, y| {
+                y.delta()
+                    .unsigned_abs()
+                    .cmp(&x.delta().unsigned_abs())
+                    .then(x.name.cmp(&y.name))
+            });
+            BinaryChange {
+                package: k.0.clone(),
+                size: Change {
+                    name: k.1.clone(),
+                    before: b.map(|m| m.bytes),
+                    after: a.map(|m| m.bytes),
+                },
+                crates,
+            }
+        })
+        .collect()
+}
+
+/// The growth over `growth` of one binary, as an error line naming the crate that grew most.
+pub(crate) fn over_growth(change: &BinaryChange, growth: Growth) -> Option<String> {
+    let (Some(before), Some(after)) = (change.size.before, change.size.after) else {
+        return None;
+    };
+    let limit = growth.limit(before);
+    if after <= before || after - before <= limit {
+        return None;
+    }
+    let allowed = match growth {
+        Growth::Percent(_) => format!("{growth} ({} bytes)", crate::render::bytes(limit)),
+        Growth::Bytes(_) => format!("{} bytes", crate::render::bytes(limit)),
+    };
+    let mut line = format!(
+        "binary `{}` grew {} bytes ({}), over its max-growth of {allowed}",
+        change.size.name,
+        crate::render::bytes(after - before),
+        crate::render::change(before, after),
+    );
+    if let Some(top) = change.crates.iter().find(|c| c.delta() > 0) {
+        line.push_str(&format!(
+            "; most from crate `{}` ({})",
+            top.name,
+            top.describe()
+        ));
+    }
+    Some(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn measurement(bytes: u64, crates: &[(&str, u64)]) -> Measurement {
+        Measurement {
+            toolchain: "rustc 1.95.0".into(),
+            target: "x86_64-unknown-linux-gnu".into(),
+            profile: "release".into(),
+            settings: serde_json::Map::new(),
+            commit: None,
+            binaries: vec![BinarySize {
+                package: "app".into(),
+                binary: "app".into(),
+                bytes,
+                crates: crates
+                    .iter()
+                    .map(|(n, b)| ((*n).to_owned(), None, *b))
+                    .collect(),
+            }],
+        }
+    }
+
+    #[test]
+    fn the_file_reads_back_and_refuses_what_is_not_one() {
+        let m = measurement(1000, &[("std", 600), ("app", 100)]);
+        assert_eq!(Measurement::from_json(&m.to_json()).unwrap(), m);
+        let newer = m.to_json().replace("\"version\": 1", "\"version\": 2");
+        assert_eq!(
+            Measurement::from_json(&newer).unwrap_err(),
+            ReadError::Version(2)
+        );
+        assert_eq!(
+            Measurement::from_json("{\"binaries\": []}").unwrap_err(),
+            ReadError::NotOurs
+        );
+        assert!(matches!(
+            Measurement::from_json("{ nope").unwrap_err(),
+            ReadError::NotJson(_)
+        ));
+        let broken = m.to_json().replace("\"bytes\": 600", "\"bytes\": \"many\"");
+        assert_eq!(
+            Measurement::from_json(&broken).unwrap_err().to_string(),
+            "`binaries[0].crates[0].bytes` is missing or of the wrong type"
+        );
+    }
+
+    #[test]
+    fn crates_that_changed_come_largest_first_with_new_and_gone_ones() {
+        let old = measurement(10_000, &[("std", 6_000), ("app", 1_000), ("old", 500)]);
+        let new = measurement(25_500, &[("std", 6_000), ("app", 1_200), ("big", 15_000)]);
+        let changes = compare(&old, &new);
+        assert_eq!(changes.len(), 1);
+        let c = &changes[0];
+        assert_eq!(c.size.describe(), "+15,500 (+155.0 %)");
+        let rows: Vec<(String, String)> = c
+            .crates
+            .iter()
+            .map(|x| (x.name.clone(), x.describe()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("big".to_owned(), "new".to_owned()),
+                ("old".to_owned(), "gone".to_owned()),
+                ("app".to_owned(), "+200 (+20.0 %)".to_owned()),
+            ]
+        );
+        assert_eq!(
+            over_growth(c, Growth::Percent(100)).unwrap(),
+            "binary `app` grew 15,500 bytes (+155.0 %), over its max-growth of 1 % (100 bytes); most from crate `big` (new)"
+        );
+        assert_eq!(over_growth(c, Growth::Bytes(20_000)), None);
+        // a shrink is never over
+        let shrink = compare(&new, &old);
+        assert_eq!(shrink[0].size.describe(), "-15,500 (-60.8 %)");
+        assert_eq!(over_growth(&shrink[0], Growth::Bytes(0)), None);
+    }
+}
