@@ -95,7 +95,8 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
     };
     let yours = Yours {
         profile: &args.profile,
-        as_state: as_state(&at, &args.profile),
+        // every step built, for the benchmark's comparison: your profile too
+        as_state: as_state(&at, &args.profile).filter(|_| !builder.clean),
     };
     let climb = climb_all(&mut builder, &yours, nightly)?;
     if builder.progress {
