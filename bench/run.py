@@ -130,7 +130,7 @@ def ladder_with_disk(project, target, env=None):
     finally:
         done.set()
         watcher.join()
-    return json.loads(out), seconds, peak[0]
+    return json.loads(out), seconds, (peak[0], peak[1])
 
 
 def section_ladders(report):
@@ -377,13 +377,16 @@ def section_ladder_cost(report, results):
                   "directory trimmed to two builds, linker-flag steps relinked, measurements kept), and "
                   "with every step a clean full build in an empty directory "
                   "(`SIZE_PROFILE_LADDER_CLEAN_BUILDS=1`, what 0.1 did). Disk is sampled every second.\n")
-    log("ladder cost: examples/cli, clean full builds")
-    project = copy_example("cli", WORK / "ladder-cost")
+    # BENCH_EXAMPLE=hello: the same section on the small example, to try the script quickly
+    example = os.environ.get("BENCH_EXAMPLE", "cli")
+    binary = {"cli": "foldersync", "hello": "hello"}[example]
+    log(f"ladder cost: examples/{example}, clean full builds")
+    project = copy_example(example, WORK / "ladder-cost")
     clean_target = WORK / "target-ladder-clean"
     shutil.rmtree(clean_target, ignore_errors=True)
     clean, clean_s, (clean_disk, _) = ladder_with_disk(project, clean_target, {"SIZE_PROFILE_LADDER_CLEAN_BUILDS": "1"})
     shutil.rmtree(clean_target, ignore_errors=True)
-    log("ladder cost: examples/cli, as it runs")
+    log(f"ladder cost: examples/{example}, as it runs")
     target = WORK / "target-ladder-cost"
     shutil.rmtree(target, ignore_errors=True)
     first, first_s, (first_disk, release_disk) = ladder_with_disk(project, target)
@@ -395,7 +398,7 @@ def section_ladder_cost(report, results):
     plain_target = WORK / "target-ladder-plain"
     shutil.rmtree(plain_target, ignore_errors=True)
     run(["cargo", "build", "--release"], cwd=project, env={"CARGO_TARGET_DIR": str(plain_target)})
-    plain = (plain_target / "release" / "foldersync").stat().st_size
+    plain = (plain_target / "release" / binary).stat().st_size
     one_dir = du(plain_target)
     best = first["best"]["bytes"]
     relinked = [st["step"] for st in first["steps"] if st.get("build") == "relinked"]
