@@ -98,14 +98,18 @@ def ladder(project, target, extra=(), fmt_="markdown", env=None):
 
 
 def du(path):
-    """Bytes under a path (0 when it is missing)."""
-    total = 0
+    """Bytes of the files under a path, each file once (cargo hard-links what it uplifts);
+    0 when the path is missing."""
+    total, seen = 0, set()
     for dirpath, _, files in os.walk(path):
         for f in files:
             try:
-                total += os.lstat(os.path.join(dirpath, f)).st_size
+                st = os.lstat(os.path.join(dirpath, f))
             except OSError:
-                pass
+                continue
+            if (st.st_dev, st.st_ino) not in seen:
+                seen.add((st.st_dev, st.st_ino))
+                total += st.st_size
     return total
 
 
@@ -373,7 +377,8 @@ def section_footprint(report, results):
 
 def section_ladder_cost(report, results):
     report.append("## 5. The ladder's own cost\n")
-    report.append("The ladder on examples/cli twice from a cold target directory: as it runs (one work "
+    example = os.environ.get("BENCH_EXAMPLE", "cli")
+    report.append(f"The ladder on examples/{example} twice from a cold target directory: as it runs (one work "
                   "directory trimmed to two builds, linker-flag steps relinked, measurements kept), and "
                   "with every step a clean full build in an empty directory "
                   "(`SIZE_PROFILE_LADDER_CLEAN_BUILDS=1`, what 0.1 did). Disk is sampled every second.\n")
