@@ -39,9 +39,11 @@ pub(crate) struct Built {
     pub(crate) binaries: Vec<(String, PathBuf)>,
     /// The wall time of the cargo command.
     pub(crate) time: Duration,
-    /// Every file and directory cargo names for the build's units, fresh or compiled: what a
+    /// Every file and directory cargo names for the build's units, fresh or compiled, and
+    /// whether the unit is a build script or proc-macro or built for one (cargo's
+    /// build-override profile: `opt-level` 0 in a build whose own opt-level is not): what a
     /// build in a shared target directory must keep.
-    pub(crate) artifacts: Vec<PathBuf>,
+    pub(crate) artifacts: Vec<(PathBuf, bool)>,
     /// The libraries linked into the binaries (not proc-macros or build scripts).
     pub(crate) libraries: Vec<Library>,
 }
@@ -134,10 +136,17 @@ pub(crate) fn build(at: &Located, b: &Build) -> Result<Built> {
     let artifacts = messages
         .iter()
         .flat_map(|m| {
+            let kinds = m["target"]["kind"].as_array();
+            let host_kind =
+                kinds.is_some_and(|k| k.iter().any(|k| k == "proc-macro" || k == "custom-build"));
+            // a build script's run (`out_dir`) belongs to the crate it builds
+            let host = m["reason"] == "compiler-artifact"
+                && (host_kind || m["profile"]["opt_level"] == "0");
             let files = m["filenames"].as_array().into_iter().flatten();
-            files.chain([&m["executable"], &m["out_dir"]])
+            files
+                .chain([&m["executable"], &m["out_dir"]])
+                .filter_map(move |p| p.as_str().map(|p| (PathBuf::from(p), host)))
         })
-        .filter_map(|p| p.as_str().map(PathBuf::from))
         .collect();
     let libraries = messages
         .iter()

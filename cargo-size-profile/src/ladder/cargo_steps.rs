@@ -3,8 +3,9 @@
 //! in one work directory. Cargo itself reuses there whatever a step does not change (build
 //! scripts and proc-macros, whose profile the ladder's settings leave alone; every crate but
 //! the final one when only linker flags change), so each binary is what a plain `cargo build`
-//! from scratch gives, byte for byte. Before each build the directory is trimmed to the
-//! artifacts of the build the ladder goes on from: never more than two builds on disk.
+//! from scratch gives, byte for byte. Before each build the directory is trimmed to the build
+//! scripts and proc-macros (and, for a step that relinks, the build it relinks over): the
+//! directory holds one build, two for a relink.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -44,8 +45,11 @@ pub(crate) struct CargoBuilder<'a> {
     pub(crate) inputs: String,
     /// The nightly toolchain's `rustc -vV`, once asked.
     pub(crate) nightly: Option<String>,
-    /// The artifacts of each build of this run, by the step's key.
+    /// The units of each build of this run (their hashes), by the step's key.
     pub(crate) artifacts: BTreeMap<String, BTreeSet<String>>,
+    /// The build scripts and proc-macros of this run's builds, and what they depend on: every
+    /// release step shares them, so they stay.
+    pub(crate) host_units: BTreeSet<String>,
     /// Every step a clean build, nothing reused (`SIZE_PROFILE_LADDER_CLEAN_BUILDS=1`): how
     /// the benchmark measures what the work directory and the kept results save.
     pub(crate) clean: bool,
@@ -315,12 +319,18 @@ impl CargoBuilder<'_> {
                 },
             )?;
         }
-        let units = built
-            .artifacts
-            .iter()
-            .flat_map(|p| p.iter().filter_map(|c| unit_hash(&c.to_string_lossy())))
-            .collect();
-        self.artifacts.insert(key, units);
+        let hashes = |host: bool| -> BTreeSet<String> {
+            built
+                .artifacts
+                .iter()
+                .filter(|(_, h)| *h == host)
+                .flat_map(|(p, _)| p.iter().filter_map(|c| unit_hash(&c.to_string_lossy())))
+                .collect()
+        };
+        if !matches!(step.what, What::Dev) {
+            self.host_units.extend(hashes(true));
+        }
+        self.artifacts.insert(key, hashes(false));
         Ok(Measured {
             bytes: Some(bytes),
             time: built.time,
@@ -349,10 +359,11 @@ impl CargoBuilder<'_> {
         Ok((name.clone(), path.clone()))
     }
 
-    /// Before a build: removes from the work directory every unit's output but the kept
-    /// build's. On a run's first build nothing is removed: what the last run left (two builds
-    /// at most) has build scripts and proc-macros this run reuses. Cargo builds again
-    /// whatever a step needs of what is gone.
+    /// Before a build: removes from the work directory every unit's output but the build
+    /// scripts' and proc-macros' (every release step shares them) and, when the strategy asks
+    /// for it, the kept build's (a step that relinks over it). On a run's first build nothing
+    /// is removed: what the last run left (two builds at most) has build scripts and
+    /// proc-macros this run reuses. Cargo builds again whatever a step needs of what is gone.
     fn trim(&mut self, kept: Option<&State>) -> Result<()> {
         if self.clean {
             return io::remove(&self.work);
@@ -365,9 +376,11 @@ impl CargoBuilder<'_> {
             None => None,
         };
         self.artifacts.retain(|k, _| Some(k) == kept_key.as_ref());
-        let keep: BTreeSet<String> = self.artifacts.values().flatten().cloned().collect();
+        let mut keep: BTreeSet<String> = self.artifacts.values().flatten().cloned().collect();
+        keep.extend(self.host_units.iter().cloned());
+        // the dev step's build is never gone on from: its uplifted binary too
+        io::remove(&self.work.join("debug"))?;
         for profile_dir in profile_dirs(&self.work) {
-            // incremental caches: dev only, and rebuilt when missing
             io::remove(&profile_dir.join("incremental"))?;
             for part in ["deps", "build"] {
                 for entry in io::entries(&profile_dir.join(part)) {

@@ -91,6 +91,7 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
         results: Results::open(home.join("results.json")),
         nightly: None,
         artifacts: BTreeMap::new(),
+        host_units: std::collections::BTreeSet::new(),
         clean: io::var("SIZE_PROFILE_LADDER_CLEAN_BUILDS").is_some_and(|v| v == "1"),
     };
     let yours = Yours {

