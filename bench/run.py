@@ -97,11 +97,12 @@ def ladder(project, target, extra=(), fmt_="markdown", env=None):
     return out, seconds
 
 
-def du(path):
+def du(path, apart=None):
     """Bytes of the files under a path, each file once (cargo hard-links what it uplifts);
-    0 when the path is missing."""
-    total, seen = 0, set()
+    0 when the path is missing. With `apart`: (all, the part under `apart`) from one walk."""
+    total, inside, seen = 0, 0, set()
     for dirpath, _, files in os.walk(path):
+        under = apart is not None and Path(dirpath).is_relative_to(apart)
         for f in files:
             try:
                 st = os.lstat(os.path.join(dirpath, f))
@@ -110,7 +111,8 @@ def du(path):
             if (st.st_dev, st.st_ino) not in seen:
                 seen.add((st.st_dev, st.st_ino))
                 total += st.st_size
-    return total
+                inside += st.st_size if under else 0
+    return total if apart is None else (total, inside)
 
 
 def ladder_with_disk(project, target, env=None):
@@ -123,8 +125,8 @@ def ladder_with_disk(project, target, env=None):
     def sample():
         while not done.wait(1.0):
             ladder_dir = target / "size-profile" / "ladder"
-            whole = du(ladder_dir)
-            dev = du(ladder_dir / "build" / "debug")
+            # one walk for both, so the dev build cannot go between two of them
+            whole, dev = du(ladder_dir, apart=ladder_dir / "build" / "debug")
             peak[0] = max(peak[0], whole)
             peak[1] = max(peak[1], whole - dev)
     watcher = threading.Thread(target=sample)
