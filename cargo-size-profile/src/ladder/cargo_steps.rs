@@ -47,8 +47,8 @@ pub(crate) struct CargoBuilder<'a> {
     pub(crate) nightly: Option<String>,
     /// The units of each build of this run (their hashes), by the step's key.
     pub(crate) artifacts: BTreeMap<String, BTreeSet<String>>,
-    /// The build scripts and proc-macros of this run's builds, and what they depend on: every
-    /// release step shares them, so they stay.
+    /// The build scripts and proc-macros of the last release build, and what they depend on:
+    /// the next step reuses them unless it changes their profile, so they stay.
     pub(crate) host_units: BTreeSet<String>,
     /// Every step a clean build, nothing reused (`SIZE_PROFILE_LADDER_CLEAN_BUILDS=1`): how
     /// the benchmark measures what the work directory and the kept results save.
@@ -328,7 +328,9 @@ impl CargoBuilder<'_> {
                 .collect()
         };
         if !matches!(step.what, What::Dev) {
-            self.host_units.extend(hashes(true));
+            // the last build's: a step that changes strip or LTO changes the build scripts'
+            // profile too, so an older step's are seldom of use
+            self.host_units = hashes(true);
         }
         self.artifacts.insert(key, hashes(false));
         Ok(Measured {
@@ -359,9 +361,10 @@ impl CargoBuilder<'_> {
         Ok((name.clone(), path.clone()))
     }
 
-    /// Before a build: removes from the work directory every unit's output but the build
-    /// scripts' and proc-macros' (every release step shares them) and, when the strategy asks
-    /// for it, the kept build's (a step that relinks over it). On a run's first build nothing
+    /// Before a build: removes from the work directory every unit's output but the last
+    /// build's build scripts and proc-macros (the next step reuses them unless it changes
+    /// their profile) and, when the strategy asks for it, the kept build's (a step that
+    /// relinks over it). On a run's first build nothing
     /// is removed: what the last run left (two builds at most) has build scripts and
     /// proc-macros this run reuses. Cargo builds again whatever a step needs of what is gone.
     fn trim(&mut self, kept: Option<&State>) -> Result<()> {
