@@ -182,9 +182,9 @@ pub(crate) struct Step<'a> {
     /// The step as the table shows it.
     pub(crate) label: &'a str,
     pub(crate) what: What<'a>,
-    /// The build to keep on disk beside this one: the state the ladder goes on from, when this
-    /// step or the next relinks over it. The builder may remove every other build but the
-    /// build scripts and proc-macros, which every step shares.
+    /// The build this step relinks over (one on disk that differs from it only in linker
+    /// flags), which the builder keeps; it may remove every other build but the last one's
+    /// build scripts and proc-macros.
     pub(crate) kept: Option<&'a State>,
     /// Whether the step is expected to compile only the final crate (see [`How::Relinked`]).
     pub(crate) relink: bool,
@@ -256,13 +256,13 @@ struct Ladder<'b> {
     rows: Vec<Row>,
     state: State,
     current: u64,
-    /// The states whose builds are on disk (made by this run, not reused): the last step's
-    /// and the one the ladder went on from when it was built.
+    /// The states whose builds are on disk (made by this run, not reused): the last step's,
+    /// and the one it relinked over.
     built: Vec<State>,
     /// Every state of the chain measured so far, with its label.
     measured: Vec<(State, Measured, String)>,
-    /// The next step adds linker flags: the build it goes on from stays on disk.
-    next_relinks: bool,
+    /// Your profile's settings, when a step of the chain is the same build.
+    yours: Option<State>,
 }
 
 impl Ladder<'_> {
@@ -276,23 +276,22 @@ impl Ladder<'_> {
             self.remember(what, &m, label);
             return Ok(m);
         }
-        // once release is measured, the ladder goes on from a kept state
-        let kept = (self.current > 0).then_some(&self.state);
-        let on_disk = kept.filter(|k| self.built.contains(k)).cloned();
-        let relink = match (what, &on_disk) {
-            (What::Ladder(next), Some(kept)) => next.relinks_over(kept),
-            _ => false,
+        // a build on disk that differs from this step only in linker flags: the step compiles
+        // the final crate alone over it
+        let state = match what {
+            What::Ladder(state) => Some(state),
+            What::Yours(_) => self.yours.as_ref(),
+            What::Dev => None,
         };
-        // the kept build stays only for a relink, now or next
-        let keep = kept.filter(|_| relink || self.next_relinks);
+        let over = state.and_then(|s| self.built.iter().find(|b| s.relinks_over(b)).cloned());
         let m = self.builder.build(&Step {
             slug,
             label,
             what,
-            kept: keep,
-            relink,
+            kept: over.as_ref(),
+            relink: over.is_some(),
         })?;
-        self.built = on_disk.filter(|_| keep.is_some()).into_iter().collect();
+        self.built = over.into_iter().collect();
         if let (What::Ladder(next), Some(_)) = (what, m.bytes) {
             self.built.push(next.clone());
         }
@@ -415,7 +414,7 @@ pub(crate) fn climb_all(
         current: 0,
         built: Vec::new(),
         measured: Vec::new(),
-        next_relinks: false,
+        yours: yours.as_state.clone(),
     };
 
     let m = ladder.measure("dev", "dev", What::Dev)?;
@@ -445,10 +444,7 @@ pub(crate) fn climb_all(
     ];
     for (slug, value) in singles {
         let next = ladder.state.with(value);
-        // the ICF step after strip relinks over the build the ladder then goes on from
-        ladder.next_relinks = slug == "strip";
         ladder.climb(slug, &format!("+ {}", value.assignment()), next)?;
-        ladder.next_relinks = false;
     }
 
     // identical code folding: a linker flag, lld's (rustc's default linker on x86_64 Linux)
@@ -879,26 +875,46 @@ mod tests {
         let icf = sizes.built.iter().find(|b| b.0 == "icf").unwrap();
         let strip = sizes.built.iter().find(|b| b.0 == "strip").unwrap();
         assert_eq!(icf.3, strip.1);
-        // only the strip and ICF builds keep the build they go on from beside them: the one
-        // ICF relinks over
+        // only the ICF build keeps another beside it: the one it relinks over
         let keeping: Vec<&str> = sizes
             .built
             .iter()
             .filter(|b| b.3.is_some())
             .map(|b| b.0.as_str())
             .collect();
-        assert_eq!(keeping, ["strip", "icf"]);
+        assert_eq!(keeping, ["icf"]);
 
-        // strip not kept: ICF goes on from abort's build, kept on disk beside strip's
+        // strip not kept: ICF goes on from abort's build, which strip's build could not use
+        // and so did not keep: ICF builds in full
         let mut steps = shrinking();
         steps.retain(|s| s.0 != "strip");
         steps.push(("strip", Some(401)));
         let mut sizes = Sizes::new(&steps);
         climb_all(&mut sizes, &mine("release"), None).unwrap();
         let icf = sizes.built.iter().find(|b| b.0 == "icf").unwrap();
-        let abort = sizes.built.iter().find(|b| b.0 == "abort").unwrap();
-        assert!(icf.2);
-        assert_eq!(icf.3, abort.1);
+        assert!(!icf.2 && icf.3.is_none());
+
+        // your profile, the last step's settings without its linker flag: relinked over it
+        let mut sizes = Sizes::new(&shrinking());
+        let mut last = State::release();
+        for v in [
+            Value::OptLevel(OptLevel::Z),
+            Value::Lto(Lto::Fat),
+            Value::CodegenUnits(1),
+            Value::Panic(Panic::Abort),
+            Value::Strip(Strip::Symbols),
+        ] {
+            last = last.with(v);
+        }
+        let yours = Yours {
+            profile: "release",
+            as_state: Some(last),
+        };
+        climb_all(&mut sizes, &yours, None).unwrap();
+        let built = sizes.built.last().unwrap();
+        assert_eq!(built.0, "yours");
+        assert!(built.2, "relinked over the opt-level step's build");
+        assert_eq!(built.3.as_ref().unwrap().link_flags, [ICF]);
 
         // strip reused from an earlier run: its build is not on disk, ICF builds in full
         let mut sizes = Sizes::new(&shrinking());
