@@ -290,10 +290,12 @@ pub(crate) fn over_growth(change: &BinaryChange, growth: Growth) -> Option<Strin
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn measurement(bytes: u64, crates: &[(&str, u64)]) -> Measurement {
+    /// One binary `app` of `bytes`, made of `crates`: for the tests of the comparison here
+    /// and of its reports.
+    pub(crate) fn measurement(bytes: u64, crates: &[(&str, u64)]) -> Measurement {
         Measurement {
             toolchain: "rustc 1.95.0".into(),
             target: "x86_64-unknown-linux-gnu".into(),

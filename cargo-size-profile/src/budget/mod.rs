@@ -423,20 +423,8 @@ mod tests {
     #[test]
     fn a_markdown_report_names_the_baseline_and_folds_the_crates() {
         let one = |bytes: u64, crates: &[(&str, u64)]| Measurement {
-            toolchain: "rustc 1.95.0".into(),
-            target: "x86_64-unknown-linux-gnu".into(),
-            profile: "release".into(),
-            settings: serde_json::Map::new(),
             commit: Some("0123456789abcdef0123".into()),
-            binaries: vec![BinarySize {
-                package: "app".into(),
-                binary: "app".into(),
-                bytes,
-                crates: crates
-                    .iter()
-                    .map(|(n, b)| ((*n).to_owned(), None, *b))
-                    .collect(),
-            }],
+            ..baseline::tests::measurement(bytes, crates)
         };
         let old = one(10_000, &[("std", 6_000)]);
         let new = one(26_000, &[("std", 6_000), ("big", 15_000)]);

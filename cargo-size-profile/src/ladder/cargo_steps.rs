@@ -1,11 +1,11 @@
 //! The real [`Builder`]: each step a plain cargo build of the release profile with its keys set
 //! by `CARGO_PROFILE_RELEASE_*` variables (which win over the manifest and config files), all
 //! in one work directory. Cargo itself reuses there whatever a step does not change (build
-//! scripts and proc-macros, whose profile the ladder's settings leave alone; every crate but
-//! the final one when only linker flags change), so each binary is what a plain `cargo build`
+//! scripts and proc-macros, unless the step changes `lto` or `strip`, which cargo passes on to
+//! them; every crate but the final one when only linker flags change), so each binary is what a plain `cargo build`
 //! from scratch gives, byte for byte. Before each build the directory is trimmed to the last
 //! build's build scripts and proc-macros and, for a step that relinks, the build it relinks
-//! over: it holds about one build, never two.
+//! over: about one build, and the final crate of a relink.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -363,8 +363,8 @@ impl CargoBuilder<'_> {
 
     /// Before a build: removes from the work directory every unit's output but the last
     /// build's build scripts and proc-macros (the next step reuses them unless it changes
-    /// their profile) and the build the step relinks over, if it does. On a run's first build nothing
-    /// is removed: what the last run left (two builds at most) has build scripts and
+    /// their profile) and the build the step relinks over, if it does. On a run's first build
+    /// nothing is removed: what the last run left (about one build) has build scripts and
     /// proc-macros this run reuses. Cargo builds again whatever a step needs of what is gone.
     fn trim(&mut self, kept: Option<&State>) -> Result<()> {
         if self.clean {

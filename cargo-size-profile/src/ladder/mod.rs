@@ -2,7 +2,7 @@
 //! measure every step, next to the project's own profile as it is. The user's files are never
 //! edited: each step sets the profile's keys with `CARGO_PROFILE_<NAME>_*` variables, which win
 //! over the manifest and config files (a key the project leaves at cargo's default stays
-//! unset). Builds share one work directory, trimmed to two builds; measurements are kept by
+//! unset). Builds share one work directory, trimmed to about one build; measurements are kept by
 //! what decides them, so an unchanged rerun builds nothing.
 //!
 //! [`strategy`] decides, [`cargo_steps`] builds, [`results`] keeps, [`present`] shows.
@@ -113,7 +113,7 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
             shown(&saved)
         ));
         io::out(&format!(
-            "the ladder keeps its measurements in {} and its builds (two at most) in {}: remove {} to free the space and measure afresh\n",
+            "the ladder keeps its measurements in {} and its builds in {}: remove {} to free the space and measure afresh\n",
             shown(builder.results.path()),
             shown(&builder.work),
             shown(&home)

@@ -698,6 +698,20 @@ mod tests {
         }
     }
 
+    /// Release with `opt` and every other min-size setting: fat LTO, one codegen unit, abort,
+    /// strip.
+    fn min_size(opt: OptLevel) -> State {
+        [
+            Value::OptLevel(opt),
+            Value::Lto(Lto::Fat),
+            Value::CodegenUnits(1),
+            Value::Panic(Panic::Abort),
+            Value::Strip(Strip::Symbols),
+        ]
+        .into_iter()
+        .fold(State::release(), |s, v| s.with(v))
+    }
+
     /// The project's profile, built as it is (no step of the chain is known to be it).
     fn mine(profile: &str) -> Yours<'_> {
         Yours {
@@ -825,16 +839,7 @@ mod tests {
     fn your_profile_is_not_built_when_a_step_of_the_chain_has_its_settings() {
         let mut sizes = Sizes::new(&shrinking());
         // a project that ships "s", fat LTO, one codegen unit, abort and strip: the strip step
-        let mut shipped = State::release();
-        for v in [
-            Value::OptLevel(OptLevel::S),
-            Value::Lto(Lto::Fat),
-            Value::CodegenUnits(1),
-            Value::Panic(Panic::Abort),
-            Value::Strip(Strip::Symbols),
-        ] {
-            shipped = shipped.with(v);
-        }
+        let shipped = min_size(OptLevel::S);
         let yours = Yours {
             profile: "release",
             as_state: Some(shipped),
@@ -896,16 +901,7 @@ mod tests {
 
         // your profile, the last step's settings without its linker flag: relinked over it
         let mut sizes = Sizes::new(&shrinking());
-        let mut last = State::release();
-        for v in [
-            Value::OptLevel(OptLevel::Z),
-            Value::Lto(Lto::Fat),
-            Value::CodegenUnits(1),
-            Value::Panic(Panic::Abort),
-            Value::Strip(Strip::Symbols),
-        ] {
-            last = last.with(v);
-        }
+        let last = min_size(OptLevel::Z);
         let yours = Yours {
             profile: "release",
             as_state: Some(last),
@@ -918,16 +914,7 @@ mod tests {
 
         // strip reused from an earlier run: its build is not on disk, ICF builds in full
         let mut sizes = Sizes::new(&shrinking());
-        let mut strip = State::release();
-        for v in [
-            Value::OptLevel(OptLevel::S),
-            Value::Lto(Lto::Fat),
-            Value::CodegenUnits(1),
-            Value::Panic(Panic::Abort),
-            Value::Strip(Strip::Symbols),
-        ] {
-            strip = strip.with(v);
-        }
+        let strip = min_size(OptLevel::S);
         sizes.results.insert(What::Ladder(&strip).key(), 300);
         let climb = climb_all(&mut sizes, &mine("release"), None).unwrap();
         assert_eq!(row(&climb, "strip").how, How::Reused);

@@ -186,7 +186,7 @@ fn one_real_ladder_keeps_its_numbers_consistent_and_apply_best_gives_the_best() 
     assert_eq!(Some(&best), kept_sizes.iter().min());
     assert!(best < release);
 
-    // the work directory holds two builds at most: two of the final crate's binaries
+    // the work directory holds the last build and the one it relinked over, no more
     let deps = dir.join("target/size-profile/ladder/build/release/deps");
     let binaries = std::fs::read_dir(&deps)
         .unwrap()
