@@ -47,7 +47,7 @@ pub(crate) fn in_own_form(
 pub(crate) fn diff(path: &str, old: &str, new: &str) -> String {
     similar::TextDiff::from_lines(old, new)
         .unified_diff()
-        .context_radius(2)
+        .context_radius(3)
         .header(path, path)
         .to_string()
 }

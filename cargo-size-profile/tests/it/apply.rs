@@ -276,3 +276,64 @@ fn the_target_dir_is_cargos_own_from_build_target_dir() {
     assert!(dir.join("elsewhere/release/app").is_file());
     assert!(!dir.join("target").exists());
 }
+
+/// The unchanged lines at the start and at the end of each hunk of a unified diff.
+fn hunk_context(diff: &str) -> Vec<(usize, usize)> {
+    let mut hunks: Vec<Vec<char>> = Vec::new();
+    for line in diff.lines() {
+        if line.starts_with("@@ ") {
+            hunks.push(Vec::new());
+        } else if let Some(hunk) = hunks.last_mut() {
+            match line.chars().next() {
+                Some(c @ (' ' | '+' | '-')) => hunk.push(c),
+                None => hunk.push(' '),
+                // the dry run's own line after the diff
+                Some(_) => {}
+            }
+        }
+    }
+    hunks
+        .iter()
+        .map(|h| {
+            let lead = h.iter().take_while(|c| **c == ' ').count();
+            let trail = h.iter().rev().take_while(|c| **c == ' ').count();
+            (lead, trail)
+        })
+        .collect()
+}
+
+#[test]
+fn the_dry_run_diff_has_three_lines_of_context_and_patches_to_what_apply_writes() {
+    // the profile between other tables, so each side of the change has more than three
+    // unchanged lines to show
+    let tail = "\n[dependencies]\n\n[features]\none = []\ntwo = []\n\n[profile.release]\nlto = \"thin\"\n\n[profile.bench]\ndebug = true\n\n[lints.rust]\nunsafe_code = \"forbid\"\n";
+    let dir = project(tail);
+    let dry = run(&dir, &["apply", "--dry-run", "--profile", "release"]);
+    assert!(dry.status.success(), "{}", text(&dry));
+    let diff = String::from_utf8_lossy(&dry.stdout).into_owned();
+    let context = hunk_context(&diff);
+    assert!(!context.is_empty(), "no hunk in:\n{diff}");
+    // as git, diff -u and cargo-wizard: three lines each side where there are three
+    assert!(
+        context.iter().all(|c| *c == (3, 3)),
+        "{context:?} in:\n{diff}"
+    );
+
+    // git applies the shown diff, and gets the file apply writes (outside any repository,
+    // so its paths are the directory's, not a work tree's)
+    let copy = project(tail);
+    std::fs::write(copy.join("shown.diff"), &diff).unwrap();
+    let git = std::process::Command::new("git")
+        .args(["apply", "-p0", "shown.diff"])
+        .current_dir(&copy)
+        .env("GIT_CEILING_DIRECTORIES", copy.parent().unwrap())
+        .output()
+        .expect("git runs");
+    assert!(git.status.success(), "{}", text(&git));
+    let out = run(&dir, &["apply", "--profile", "release"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        std::fs::read_to_string(copy.join("Cargo.toml")).unwrap(),
+        std::fs::read_to_string(dir.join("Cargo.toml")).unwrap()
+    );
+}
