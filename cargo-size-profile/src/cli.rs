@@ -6,7 +6,19 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Check, apply, measure and budget the size profile of a Rust binary.
 #[derive(Debug, Parser)]
-#[command(name = "cargo-size-profile", bin_name = "cargo size-profile", version, about, long_about = None)]
+#[command(
+    name = "cargo-size-profile",
+    bin_name = "cargo size-profile",
+    version,
+    about,
+    long_about = None,
+    after_help = "\
+First steps, in a Cargo project:
+  cargo size-profile check             what your release profile leaves on the table
+  cargo size-profile apply --dry-run   the fix as a diff; `apply` writes it
+  cargo size-profile ladder            what each setting saves your binary (a few minutes)
+In CI: `check --deny`, and `budget` once `max-size` is set in [package.metadata.size-profile]."
+)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
@@ -15,15 +27,28 @@ pub(crate) struct Cli {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Print the resolved profile and what makes the binary bigger than the preset allows.
+    #[command(after_help = "Next: `cargo size-profile apply --dry-run` shows the fix as a diff.")]
     Check(CheckArgs),
     /// Write a preset into the manifest cargo reads profiles from.
+    #[command(
+        after_help = "Next: `cargo size-profile check` shows what is left (a CARGO_PROFILE_* variable or a config file can still override the manifest)."
+    )]
     Apply(ApplyArgs),
     /// Build the binary with each size setting added in turn and measure every step.
+    #[command(
+        after_help = "It builds the binary about twelve times: a few minutes on a small machine (about a minute for a hello world). Next: `--apply-best` writes the smallest combination."
+    )]
     Ladder(LadderArgs),
     /// Build the shipping profile and fail when a binary is over its `max-size` (or, against a
     /// baseline, grew more than `max-growth`).
+    #[command(
+        after_help = "Needs a budget in Cargo.toml, e.g.\n  [package.metadata.size-profile]\n  max-size = \"3 MiB\"\nunless --save or --baseline is given (`--save sizes.json` measures without one)."
+    )]
     Budget(BudgetArgs),
     /// Which crates the binary's bytes are: per crate, and the largest symbols.
+    #[command(
+        after_help = "Next: `cargo size-profile budget --save base.json` keeps this measurement, so a later `--baseline base.json` shows what a change did, by crate."
+    )]
     Why(WhyArgs),
 }
 

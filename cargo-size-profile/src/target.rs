@@ -67,6 +67,83 @@ impl Located {
 }
 
 impl Located {
+    /// Fails with the core's message (which names the profiles there are, and how to define
+    /// this one) when `profile` is not one cargo would build.
+    pub(crate) fn require_profile(&self, profile: &str) -> Result<()> {
+        self.project
+            .resolve(profile)
+            .map(|_| ())
+            .map_err(|e| anyhow!("{e}"))
+    }
+
+    /// Fails, naming the next step, when the package (or, at a virtual workspace root, every
+    /// member) builds no binary: `command` measures one. The next step is `-p` with a member
+    /// that has one, or how to add one.
+    pub(crate) fn require_binary(&self, command: &str) -> Result<()> {
+        let Some(metadata) = &self.metadata else {
+            return Ok(());
+        };
+        let members = metadata.workspace_packages();
+        let has_bin = |p: &cargo_metadata::Package| p.targets.iter().any(|t| t.is_bin());
+        let here = members
+            .iter()
+            .find(|p| p.manifest_path.as_std_path() == self.package_manifest());
+        let (this, add) = match here {
+            Some(p) if has_bin(p) => return Ok(()),
+            Some(p) => (
+                format!("package `{}` builds no binary", p.name),
+                format!(
+                    "add `src/main.rs`, or a `[[bin]]` table to {}",
+                    self.package_manifest().display()
+                ),
+            ),
+            // a virtual root: cargo builds every member
+            None if members.iter().any(|p| has_bin(p)) => return Ok(()),
+            None => (
+                format!(
+                    "no member of the workspace at {} builds a binary",
+                    self.inputs.root_dir.display()
+                ),
+                "`cargo new <name>` in the workspace adds a member with one".to_owned(),
+            ),
+        };
+        let with_bin: Vec<&str> = members
+            .iter()
+            .filter(|p| has_bin(p))
+            .map(|p| p.name.as_str())
+            .collect();
+        match with_bin.first() {
+            Some(first) => bail!(
+                "{this}, and `{command}` measures one: run `cargo size-profile {command} -p {first}` (members with a binary: {})",
+                with_bin.join(", ")
+            ),
+            None => bail!("{this}, and `{command}` measures one: {add}"),
+        }
+    }
+
+    /// At a virtual workspace root, the one member with a binary, which `command` measures
+    /// (`None` for a package); an error naming them when there are several.
+    pub(crate) fn sole_binary_member(&self, command: &str) -> Result<Option<String>> {
+        let (None, Some(metadata)) = (&self.package, &self.metadata) else {
+            return Ok(None);
+        };
+        let with_bin: Vec<&str> = metadata
+            .workspace_packages()
+            .into_iter()
+            .filter(|p| p.targets.iter().any(|t| t.is_bin()))
+            .map(|p| p.name.as_str())
+            .collect();
+        match with_bin.as_slice() {
+            [] => Ok(None),
+            [one] => Ok(Some((*one).to_owned())),
+            [first, ..] => bail!(
+                "several members of the workspace at {} have a binary ({}), and `{command}` measures one: choose it with `cargo size-profile {command} -p {first}`",
+                self.inputs.root_dir.display(),
+                with_bin.join(", ")
+            ),
+        }
+    }
+
     /// Fails, listing every input problem, when the project cannot be used as it is: a file
     /// that cannot be read or parsed, an option of ours that is wrong. For the commands that
     /// build or write (`check` reports them and exits 2 itself).
@@ -112,7 +189,7 @@ pub(crate) fn locate(
             .find(|p| io::exists(p))
             .ok_or_else(|| {
                 anyhow!(
-                    "could not find Cargo.toml in {} or any parent directory",
+                    "could not find Cargo.toml in {} or any parent directory: run it in a Cargo project, or name one with `--manifest-path <path>/Cargo.toml`",
                     cwd.display()
                 )
             })?,
@@ -189,9 +266,15 @@ fn find_member(metadata: &cargo_metadata::Metadata, spec: &str) -> Result<PathBu
         .and_then(|p| p.manifest_path.parent())
         .map(|dir| dir.as_std_path().to_path_buf())
         .ok_or_else(|| {
+            let names: Vec<&str> = metadata
+                .workspace_packages()
+                .into_iter()
+                .map(|p| p.name.as_str())
+                .collect();
             anyhow!(
-                "package `{spec}` is not a member of the workspace at {} (see `workspace.members` in its Cargo.toml)",
-                metadata.workspace_root
+                "package `{spec}` is not a member of the workspace at {}: the members are {} (`workspace.members` in its Cargo.toml lists them)",
+                metadata.workspace_root,
+                names.join(", ")
             )
         })
 }

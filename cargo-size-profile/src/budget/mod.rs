@@ -49,7 +49,7 @@ pub(crate) fn run(args: &BudgetArgs) -> Result<ExitCode> {
             .map(Located::package_manifest)
             .unwrap_or_default();
         bail!(
-            "no max-size in [package.metadata.size-profile] of {}; e.g. max-size = \"3 MiB\"",
+            "{} sets no max-size, so there is no budget to check: add `max-size = \"3 MiB\"` under [package.metadata.size-profile] (`cargo size-profile budget --save sizes.json` prints the sizes without one)",
             manifest.display()
         );
     }
@@ -86,6 +86,10 @@ fn locate_packages(args: &BudgetArgs) -> Result<Vec<Located>> {
     let triple = args.selection.triple.as_deref();
     let first = locate(&args.target, triple, &Overrides::default(), &names)?;
     first.usable()?;
+    first.require_binary("budget")?;
+    if let Some(profile) = &args.profile {
+        first.require_profile(profile)?;
+    }
     if let Some(triple) = triple {
         crate::cargo::require_std(triple)?;
     }

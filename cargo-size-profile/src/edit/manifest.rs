@@ -473,7 +473,7 @@ mod tests {
         let err = plan("[profile.dist]\ninherits = \"nope\"\n", "dist", &min_size()).unwrap_err();
         assert_eq!(
             err,
-            "profile `dist` inherits from `nope`, which is not defined (Cargo.toml:2)"
+            "profile `dist` inherits from `nope`, which is not defined (Cargo.toml:2): inherit from `release` (or another profile) there, or define `[profile.nope]`"
         );
         let err = plan("profile = 3\n", "release", &min_size()).unwrap_err();
         assert!(

@@ -18,7 +18,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use size_profile::__private::{Env, Overrides, ProcessEnv, SAVINGS_FILE, Savings, fingerprint};
 
-use crate::cli::LadderArgs;
+use crate::cli::{LadderArgs, Target};
 use crate::edit::config::write_link_flags;
 use crate::edit::manifest::{Want, write_wants};
 use crate::io;
@@ -65,13 +65,29 @@ fn write_savings(at: &Located, bin: &str, climb: &Climb) -> Result<std::path::Pa
 
 pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
     let triple = args.selection.triple.as_deref();
-    let at = locate(
+    let mut at = locate(
         &args.target,
         triple,
         &Overrides::default(),
         &[args.profile.as_str()],
     )?;
     at.usable()?;
+    at.require_profile(&args.profile)?;
+    at.require_binary("ladder")?;
+    // at a virtual workspace root, the member with the binary (`cargo rustc`, which relinks
+    // a step, needs a package)
+    if let Some(member) = at.sole_binary_member("ladder")? {
+        let target = Target {
+            manifest_path: Some(at.root_manifest()),
+            package: Some(member),
+        };
+        at = locate(
+            &target,
+            triple,
+            &Overrides::default(),
+            &[args.profile.as_str()],
+        )?;
+    }
     if let Some(triple) = triple {
         crate::cargo::require_std(triple)?;
     }

@@ -189,6 +189,7 @@ pub(crate) fn run(args: &WhyArgs) -> Result<ExitCode> {
     let names: Vec<&str> = args.profile.iter().map(String::as_str).collect();
     let at = locate(&args.target, triple, &Overrides::default(), &names)?;
     at.usable()?;
+    at.require_binary("why")?;
     if let Some(triple) = triple {
         crate::cargo::require_std(triple)?;
     }
@@ -196,6 +197,7 @@ pub(crate) fn run(args: &WhyArgs) -> Result<ExitCode> {
         Some(p) => p.clone(),
         None => at.project.shipping_profile(),
     };
+    at.require_profile(&profile)?;
     let splits = measure(
         &at,
         &profile,

@@ -95,10 +95,11 @@ fn bytes(step: &Value) -> u64 {
 }
 
 /// Runs the ladder on the fixture's `app-cli` with `extra` arguments: its JSON report and its
-/// stderr.
+/// stderr. It runs at the virtual root without `--package`: `app` is the one member with a
+/// binary, so the ladder measures it (a relink, `cargo rustc`, needs that package named).
 fn ladder(dir: &Path, extra: &[&str]) -> (Value, String) {
     let out = crate::support::cli()
-        .args(["ladder", "--package", "app", "--bin", "app-cli"])
+        .args(["ladder", "--bin", "app-cli"])
         .args(["--format", "json"])
         .args(extra)
         .current_dir(dir)

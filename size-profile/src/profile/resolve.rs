@@ -18,7 +18,12 @@ use crate::source::Source;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ResolveError {
     /// No table defines the profile and it is not built in.
-    Unknown(String),
+    Unknown {
+        /// The profile asked for.
+        name: String,
+        /// The profiles there are: the built-in ones, then the tables', in their order.
+        defined: Vec<String>,
+    },
     /// A custom profile without `inherits`.
     NoInherits(String),
     /// `inherits` names a profile that does not exist.
@@ -37,7 +42,12 @@ pub enum ResolveError {
 impl fmt::Display for ResolveError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ResolveError::Unknown(name) => write!(f, "profile `{name}` is not defined"),
+            // the next step, as cargo would want it: the profile defined, inheriting release
+            ResolveError::Unknown { name, defined } => write!(
+                f,
+                "profile `{name}` is not defined (the profiles are {}): add `[profile.{name}]` with `inherits = \"release\"` to the workspace root's Cargo.toml",
+                defined.join(", ")
+            ),
             ResolveError::NoInherits(name) => {
                 write!(
                     f,
@@ -51,7 +61,7 @@ impl fmt::Display for ResolveError {
             } => {
                 write!(
                     f,
-                    "profile `{profile}` inherits from `{parent}`, which is not defined ({source})"
+                    "profile `{profile}` inherits from `{parent}`, which is not defined ({source}): inherit from `release` (or another profile) there, or define `[profile.{parent}]`"
                 )
             }
             ResolveError::Cycle(chain) => {
@@ -197,7 +207,12 @@ impl Profiles {
                 None => match (builtin_parent(&current), table) {
                     (Some(p), _) => p.to_owned(),
                     (None, Some(_)) => return Err(ResolveError::NoInherits(current)),
-                    (None, None) => return Err(ResolveError::Unknown(current)),
+                    (None, None) => {
+                        return Err(ResolveError::Unknown {
+                            name: current,
+                            defined: self.defined(),
+                        });
+                    }
                 },
             };
             if chain.contains(&parent) {
@@ -560,9 +575,13 @@ mod tests {
         );
         assert_eq!(
             p.chain("d").unwrap_err().to_string(),
-            "profile `d` inherits from `nope`, which is not defined (Cargo.toml:8)"
+            "profile `d` inherits from `nope`, which is not defined (Cargo.toml:8): inherit from `release` (or another profile) there, or define `[profile.nope]`"
         );
-        assert_eq!(p.chain("e").unwrap_err(), ResolveError::Unknown("e".into()));
+        // the next step named: the profiles there are, and how to define this one
+        assert_eq!(
+            p.chain("e").unwrap_err().to_string(),
+            "profile `e` is not defined (the profiles are dev, release, test, bench, a, b, c, d): add `[profile.e]` with `inherits = \"release\"` to the workspace root's Cargo.toml"
+        );
         assert_eq!(p.shipping(), vec!["release"]);
     }
 
