@@ -9,6 +9,8 @@ mod against_cargo;
 mod app_example;
 mod attribute;
 mod build_script;
+#[cfg(unix)]
+mod install_lines;
 mod no_std;
 mod readme;
 mod templates;

@@ -35,7 +35,13 @@ fn ci_runs_the_quick_start_test_command() {
     let readme = read_repo_file("README.md");
     let commands: Vec<String> = block_after(&readme, "## Quick start")
         .lines()
-        .map(|l| l.strip_prefix("$ ").expect("a command line").to_owned())
+        .map(|l| {
+            let command = l.strip_prefix("$ ").expect("a command line");
+            // how long it takes, beside it
+            let (command, time) = command.split_once(" # ").expect("a `# about …` comment");
+            assert!(time.starts_with("about "), "{l}");
+            command.trim().to_owned()
+        })
         .collect();
     assert_eq!(commands.len(), 2, "the quick start has two commands");
     let ci = read_repo_file(".ci/run");

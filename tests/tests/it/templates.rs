@@ -1,7 +1,9 @@
 //! Every example is also a `cargo generate` template: its `cargo-generate.rhai` hook swaps each
 //! in-repository manifest (path dependencies on this checkout) for its `Cargo.template.toml`
-//! (the published crates). A template must be its manifest with only those lines changed, so
-//! a project made from an example builds with the same settings as the example does.
+//! (the crates.io names; until 0.1 is published, the workspace root's template patches them to
+//! a clone beside the project). A template must be its manifest with only those lines changed
+//! and that table added, so a project made from an example builds with the same settings as
+//! the example does. `install_lines` resolves the templates with cargo.
 
 #![allow(clippy::disallowed_methods)]
 
@@ -30,7 +32,7 @@ fn templates_in(dir: &Path) -> Vec<String> {
 }
 
 /// The string arguments of each `file::<call>(...)` in a rhai hook.
-fn calls<'a>(script: &'a str, call: &str) -> Vec<Vec<&'a str>> {
+pub(crate) fn calls<'a>(script: &'a str, call: &str) -> Vec<Vec<&'a str>> {
     let open = format!("file::{call}(");
     script
         .lines()
@@ -68,7 +70,47 @@ fn expected_template(manifest: &str, requirement: &str, name_placeholder: bool) 
     out
 }
 
-fn examples() -> Vec<PathBuf> {
+/// The `[patch.crates-io]` table a template's workspace root ends with until 0.1 is on
+/// crates.io: `crates` from a clone of this repository beside the project.
+pub(crate) fn patch_block(crates: &[&str]) -> String {
+    let mut block = String::from(
+        "\n# Until size-profile 0.1 is on crates.io, its crates come from a clone beside this project\n\
+         # (git clone https://github.com/size-profile/size-profile ../size-profile); remove this\n\
+         # table once it is published.\n[patch.crates-io]\n",
+    );
+    for krate in crates {
+        block.push_str(&format!(
+            "{krate} = {{ path = \"../size-profile/{krate}\" }}\n"
+        ));
+    }
+    block
+}
+
+/// Our crates that the manifests below `dir` depend on by path, in the order of
+/// [`patch_block`].
+fn crates_used(dir: &Path) -> Vec<&'static str> {
+    fn walk(dir: &Path, text: &mut String) {
+        for entry in fs::read_dir(dir).expect("read example dir") {
+            let path = entry.expect("dir entry").path();
+            if path.is_dir() && path.file_name().is_some_and(|n| n != "target") {
+                walk(&path, text);
+            } else if path.file_name().is_some_and(|n| n == "Cargo.toml") {
+                text.push_str(&fs::read_to_string(&path).expect("manifest"));
+            }
+        }
+    }
+    let mut text = String::new();
+    walk(dir, &mut text);
+    ["size-profile", "size-profile-macros"]
+        .into_iter()
+        .filter(|krate| {
+            text.lines()
+                .any(|l| l.trim_start().starts_with(&format!("{krate} = {{ path = ")))
+        })
+        .collect()
+}
+
+pub(crate) fn examples() -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = fs::read_dir(repo_root().join("examples"))
         .expect("examples/")
         .map(|e| e.expect("dir entry").path())
@@ -126,18 +168,22 @@ fn each_example_is_a_template_whose_manifests_match_the_example() {
             );
             let template_text = fs::read_to_string(dir.join(template)).unwrap();
             let manifest_text = fs::read_to_string(dir.join(manifest)).unwrap();
-            // only the package at the template's root takes the project's name
+            // only the package at the template's root takes the project's name, and only the
+            // workspace root can patch
             let at_root = !manifest.contains('/');
+            let mut expected = expected_template(&manifest_text, requirement, at_root);
+            if at_root {
+                expected.push_str(&patch_block(&crates_used(&dir)));
+            }
             assert_eq!(
-                template_text,
-                expected_template(&manifest_text, requirement, at_root),
+                template_text, expected,
                 "examples/{name}/{template} differs from {manifest} in more than the \
-                 dependency lines and the name"
+                 dependency lines, the name and the patch table"
             );
             assert!(
                 !template_text
                     .lines()
-                    .any(|l| l.starts_with("size-profile") && l.contains("path =")),
+                    .any(|l| l.starts_with("size-profile") && l.contains("path = \"../../")),
                 "examples/{name}/{template} still depends on this checkout by path"
             );
         }
