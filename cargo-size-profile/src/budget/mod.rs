@@ -57,9 +57,10 @@ pub(crate) fn run(args: &BudgetArgs) -> Result<ExitCode> {
     let measurement = measure(args, &packages)?;
     if let Some(path) = &args.save {
         io::write_ours(path, &measurement.to_json())?;
+        let count = measurement.binaries.len();
+        let what = if count == 1 { "binary" } else { "binaries" };
         io::err(&format!(
-            "saved the measurement of {} binaries to {}\n",
-            measurement.binaries.len(),
+            "saved the measurement of {count} {what} to {}\n",
             path.display()
         ));
     }
