@@ -83,22 +83,18 @@ impl Located {
         let Some(metadata) = &self.metadata else {
             return Ok(());
         };
-        let members = metadata.workspace_packages();
-        let has_bin = |p: &cargo_metadata::Package| p.targets.iter().any(|t| t.is_bin());
-        let here = members
-            .iter()
-            .find(|p| p.manifest_path.as_std_path() == self.package_manifest());
-        let (this, add) = match here {
-            Some(p) if has_bin(p) => return Ok(()),
-            Some(p) => (
-                format!("package `{}` builds no binary", p.name),
+        let with_bin = members_with_binary(metadata);
+        let (this, add) = match &self.package {
+            Some(name) if with_bin.contains(&name.as_str()) => return Ok(()),
+            Some(name) => (
+                format!("package `{name}` builds no binary"),
                 format!(
                     "add `src/main.rs`, or a `[[bin]]` table to {}",
                     self.package_manifest().display()
                 ),
             ),
             // a virtual root: cargo builds every member
-            None if members.iter().any(|p| has_bin(p)) => return Ok(()),
+            None if !with_bin.is_empty() => return Ok(()),
             None => (
                 format!(
                     "no member of the workspace at {} builds a binary",
@@ -107,11 +103,6 @@ impl Located {
                 "`cargo new <name>` in the workspace adds a member with one".to_owned(),
             ),
         };
-        let with_bin: Vec<&str> = members
-            .iter()
-            .filter(|p| has_bin(p))
-            .map(|p| p.name.as_str())
-            .collect();
         match with_bin.first() {
             Some(first) => bail!(
                 "{this}, and `{command}` measures one: run `cargo size-profile {command} -p {first}` (members with a binary: {})",
@@ -121,25 +112,34 @@ impl Located {
         }
     }
 
-    /// At a virtual workspace root, the one member with a binary, which `command` measures
-    /// (`None` for a package); an error naming them when there are several.
-    pub(crate) fn sole_binary_member(&self, command: &str) -> Result<Option<String>> {
+    /// At a virtual workspace root, the one member with a binary (named `bin`, when given),
+    /// which `command` measures (`None` for a package); an error naming them when there are
+    /// several.
+    pub(crate) fn sole_binary_member(
+        &self,
+        command: &str,
+        bin: Option<&str>,
+    ) -> Result<Option<String>> {
         let (None, Some(metadata)) = (&self.package, &self.metadata) else {
             return Ok(None);
         };
-        let with_bin: Vec<&str> = metadata
+        let owners: Vec<&str> = metadata
             .workspace_packages()
             .into_iter()
-            .filter(|p| p.targets.iter().any(|t| t.is_bin()))
+            .filter(|p| {
+                p.targets
+                    .iter()
+                    .any(|t| t.is_bin() && bin.is_none_or(|b| t.name == b))
+            })
             .map(|p| p.name.as_str())
             .collect();
-        match with_bin.as_slice() {
+        match owners.as_slice() {
             [] => Ok(None),
             [one] => Ok(Some((*one).to_owned())),
-            [first, ..] => bail!(
+            many @ [first, ..] => bail!(
                 "several members of the workspace at {} have a binary ({}), and `{command}` measures one: choose it with `cargo size-profile {command} -p {first}`",
                 self.inputs.root_dir.display(),
-                with_bin.join(", ")
+                many.join(", ")
             ),
         }
     }
@@ -277,6 +277,16 @@ fn find_member(metadata: &cargo_metadata::Metadata, spec: &str) -> Result<PathBu
                 names.join(", ")
             )
         })
+}
+
+/// The names of the workspace's members that have a binary target, as cargo lists them.
+fn members_with_binary(metadata: &cargo_metadata::Metadata) -> Vec<&str> {
+    metadata
+        .workspace_packages()
+        .into_iter()
+        .filter(|p| p.targets.iter().any(|t| t.is_bin()))
+        .map(|p| p.name.as_str())
+        .collect()
 }
 
 /// The directories of the workspace's members, as cargo lists them.

@@ -76,7 +76,7 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
     at.require_binary("ladder")?;
     // at a virtual workspace root, the member with the binary (`cargo rustc`, which relinks
     // a step, needs a package)
-    if let Some(member) = at.sole_binary_member("ladder")? {
+    if let Some(member) = at.sole_binary_member("ladder", args.bin.as_deref())? {
         let target = Target {
             manifest_path: Some(at.root_manifest()),
             package: Some(member),

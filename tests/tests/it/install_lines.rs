@@ -219,6 +219,18 @@ fn our_packages(dir: &Path, offline: bool) -> Vec<(String, PathBuf)> {
         .collect()
 }
 
+/// A new empty folder `name` of this test run in the system's temporary directory (no parent
+/// folder's `.cargo/config.toml` reaches it); a passing test removes it, a failing one leaves
+/// it for a look.
+fn scratch(name: &str) -> PathBuf {
+    let root = std::env::temp_dir()
+        .join("size-profile-tests")
+        .join(format!("{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&root);
+    fs::create_dir_all(&root).expect("scratch dir");
+    root
+}
+
 /// The repository address the manifests give.
 fn repository() -> String {
     let manifest = fs::read_to_string(repo_root().join("Cargo.toml")).expect("root manifest");
@@ -232,12 +244,9 @@ fn repository() -> String {
 
 #[test]
 fn install_and_dependency_lines_work_as_written_from_a_clone() {
-    let root = std::env::temp_dir()
-        .join("size-profile-tests")
-        .join(format!("doc-lines-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&root);
-    fs::create_dir_all(root.join("app")).expect("scratch dir");
+    let root = scratch("doc-lines");
     let app = root.join("app");
+    fs::create_dir_all(&app).expect("scratch dir");
     let repository = repository();
 
     let all: Vec<Block> = docs().iter().flat_map(|d| blocks(d)).collect();
@@ -425,11 +434,7 @@ fn install_and_dependency_lines_work_as_written_from_a_clone() {
 /// beside the clone: cargo takes our crates from the clone.
 #[test]
 fn a_project_generated_from_each_example_takes_our_crates_from_the_clone() {
-    let root = std::env::temp_dir()
-        .join("size-profile-tests")
-        .join(format!("generated-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&root);
-    fs::create_dir_all(&root).expect("scratch dir");
+    let root = scratch("generated");
     #[cfg(unix)]
     std::os::unix::fs::symlink(repo_root(), root.join("size-profile")).expect("the clone");
     for example in crate::templates::examples() {
