@@ -75,19 +75,6 @@ fn plain_release(dir: &Path, target: &str) -> u64 {
     std::fs::metadata(exe).expect("the binary").len()
 }
 
-/// A size as the CLI prints it: `445,904`.
-fn with_commas(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 fn bytes(step: &Value) -> u64 {
     step["bytes"]
         .as_u64()
@@ -139,7 +126,10 @@ fn one_real_ladder_keeps_its_numbers_consistent_and_apply_best_gives_the_best() 
     assert_eq!(started, built, "{stderr}");
     assert_eq!(steps[2]["build"], "reused");
     assert_eq!(steps[2]["note"], "the same profile as `release`");
-    let release_line = format!("] release: {} bytes in ", with_commas(release));
+    let release_line = format!(
+        "] release: {} bytes in ",
+        crate::support::with_commas(release)
+    );
     assert!(
         stderr.contains(&release_line),
         "{release_line} not in\n{stderr}"
@@ -225,7 +215,7 @@ fn one_real_ladder_keeps_its_numbers_consistent_and_apply_best_gives_the_best() 
     let message = strip_finding["message"].as_str().unwrap();
     let quoted = format!(
         "(saves {} bytes, ",
-        with_commas(measured["saves_bytes"].as_u64().unwrap())
+        crate::support::with_commas(measured["saves_bytes"].as_u64().unwrap())
     );
     assert!(message.contains(&quoted), "{message}");
 

@@ -7,3 +7,17 @@ use std::process::Command;
 pub(crate) fn cli() -> Command {
     size_profile_tests::hermetic::command(env!("CARGO_BIN_EXE_cargo-size-profile"))
 }
+
+/// A size as the CLI prints it: `445,904` (the tests check the CLI's output against it, so it
+/// is written here again rather than taken from the binary's `render` module).
+pub(crate) fn with_commas(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -1,3 +1,0 @@
-fn main() {
-    println!("{:?}", std::env::args().collect::<Vec<_>>());
-}
