@@ -129,6 +129,18 @@ fn human(
         )),
     };
     out.push_str(&format!("{summary}\n"));
+    // the next step, as cargo's `cargo fix` hint, when `apply` fixes a finding: one whose value
+    // comes from the profile's table or cargo's default (a variable, a config file or a
+    // package table is fixed by hand, as its finding says)
+    let applicable = checked.iter().flat_map(|(_, f)| f).any(|f| {
+        matches!(f, Finding::Setting(x) if x.package.is_none()
+            && matches!(x.source, Source::Manifest(_) | Source::Default(_)))
+    });
+    if applicable {
+        out.push_str(
+            "next: `cargo size-profile apply --dry-run` shows the preset written into Cargo.toml, as a diff\n",
+        );
+    }
     out
 }
 
