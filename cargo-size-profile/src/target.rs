@@ -79,13 +79,15 @@ impl Located {
     /// Fails, naming the next step, when the package (or, at a virtual workspace root, every
     /// member) builds no binary: `command` measures one. The next step is `-p` with a member
     /// that has one, or how to add one.
-    pub(crate) fn require_binary(&self, command: &str) -> Result<()> {
+    pub(crate) fn require_binary(&self, command: &str, bin: Option<&str>) -> Result<()> {
         let Some(metadata) = &self.metadata else {
             return Ok(());
         };
         let with_bin = members_with_binary(metadata);
         let (this, add) = match &self.package {
-            Some(name) if with_bin.contains(&name.as_str()) => return Ok(()),
+            Some(name) if with_bin.contains(&name.as_str()) => {
+                return self.require_bin_named(metadata, command, bin);
+            }
             Some(name) => (
                 format!("package `{name}` builds no binary"),
                 format!(
@@ -94,7 +96,9 @@ impl Located {
                 ),
             ),
             // a virtual root: cargo builds every member
-            None if !with_bin.is_empty() => return Ok(()),
+            None if !with_bin.is_empty() => {
+                return self.require_bin_named(metadata, command, bin);
+            }
             None => (
                 format!(
                     "no member of the workspace at {} builds a binary",
@@ -110,6 +114,42 @@ impl Located {
             ),
             None => bail!("{this}, and `{command}` measures one: {add}"),
         }
+    }
+
+    /// Fails, naming the binaries there are, when `--bin` names none of the package's (or, at
+    /// a virtual root, of any member's).
+    fn require_bin_named(
+        &self,
+        metadata: &cargo_metadata::Metadata,
+        command: &str,
+        bin: Option<&str>,
+    ) -> Result<()> {
+        let Some(bin) = bin else {
+            return Ok(());
+        };
+        let names: Vec<&str> = metadata
+            .workspace_packages()
+            .into_iter()
+            .filter(|p| {
+                self.package
+                    .as_ref()
+                    .is_none_or(|name| *name == p.name.as_str())
+            })
+            .flat_map(|p| p.targets.iter().filter(|t| t.is_bin()))
+            .map(|t| t.name.as_str())
+            .collect();
+        if names.contains(&bin) {
+            return Ok(());
+        }
+        let place = match &self.package {
+            Some(name) => format!("package `{name}`"),
+            None => format!("the workspace at {}", self.inputs.root_dir.display()),
+        };
+        bail!(
+            "{place} has no binary `{bin}` (its binaries: {}): choose one with `cargo size-profile {command} --bin {}`",
+            names.join(", "),
+            names.first().copied().unwrap_or_default()
+        )
     }
 
     /// At a virtual workspace root, the one member with a binary (named `bin`, when given),

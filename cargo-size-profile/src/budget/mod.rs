@@ -87,7 +87,7 @@ fn locate_packages(args: &BudgetArgs) -> Result<Vec<Located>> {
     let triple = args.selection.triple.as_deref();
     let first = locate(&args.target, triple, &Overrides::default(), &names)?;
     first.usable()?;
-    first.require_binary("budget")?;
+    first.require_binary("budget", args.bin.as_deref())?;
     if let Some(profile) = &args.profile {
         first.require_profile(profile)?;
     }

@@ -73,7 +73,7 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
     )?;
     at.usable()?;
     at.require_profile(&args.profile)?;
-    at.require_binary("ladder")?;
+    at.require_binary("ladder", args.bin.as_deref())?;
     // at a virtual workspace root, the member with the binary (`cargo rustc`, which relinks
     // a step, needs a package)
     if let Some(member) = at.sole_binary_member("ladder", args.bin.as_deref())? {

@@ -189,7 +189,7 @@ pub(crate) fn run(args: &WhyArgs) -> Result<ExitCode> {
     let names: Vec<&str> = args.profile.iter().map(String::as_str).collect();
     let at = locate(&args.target, triple, &Overrides::default(), &names)?;
     at.usable()?;
-    at.require_binary("why")?;
+    at.require_binary("why", args.bin.as_deref())?;
     if let Some(triple) = triple {
         crate::cargo::require_std(triple)?;
     }
