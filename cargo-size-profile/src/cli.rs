@@ -36,7 +36,7 @@ pub(crate) enum Command {
     Apply(ApplyArgs),
     /// Build the binary with each size setting added in turn and measure every step.
     #[command(
-        after_help = "It builds the binary about twelve times: a few minutes on a small machine (about a minute for a hello world). Next: `--apply-best` writes the smallest combination."
+        after_help = "It builds the binary about twelve times: a few minutes on a small machine (under a minute for a hello world). Next: `--apply-best` writes the smallest combination."
     )]
     Ladder(LadderArgs),
     /// Build the shipping profile and fail when a binary is over its `max-size` (or, against a

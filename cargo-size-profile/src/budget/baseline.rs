@@ -73,7 +73,7 @@ impl fmt::Display for ReadError {
             ),
             ReadError::Version(v) => write!(
                 f,
-                "version {v} of the format; this cargo-size-profile reads version {VERSION}: save it again"
+                "version {v} of the format; this cargo-size-profile reads version {VERSION}"
             ),
             ReadError::Missing(key) => write!(f, "`{key}` is missing or of the wrong type"),
         }

@@ -38,6 +38,8 @@ pub(crate) fn run(args: &BudgetArgs) -> Result<ExitCode> {
         return Ok(compare_and_report(&old, &new, &limits, args.format));
     }
     let packages = locate_packages(args)?;
+    // a baseline that cannot be read stops before the build
+    let baseline = args.baseline.as_deref().map(read_measurement).transpose()?;
     if packages
         .iter()
         .all(|p| p.project.options.max_size.is_none())
@@ -64,9 +66,8 @@ pub(crate) fn run(args: &BudgetArgs) -> Result<ExitCode> {
             path.display()
         ));
     }
-    if let Some(path) = &args.baseline {
-        let old = read_measurement(path)?;
-        return Ok(compare_and_report(&old, &measurement, &limits, args.format));
+    if let Some(old) = &baseline {
+        return Ok(compare_and_report(old, &measurement, &limits, args.format));
     }
     show_sizes(&measurement, &limits, args.format);
     let over = over_budget(&measurement, &limits);
@@ -206,9 +207,14 @@ fn git_commit(dir: &Path) -> Option<String> {
         .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
+/// A measurement saved by `--save`; an error that names the command writing one.
 fn read_measurement(path: &Path) -> Result<Measurement> {
-    let text = io::read(path)?;
-    Measurement::from_json(&text).map_err(|e| anyhow!("{}: {e}", path.display()))
+    let next = format!(
+        "`cargo size-profile budget --save {}` writes one",
+        path.display()
+    );
+    let text = io::read(path).map_err(|e| anyhow!("{e:#}; {next}"))?;
+    Measurement::from_json(&text).map_err(|e| anyhow!("{}: {e}; {next}", path.display()))
 }
 
 /// Each binary over its `max-size`, as an error line.

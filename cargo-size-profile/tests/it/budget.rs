@@ -10,6 +10,9 @@ use std::process::Output;
 
 use serde_json::Value;
 
+/// A hello world.
+const HELLO: &str = "fn main() {\n    println!(\"hello\");\n}\n";
+
 /// A new package `app` with the `[package.metadata.size-profile]` line `budget` and the
 /// binaries `bins` (name, source).
 fn project(name: &str, budget: &str, bins: &[(&str, &str)]) -> PathBuf {
@@ -68,11 +71,7 @@ fn row(stdout: &str, bin: &str) -> Vec<String> {
 
 #[test]
 fn within_the_budget_the_headroom_is_what_is_left() {
-    let dir = project(
-        "within",
-        "max-size = \"50 MiB\"",
-        &[("app", "fn main() {\n    println!(\"hello\");\n}\n")],
-    );
+    let dir = project("within", "max-size = \"50 MiB\"", &[("app", HELLO)]);
     let out = budget(&dir, &[]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
@@ -93,11 +92,7 @@ fn within_the_budget_the_headroom_is_what_is_left() {
 
 #[test]
 fn over_the_budget_the_excess_is_named_and_the_exit_code_is_1() {
-    let dir = project(
-        "over",
-        "max-size = \"10 KB\"",
-        &[("app", "fn main() {\n    println!(\"hello\");\n}\n")],
-    );
+    let dir = project("over", "max-size = \"10 KB\"", &[("app", HELLO)]);
     let out = budget(&dir, &[]);
     let (stdout, stderr) = (
         String::from_utf8_lossy(&out.stdout),

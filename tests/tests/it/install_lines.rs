@@ -14,8 +14,7 @@ use std::process::Output;
 
 use size_profile_tests::{hermetic, repo_root, shared_target};
 
-/// Our crates, as a dependency line names them.
-const CRATES: [&str; 2] = ["size-profile", "size-profile-macros"];
+use crate::templates::CRATES;
 
 /// A fenced block of a doc: where it is, its language and its lines.
 struct Block {
@@ -358,6 +357,8 @@ fn install_and_dependency_lines_work_as_written_from_a_clone() {
                 ("CARGO_TARGET_DIR", target.as_os_str()),
                 ("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0".as_ref()),
                 ("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "256".as_ref()),
+                // the workspace's crates are in the cache: no index look-up
+                ("CARGO_NET_OFFLINE", "true".as_ref()),
             ],
         );
         assert!(out.status.success(), "{place}: `{cmd}`:\n{}", shown(&out));
@@ -455,7 +456,13 @@ fn a_project_generated_from_each_example_takes_our_crates_from_the_clone() {
         }
         // the example's lock file: the same versions, no index look-ups
         let found = our_packages(&project, false);
-        assert!(!found.is_empty(), "examples/{name}: no crate of ours");
+        let mut names: Vec<&str> = found.iter().map(|(k, _)| k.as_str()).collect();
+        names.sort_unstable();
+        assert_eq!(
+            names,
+            crate::templates::crates_used(&example),
+            "examples/{name}: cargo does not use each crate of ours the example uses"
+        );
         for (krate, manifest) in found {
             assert!(
                 manifest.starts_with(root.join("size-profile")),

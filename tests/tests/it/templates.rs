@@ -54,7 +54,7 @@ fn expected_template(manifest: &str, requirement: &str, name_placeholder: bool) 
     let mut out = String::new();
     for line in manifest.lines() {
         let trimmed = line.trim_start();
-        let ours = ["size-profile-macros", "size-profile"]
+        let ours = CRATES
             .into_iter()
             .find(|krate| trimmed.starts_with(&format!("{krate} = {{ path = ")));
         if let Some(krate) = ours {
@@ -86,9 +86,12 @@ pub(crate) fn patch_block(crates: &[&str]) -> String {
     block
 }
 
+/// Our crates, as a dependency line names them.
+pub(crate) const CRATES: [&str; 2] = ["size-profile", "size-profile-macros"];
+
 /// Our crates that the manifests below `dir` depend on by path, in the order of
 /// [`patch_block`].
-fn crates_used(dir: &Path) -> Vec<&'static str> {
+pub(crate) fn crates_used(dir: &Path) -> Vec<&'static str> {
     fn walk(dir: &Path, text: &mut String) {
         for entry in fs::read_dir(dir).expect("read example dir") {
             let path = entry.expect("dir entry").path();
@@ -101,7 +104,7 @@ fn crates_used(dir: &Path) -> Vec<&'static str> {
     }
     let mut text = String::new();
     walk(dir, &mut text);
-    ["size-profile", "size-profile-macros"]
+    CRATES
         .into_iter()
         .filter(|krate| {
             text.lines()
