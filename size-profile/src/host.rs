@@ -26,6 +26,15 @@ pub trait Files {
     /// there is no such file (then the file simply does not take part), any other error when it
     /// exists but cannot be read as text.
     fn read(&self, path: &Path) -> std::io::Result<String>;
+    /// Makes the directory `dir`, and its parents, when it is missing; whether it is there
+    /// now. A build script watches a directory the ladder writes into later, and cargo would
+    /// rerun a build script that watches a missing path on every build. The core asks this only
+    /// in a build script, for a directory under cargo's target directory. The default makes
+    /// nothing and says no.
+    fn make_dir(&self, dir: &Path) -> bool {
+        let _ = dir;
+        false
+    }
 }
 
 /// A map of variables, for tests of a build script:
@@ -75,6 +84,11 @@ impl Files for BTreeMap<PathBuf, String> {
         self.get(path)
             .cloned()
             .ok_or_else(|| std::io::ErrorKind::NotFound.into())
+    }
+
+    /// A map of files takes every directory as there.
+    fn make_dir(&self, _dir: &Path) -> bool {
+        true
     }
 }
 

@@ -59,6 +59,10 @@ impl Files for Disk {
         }
         std::fs::read_to_string(path)
     }
+
+    fn make_dir(&self, dir: &Path) -> bool {
+        std::fs::create_dir_all(dir).is_ok() && dir.is_dir()
+    }
 }
 
 /// Prints every directive for cargo, one per line, on stdout.

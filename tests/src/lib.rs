@@ -239,7 +239,7 @@ impl Scratch {
         size_profile::__private::fingerprint(&lock)
     }
 
-    /// Writes `<target>/size-profile/savings.toml` as the ladder does after a run on
+    /// Writes `<target>/size-profile/measured/savings.toml` as the ladder does after a run on
     /// `package` (lto = true saved 1,116,000 of 3,282,352 bytes on 2026-11-25), whole or not
     /// at all, with this toolchain's `rustc -V` and the given `Cargo.lock` fingerprint.
     pub fn write_savings(&self, package: &str, cargo_lock: u64) {

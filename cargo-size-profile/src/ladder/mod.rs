@@ -46,7 +46,7 @@ fn as_state(at: &Located, profile: &str) -> Option<State> {
 }
 
 /// Writes what each kept setting saved where the findings read it
-/// (`<target-dir>/size-profile/savings.toml`), with what tells a later build that the numbers
+/// (`<target-dir>/size-profile/measured/savings.toml`), with what tells a later build that the numbers
 /// are from an older one: the fingerprint of `Cargo.lock` and `rustc -V`.
 fn write_savings(at: &Located, bin: &str, climb: &Climb) -> Result<std::path::PathBuf> {
     let path = at.target_dir().join(SAVINGS_FILE);
@@ -125,7 +125,7 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
     if args.format != crate::cli::TableFormat::Json {
         let shown = |p: &std::path::Path| crate::render::path(p, &at.cwd);
         io::out(&format!(
-            "the build script, #[size_optimized] and `check` quote what each setting saved, from {} (a build script reads it from its next run: `touch build.rs` makes that now)\n",
+            "the build script and `check` quote what each setting saved from your next build on, and #[size_optimized] when its crate next compiles: {}\n",
             shown(&saved)
         ));
         io::out(&format!(

@@ -56,6 +56,8 @@ pub struct Inputs {
     /// What the ladder measured on this package, and the text of `Cargo.lock` now (to tell
     /// whether the numbers are from an older build); read only when there are savings.
     pub savings: Option<(savings::Savings, Option<String>)>,
+    /// The target directories a savings file is looked for under, most likely first.
+    pub target_dirs: Vec<PathBuf>,
     /// Problems met on the way (an unreadable config file, say); they do not stop the check.
     pub problems: Vec<Problem>,
 }
@@ -176,7 +178,8 @@ pub fn gather_from(
         .unwrap_or(&root)
         .package_name()
         .map(str::to_owned);
-    let places = savings::candidates(env, &configs, &root_dir, cwd);
+    let target_dirs = savings::target_dirs(env, &configs, &root_dir, cwd);
+    let places = savings::candidates(&target_dirs);
     let savings = match savings::read(&places, package_name.as_deref(), files) {
         Ok(Some(found)) => {
             let lock = files.read(&root_dir.join("Cargo.lock")).ok();
@@ -201,6 +204,7 @@ pub fn gather_from(
         unread,
         ignored_rustflags,
         savings,
+        target_dirs,
         problems,
     })
 }

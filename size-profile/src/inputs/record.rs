@@ -75,4 +75,8 @@ impl Files for RecordingFiles<'_> {
         }
         result
     }
+
+    fn make_dir(&self, dir: &Path) -> bool {
+        self.inner.make_dir(dir)
+    }
 }

@@ -1,7 +1,9 @@
 //! What `cargo size-profile ladder` measured on this project: for each size setting it kept,
-//! the bytes it saved against the step before, written to `<target-dir>/size-profile/savings.toml`
-//! (TOML, so this reader reads it). The findings quote those numbers; a file written before
-//! `Cargo.lock` or the toolchain changed is marked as from an older build.
+//! the bytes it saved against the step before, written to
+//! `<target-dir>/size-profile/measured/savings.toml` (TOML, so this reader reads it). The
+//! findings quote those numbers; a file written before `Cargo.lock` or the toolchain changed is
+//! marked as from an older build. A build script watches the file's directory, which it makes
+//! when it is missing, so the first ladder run is seen by the next build too.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -12,7 +14,10 @@ use crate::source::{SourceFile, fingerprint};
 use crate::toml_tree::{Document, Item, Problem};
 
 /// The file's place under a target directory.
-pub const SAVINGS_FILE: &str = "size-profile/savings.toml";
+pub const SAVINGS_FILE: &str = "size-profile/measured/savings.toml";
+
+/// The file cargo writes at the top of every target directory it makes.
+const CARGO_MADE: &str = "CACHEDIR.TAG";
 
 /// One setting's measured saving.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -194,12 +199,11 @@ fn thousands(n: u64) -> String {
     out
 }
 
-/// Where a savings file may be: under the target directory of the build in progress, as
+/// The target directories a savings file may be under: the one of the build in progress, as
 /// `OUT_DIR` tells it (a build script, and the crate it builds, has one:
-/// `<target>/[<triple>/]<profile>/build/<package>-<hash>/out`), then under the target directory
-/// cargo uses (`CARGO_TARGET_DIR`, `CARGO_BUILD_TARGET_DIR`, `build.target-dir`, else
-/// `<root>/target`). Nothing above the target directory is looked at.
-pub(crate) fn candidates(
+/// `<target>/[<triple>/]<profile>/build/<package>-<hash>/out`), then the one cargo uses
+/// (`CARGO_TARGET_DIR`, `CARGO_BUILD_TARGET_DIR`, `build.target-dir`, else `<root>/target`).
+pub(crate) fn target_dirs(
     env: &dyn Env,
     configs: &[Document],
     root_dir: &Path,
@@ -208,7 +212,7 @@ pub(crate) fn candidates(
     let mut out: Vec<PathBuf> = Vec::new();
     if let Some(out_dir) = env.var("OUT_DIR") {
         let up = Path::new(&out_dir).ancestors();
-        out.extend(up.skip(4).take(2).map(|d| d.join(SAVINGS_FILE)));
+        out.extend(up.skip(4).take(2).map(Path::to_path_buf));
     }
     let target_dir = env
         .var("CARGO_TARGET_DIR")
@@ -223,8 +227,26 @@ pub(crate) fn candidates(
             })
         })
         .unwrap_or_else(|| root_dir.join("target"));
-    out.push(target_dir.join(SAVINGS_FILE));
+    out.push(target_dir);
     out
+}
+
+/// Where a savings file may be: [`SAVINGS_FILE`] under each of the [`target_dirs`].
+/// Nothing above a target directory is looked at.
+pub(crate) fn candidates(dirs: &[PathBuf]) -> Vec<PathBuf> {
+    dirs.iter().map(|d| d.join(SAVINGS_FILE)).collect()
+}
+
+/// The directory of the savings file a build script watches: under the target directory
+/// cargo uses, the last of `dirs` (where the ladder writes: `OUT_DIR`'s ancestors are another
+/// directory when `build.build-dir` is set), made when it is missing, if cargo made that target
+/// directory (it holds cargo's `CACHEDIR.TAG`). `None` when cargo did not make it or the
+/// directory cannot be made: then a file is watched only once read.
+pub(crate) fn dir_to_watch(dirs: &[PathBuf], files: &dyn Files) -> Option<PathBuf> {
+    let target = dirs.last()?;
+    files.read(&target.join(CARGO_MADE)).ok()?;
+    let dir = target.join(SAVINGS_FILE).parent()?.to_path_buf();
+    files.make_dir(&dir).then_some(dir)
 }
 
 /// The savings measured on `package`, from the first candidate file there is; a file of
@@ -359,11 +381,13 @@ mod tests {
             "/w/target/release/build/app-0123456789abcdef/out".to_owned(),
         )]
         .into();
-        let found = candidates(&env, &[], Path::new("/w"), Path::new("/w"));
-        assert!(found.contains(&PathBuf::from("/w/target/size-profile/savings.toml")));
+        let found = candidates(&target_dirs(&env, &[], Path::new("/w"), Path::new("/w")));
+        assert!(found.contains(&PathBuf::from(
+            "/w/target/size-profile/measured/savings.toml"
+        )));
         assert_eq!(
             found.last().unwrap(),
-            Path::new("/w/target/size-profile/savings.toml")
+            Path::new("/w/target/size-profile/measured/savings.toml")
         );
         let env: std::collections::BTreeMap<String, String> =
             [("CARGO_TARGET_DIR".to_owned(), "out".to_owned())].into();
@@ -373,18 +397,45 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(
-            candidates(
+            target_dirs(
                 &env,
                 std::slice::from_ref(&config),
                 Path::new("/w"),
                 Path::new("/w/sub")
             ),
-            [PathBuf::from("/w/sub/out/size-profile/savings.toml")]
+            [PathBuf::from("/w/sub/out")]
         );
         let none = std::collections::BTreeMap::new();
         assert_eq!(
-            candidates(&none, &[config], Path::new("/w"), Path::new("/w/sub")),
-            [PathBuf::from("/w/elsewhere/size-profile/savings.toml")]
+            target_dirs(&none, &[config], Path::new("/w"), Path::new("/w/sub")),
+            [PathBuf::from("/w/elsewhere")]
         );
+    }
+
+    #[test]
+    fn the_watched_directory_is_under_the_target_directory_cargo_uses_when_cargo_made_it() {
+        let tag = "Signature: 8a477f597d28d172789f06886806bc55";
+        // OUT_DIR's ancestor is the build directory (build.build-dir), cargo made both
+        let dirs = [PathBuf::from("/w/build"), PathBuf::from("/w/target")];
+        let files = crate::host::file_map(&[
+            ("/w/build/CACHEDIR.TAG", tag),
+            ("/w/target/CACHEDIR.TAG", tag),
+        ]);
+        assert_eq!(
+            dir_to_watch(&dirs, &files),
+            Some(PathBuf::from("/w/target/size-profile/measured"))
+        );
+        // a target directory cargo did not make: nothing is made or watched
+        let made_elsewhere = crate::host::file_map(&[("/w/build/CACHEDIR.TAG", tag)]);
+        assert_eq!(dir_to_watch(&dirs, &made_elsewhere), None);
+        assert_eq!(dir_to_watch(&[], &files), None);
+        // a directory that cannot be made is not watched
+        struct Unmakeable(std::collections::BTreeMap<PathBuf, String>);
+        impl Files for Unmakeable {
+            fn read(&self, path: &Path) -> std::io::Result<String> {
+                self.0.read(path)
+            }
+        }
+        assert_eq!(dir_to_watch(&dirs, &Unmakeable(files)), None);
     }
 }

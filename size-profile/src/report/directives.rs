@@ -361,35 +361,58 @@ mod tests {
     #[test]
     fn a_savings_file_is_quoted_and_watched_and_a_broken_one_is_a_warning() {
         let manifest = DONE.replace("lto = true\n", "");
-        let plan_with = |savings: &str| {
+        let file = "/p/target/size-profile/measured/savings.toml";
+        let plan_with = |savings: Option<&str>, cargo_made: bool| {
             let vars = base("/p/target/release/build/p-0123456789abcdef/out");
             let e: crate::map::NameMap<String> =
                 vars.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-            let files = fs(&[
-                ("/p/Cargo.toml", &manifest),
-                ("/p/target/size-profile/savings.toml", savings),
-            ]);
-            plan(&Overrides::default(), &e, &files)
+            let mut files = vec![("/p/Cargo.toml", manifest.as_str())];
+            files.extend(savings.map(|text| (file, text)));
+            if cargo_made {
+                files.push((
+                    "/p/target/CACHEDIR.TAG",
+                    "Signature: 8a477f597d28d172789f06886806bc55",
+                ));
+            }
+            plan(&Overrides::default(), &e, &fs(&files))
                 .iter()
                 .map(ToString::to_string)
                 .filter(|l| !l.starts_with("cargo::rustc-") && !l.contains("env-changed"))
                 .collect::<Vec<_>>()
         };
         let good = "package = \"p\"\nbinary = \"p\"\ndate = \"2026-11-25\"\nrustc = \"rustc 1.95.0\"\n\n[saves.lto]\nvalue = true\nbytes = 100\nbefore = 1000\n";
+        let quoted = "cargo::warning=size-profile: release: lto is false (cargo's default for release); want true (saves 100 bytes, 10 %, on p: ladder of 2026-11-25): add `lto = true` under [profile.release] in Cargo.toml";
+        let plain = "cargo::warning=size-profile: release: lto is false (cargo's default for release); want true: add `lto = true` under [profile.release] in Cargo.toml";
+        // in a target directory cargo made, the file's directory is watched, file or not: the
+        // first ladder run after this build reruns the script
+        let watched = [
+            "cargo::rerun-if-changed=/p/Cargo.toml",
+            "cargo::rerun-if-changed=/p/target/size-profile/measured",
+        ];
         assert_eq!(
-            plan_with(good),
+            plan_with(Some(good), true),
+            [&[quoted][..], &watched].concat()
+        );
+        assert_eq!(plan_with(None, true), [&[plain][..], &watched].concat());
+        // elsewhere (OUT_DIR's guess only) a file is watched once read, and no directory is
+        // made or watched
+        assert_eq!(
+            plan_with(Some(good), false),
             [
-                "cargo::warning=size-profile: release: lto is false (cargo's default for release); want true (saves 100 bytes, 10 %, on p: ladder of 2026-11-25): add `lto = true` under [profile.release] in Cargo.toml",
-                "cargo::rerun-if-changed=/p/Cargo.toml",
-                "cargo::rerun-if-changed=/p/target/size-profile/savings.toml",
+                quoted,
+                watched[0],
+                &format!("cargo::rerun-if-changed={file}")
             ]
         );
-        let broken = plan_with(&good.replace("bytes = 100", "bytes = -1"));
+        assert_eq!(plan_with(None, false), [plain, watched[0]]);
+        let broken = plan_with(Some(&good.replace("bytes = 100", "bytes = -1")), true);
         assert_eq!(
             broken[..2],
             [
-                "cargo::warning=size-profile: /p/target/size-profile/savings.toml:8: `saves.lto.bytes`: must be a number of bytes; its measured savings are left out",
-                "cargo::warning=size-profile: release: lto is false (cargo's default for release); want true: add `lto = true` under [profile.release] in Cargo.toml",
+                &format!(
+                    "cargo::warning=size-profile: {file}:8: `saves.lto.bytes`: must be a number of bytes; its measured savings are left out"
+                ),
+                plain,
             ]
         );
     }

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::host::{Env, Files};
 use crate::inputs::build_env::set_by_cargo;
 use crate::inputs::record::{RecordingEnv, RecordingFiles};
+use crate::inputs::savings;
 use crate::inputs::{FlagsFrom, gather_from};
 use crate::profile::resolve::Resolved;
 use crate::report::finding::Finding;
@@ -63,7 +64,8 @@ pub struct Report {
     pub unread: Vec<String>,
     /// Whether findings fail the build (`deny`).
     pub deny: bool,
-    /// Every file read, as a real path: what a front watches for changes.
+    /// Every file read, as a real path, and in a build script the directory of the ladder's
+    /// savings file (made when missing): what a front watches for changes.
     pub files: Vec<PathBuf>,
     /// Every variable read that the user can set, by name: what a front watches.
     pub vars: Vec<String>,
@@ -113,7 +115,10 @@ impl Report {
 /// takes. The files and variables in the report are the ones this call read.
 pub fn report(request: &Request<'_>, env: &dyn Env, files: &dyn Files) -> Report {
     let env = RecordingEnv::new(env);
-    let files = RecordingFiles::new(files);
+    let disk = files;
+    let files = RecordingFiles::new(disk);
+    let in_build_script = request.flags == FlagsFrom::BuildScript;
+    let mut watched_dir = None;
     let dir = request.manifest_dir;
     let gathered = gather_from(dir, request.cwd, &env, &files, &request.flags);
     let failed = gathered.is_err();
@@ -127,6 +132,11 @@ pub fn report(request: &Request<'_>, env: &dyn Env, files: &dyn Files) -> Report
             let project = Project::new(&inputs, &env, &request.overrides, &names);
             let mut report = project.report(&request.scope, request.no_std);
             report.unread = inputs.unread;
+            // a build script watches the savings file's directory, so that a ladder run after
+            // this build (the first one too) reruns it
+            if in_build_script {
+                watched_dir = savings::dir_to_watch(&inputs.target_dirs, disk);
+            }
             report
         }
         Err(problem) => Report {
@@ -141,7 +151,10 @@ pub fn report(request: &Request<'_>, env: &dyn Env, files: &dyn Files) -> Report
         // for the fix
         report.files.push(manifest);
     }
-    let in_build_script = request.flags == FlagsFrom::BuildScript;
+    if let Some(dir) = watched_dir {
+        report.files.retain(|f| !f.starts_with(&dir));
+        report.files.push(dir);
+    }
     report.vars = env
         .names()
         .into_iter()
