@@ -46,8 +46,8 @@ fn as_state(at: &Located, profile: &str) -> Option<State> {
 }
 
 /// Writes what each kept setting saved where the findings read it
-/// (`<target-dir>/size-profile/measured/savings.toml`), with what tells a later build that the numbers
-/// are from an older one: the fingerprint of `Cargo.lock` and `rustc -V`.
+/// (`<target-dir>/size-profile/measured/savings.toml`), with what tells a later build that the
+/// numbers are from an older one: the fingerprint of `Cargo.lock` and `rustc -V`.
 fn write_savings(at: &Located, bin: &str, climb: &Climb) -> Result<std::path::PathBuf> {
     let path = at.target_dir().join(SAVINGS_FILE);
     let lock = io::bytes(&at.inputs.root_dir.join("Cargo.lock"));

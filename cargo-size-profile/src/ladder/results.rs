@@ -60,7 +60,7 @@ impl Results {
         let same = entry
             .sources
             .iter()
-            .all(|(path, hash)| io::bytes(path).is_some_and(|b| fingerprint(&b) == *hash));
+            .all(|(path, hash)| fingerprint_of(path) == Some(*hash));
         same.then_some(entry)
     }
 
@@ -120,7 +120,9 @@ fn parse_entries(map: &serde_json::Map<String, Value>) -> BTreeMap<String, Entry
 
 /// The source files a binary was built from, as its dep-info file (`<binary>.d`, beside it)
 /// lists them, with their fingerprints; files under cargo's registry and git checkouts are
-/// left out (`Cargo.lock` fixes them). `None` when there is no dep-info to read.
+/// left out (`Cargo.lock` fixes them). A directory there is one a build script watches (our
+/// own build script watches the one of the ladder's savings): it stands for every file under
+/// it. `None` when there is no dep-info to read, or a source cannot be read.
 pub(crate) fn sources(binary: &Path) -> Option<BTreeMap<PathBuf, u64>> {
     let dep_info = binary.with_extension("d");
     let text = String::from_utf8(io::bytes(&dep_info)?).ok()?;
@@ -130,9 +132,37 @@ pub(crate) fn sources(binary: &Path) -> Option<BTreeMap<PathBuf, u64>> {
         if shown.contains("/registry/src/") || shown.contains("/git/checkouts/") {
             continue;
         }
-        out.insert(path.clone(), fingerprint(&io::bytes(&path)?));
+        out.insert(path.clone(), fingerprint_of(&path)?);
     }
     Some(out)
+}
+
+/// The fingerprint of a file's bytes, or of a directory's files and their names, everything
+/// under it (cargo reruns a build script whose watched directory has any file changed).
+fn fingerprint_of(path: &Path) -> Option<u64> {
+    if !io::is_dir(path) {
+        return Some(fingerprint(&io::bytes(path)?));
+    }
+    let mut files = Vec::new();
+    let mut dirs = vec![path.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in io::entries(&dir) {
+            if io::is_dir(&entry) {
+                dirs.push(entry);
+            } else {
+                files.push(entry);
+            }
+        }
+    }
+    files.sort();
+    let mut all = Vec::new();
+    for file in files {
+        let name = file.strip_prefix(path).unwrap_or(&file);
+        all.extend(name.to_string_lossy().as_bytes());
+        all.push(0);
+        all.extend(fingerprint(&io::bytes(&file)?).to_le_bytes());
+    }
+    Some(fingerprint(&all))
 }
 
 /// The prerequisites of a Makefile-style dep-info file's rules: paths separated by spaces, a
@@ -205,6 +235,50 @@ mod tests {
         std::fs::write(&path, text.replace("\"version\": 1", "\"version\": 0")).unwrap();
         std::fs::write(&main, "fn main() {}\n").unwrap();
         assert_eq!(Results::open(path).find("k1"), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_watched_directory_among_the_sources_is_every_file_under_it() {
+        let dir = std::env::temp_dir().join(format!("size-profile-dirsrc-{}", std::process::id()));
+        let watched = dir.join("measured");
+        std::fs::create_dir_all(watched.join("deeper")).unwrap();
+        let main = dir.join("main.rs");
+        std::fs::write(&main, "fn main() {}\n").unwrap();
+        let binary = dir.join("app");
+        std::fs::write(
+            binary.with_extension("d"),
+            format!(
+                "{}: {} {}\n",
+                binary.display(),
+                main.display(),
+                watched.display()
+            ),
+        )
+        .unwrap();
+        let mut results = Results::open(dir.join("results.json"));
+        let entry = |sources| Entry {
+            step: "release".into(),
+            binary: "app".into(),
+            bytes: 4_000,
+            time: Duration::from_millis(1500),
+            date: "2026-11-27".into(),
+            sources,
+        };
+        // an empty directory is a source like a file: the measurement is kept and reused
+        let sources = sources(&binary).expect("the directory is fingerprinted");
+        assert!(sources.contains_key(&watched));
+        results.insert("k".into(), entry(sources)).unwrap();
+        assert!(results.find("k").is_some());
+        // a file added, even deeper down, or changed: not reused
+        std::fs::write(watched.join("deeper/savings.toml"), "a").unwrap();
+        assert!(results.find("k").is_none());
+        results
+            .insert("k".into(), entry(super::sources(&binary).unwrap()))
+            .unwrap();
+        assert!(results.find("k").is_some());
+        std::fs::write(watched.join("deeper/savings.toml"), "b").unwrap();
+        assert!(results.find("k").is_none());
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -152,3 +152,27 @@ fn each_binary_is_held_to_its_own_budget_in_the_json() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_baseline_that_cannot_be_read_stops_budget_before_anything_is_built() {
+    let dir = project("baseline-first", "max-size = \"50 MiB\"", &[("app", HELLO)]);
+    std::fs::write(dir.join("broken.json"), "{ not json").unwrap();
+    for (file, problem) in [("missing.json", "cannot be read"), ("broken.json", "")] {
+        let out = budget(&dir, &["--baseline", file]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.starts_with(&format!("error: {file}: {problem}")),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains(&format!(
+                "`cargo size-profile budget --save {file}` writes one"
+            )),
+            "{stderr}"
+        );
+        // nothing was built: cargo made no target directory
+        assert!(!dir.join("target").exists(), "{file}: a build ran first");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

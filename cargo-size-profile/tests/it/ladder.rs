@@ -16,7 +16,9 @@ fn write(dir: &Path, rel: &str, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
-/// A workspace: `app` with the binaries `app-cli` and `app-helper`, and a library.
+/// A workspace: `app` with the binaries `app-cli` and `app-helper`, and a library. `app` has
+/// our build script, as the templates do: it watches a directory (the ladder's savings), which
+/// cargo lists in the binary's dep-info.
 fn fixture() -> PathBuf {
     let dir = std::env::temp_dir()
         .join("size-profile-tests")
@@ -30,7 +32,18 @@ fn fixture() -> PathBuf {
     write(
         &dir,
         "crates/app/Cargo.toml",
-        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[[bin]]\nname = \"app-cli\"\npath = \"src/main.rs\"\n\n[[bin]]\nname = \"app-helper\"\npath = \"src/helper.rs\"\n",
+        &format!(
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[[bin]]\nname = \"app-cli\"\npath = \"src/main.rs\"\n\n[[bin]]\nname = \"app-helper\"\npath = \"src/helper.rs\"\n\n[build-dependencies]\nsize-profile = {{ path = {:?} }}\n",
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../size-profile")
+                .display()
+                .to_string()
+        ),
+    );
+    write(
+        &dir,
+        "crates/app/build.rs",
+        "fn main() {\n    size_profile::check();\n}\n",
     );
     write(
         &dir,
