@@ -59,6 +59,11 @@ pub(crate) fn bytes(path: &Path) -> Option<Vec<u8>> {
     std::fs::read(path).ok()
 }
 
+/// A path with every symlink followed, or `None` when it cannot be resolved.
+pub(crate) fn canonical(path: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(path).ok()
+}
+
 /// The entries of a directory (none when it cannot be read).
 pub(crate) fn entries(dir: &Path) -> Vec<PathBuf> {
     let Ok(read) = std::fs::read_dir(dir) else {

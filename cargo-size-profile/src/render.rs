@@ -42,17 +42,9 @@ fn width(text: &str) -> usize {
         .count()
 }
 
-/// `1234567` as `1,234,567`.
+/// `1234567` as `1,234,567`, as the findings write it.
 pub(crate) fn bytes(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    size_profile::__private::thousands(n)
 }
 
 /// A change in percent, as `-3.9 %` or `+1.2 %`.

@@ -160,7 +160,7 @@ pub mod __private {
     pub use crate::inputs::build_env::Built;
     pub use crate::inputs::manifest::Dependency;
     pub use crate::inputs::options::{Budget, Growth, Options};
-    pub use crate::inputs::savings::{Quoted, SAVINGS_FILE, Saving, Savings};
+    pub use crate::inputs::savings::{Quoted, SAVINGS_FILE, Saving, Savings, thousands};
     pub use crate::inputs::{FlagsFrom, Inputs, gather, gather_from};
     pub use crate::io::{Disk, ProcessEnv};
     pub use crate::map::NameMap;

@@ -138,17 +138,21 @@ pub(crate) fn sources(binary: &Path) -> Option<BTreeMap<PathBuf, u64>> {
 }
 
 /// The fingerprint of a file's bytes, or of a directory's files and their names, everything
-/// under it (cargo reruns a build script whose watched directory has any file changed).
+/// under it (cargo reruns a build script whose watched directory has any file changed). A
+/// directory met twice through symlinks is walked once.
 fn fingerprint_of(path: &Path) -> Option<u64> {
     if !io::is_dir(path) {
         return Some(fingerprint(&io::bytes(path)?));
     }
     let mut files = Vec::new();
+    let mut seen = std::collections::BTreeSet::from([io::canonical(path)?]);
     let mut dirs = vec![path.to_path_buf()];
     while let Some(dir) = dirs.pop() {
         for entry in io::entries(&dir) {
             if io::is_dir(&entry) {
-                dirs.push(entry);
+                if seen.insert(io::canonical(&entry)?) {
+                    dirs.push(entry);
+                }
             } else {
                 files.push(entry);
             }
@@ -279,6 +283,12 @@ mod tests {
         assert!(results.find("k").is_some());
         std::fs::write(watched.join("deeper/savings.toml"), "b").unwrap();
         assert!(results.find("k").is_none());
+        // a symlink back up the tree is walked once, not forever
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&watched, watched.join("deeper/up")).unwrap();
+            assert!(fingerprint_of(&watched).is_some());
+        }
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -186,8 +186,8 @@ impl fmt::Display for Quoted {
     }
 }
 
-/// `1116000` as `1,116,000`.
-fn thousands(n: u64) -> String {
+/// `1116000` as `1,116,000`: how the findings and the CLI write a number of bytes.
+pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
