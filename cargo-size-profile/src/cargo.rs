@@ -223,10 +223,23 @@ fn rustc() -> Command {
     Command::new(io::var("RUSTC").unwrap_or_else(|| "rustc".into()))
 }
 
+/// `rustc -vV` of `toolchain` (through rustup's `+toolchain`), or of the rustc cargo runs.
+pub(crate) fn rustc_vv(toolchain: Option<&str>) -> Result<String> {
+    let mut cmd = match toolchain {
+        Some(t) => {
+            let mut c = Command::new("rustc");
+            c.arg(format!("+{t}"));
+            c
+        }
+        None => rustc(),
+    };
+    let (out, _) = io::run_timed(cmd.arg("-vV"))?;
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
 /// The host's target triple, from `rustc -vV`.
 pub(crate) fn host_triple() -> Result<String> {
-    let (out, _) = io::run_timed(rustc().arg("-vV"))?;
-    String::from_utf8_lossy(&out.stdout)
+    rustc_vv(None)?
         .lines()
         .find_map(|l| l.strip_prefix("host: "))
         .map(str::to_owned)
@@ -236,16 +249,62 @@ pub(crate) fn host_triple() -> Result<String> {
 /// Fails with the command that installs it when the toolchain has no standard library for
 /// `triple` (a path to a target specification file is left to cargo).
 pub(crate) fn require_std(triple: &str) -> Result<()> {
+    std_installed(rustc(), triple, None)
+}
+
+/// Whether the standard library for `triple` is there for the toolchain `rustc` runs:
+/// `toolchain` as rustup names it, or `None` for the current one.
+fn std_installed(mut rustc: Command, triple: &str, toolchain: Option<&str>) -> Result<()> {
     if triple.ends_with(".json") {
         return Ok(());
     }
-    let (out, _) = io::run_timed(rustc().args(["--print", "target-libdir", "--target", triple]))?;
+    let (out, _) = io::run_timed(rustc.args(["--print", "target-libdir", "--target", triple]))?;
     let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
     if !out.status.success() || !io::is_dir(&dir) {
+        let (which, option) = match toolchain {
+            Some(t) => (format!("the {t} toolchain"), format!(" --toolchain {t}")),
+            None => ("this toolchain".to_owned(), String::new()),
+        };
         bail!(
-            "the standard library for target `{triple}` is not installed for this toolchain: \
-             `rustup target add {triple}` installs it"
+            "the standard library for target `{triple}` is not installed for {which}: \
+             `rustup target add{option} {triple}` installs it"
         );
+    }
+    Ok(())
+}
+
+/// Fails, before anything is built, when the nightly steps cannot build: `cargo +nightly`
+/// does not run (no rustup, or no nightly toolchain; nothing is installed by asking), or the
+/// nightly toolchain has no standard library for `triple`.
+pub(crate) fn require_nightly(triple: Option<&str>) -> Result<()> {
+    let out = io::run_timed(
+        Command::new("cargo")
+            .args(["+nightly", "-V"])
+            .env("RUSTUP_AUTO_INSTALL", "0"),
+    );
+    let why = match &out {
+        Ok((o, _)) if o.status.success() => None,
+        Ok((o, _)) => {
+            let stderr = String::from_utf8_lossy(&o.stderr);
+            let first = stderr
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or_default();
+            Some(first.trim_start_matches("error: ").trim().to_owned())
+        }
+        Err(e) => Some(format!("{e:#}")),
+    };
+    if let Some(why) = why {
+        bail!(
+            "--nightly builds with `cargo +nightly`, which does not run here ({why}): \
+             `rustup toolchain install nightly --profile minimal` installs it (cargo must run \
+             through rustup), or leave out --nightly"
+        );
+    }
+    if let Some(triple) = triple {
+        let mut rustc = Command::new("rustc");
+        rustc.arg("+nightly");
+        std_installed(rustc, triple, Some("nightly"))?;
     }
     Ok(())
 }
@@ -313,6 +372,31 @@ fn one_line(stderr: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A target whose standard library is missing names the toolchain it is missing for, and
+    /// the rustup command for that toolchain (the nightly check asks this of `rustc +nightly`;
+    /// the tests must not need a nightly, so the current rustc stands in for it here).
+    #[test]
+    fn a_missing_standard_library_names_the_toolchain_and_its_rustup_command() {
+        let triple = "x86_64-unknown-fuchsia";
+        let current = require_std(triple).unwrap_err().to_string();
+        assert!(
+            current.ends_with(&format!(
+                "is not installed for this toolchain: `rustup target add {triple}` installs it"
+            )),
+            "{current}"
+        );
+        let nightly = std_installed(rustc(), triple, Some("nightly"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            nightly.ends_with(&format!(
+                "is not installed for the nightly toolchain: \
+                 `rustup target add --toolchain nightly {triple}` installs it"
+            )),
+            "{nightly}"
+        );
+    }
 
     #[test]
     fn a_package_id_gives_its_version_in_every_form_cargo_prints() {

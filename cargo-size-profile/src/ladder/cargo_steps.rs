@@ -15,7 +15,7 @@ use std::time::Duration;
 use anyhow::{Result, bail};
 use size_profile::__private::{Setting, Source, Value, fingerprint};
 
-use crate::cargo::{Build, Built, build};
+use crate::cargo::{Build, Built, build, rustc_vv};
 use crate::io;
 use crate::ladder::results::{Entry, Results, sources};
 use crate::ladder::strategy::{Builder, How, Measured, State, Step, What};
@@ -74,7 +74,7 @@ impl CargoBuilder<'_> {
     /// cargo and rustc read, the build options and the binary asked for. (A path dependency
     /// outside the workspace is seen by its sources, not its manifest.)
     pub(crate) fn inputs(at: &Located, selection: &[String], bin: Option<&str>) -> Result<String> {
-        let mut parts = vec![rustc_version(None)?];
+        let mut parts = vec![rustc_vv(None)?];
         // Cargo.lock, and every manifest of the workspace (a member's features decide what
         // the others link), by content
         let mut files = vec![at.inputs.root_dir.join("Cargo.lock"), at.root_manifest()];
@@ -111,7 +111,7 @@ impl CargoBuilder<'_> {
         let mut text = format!("{}\n{}", self.inputs, what.key());
         if matches!(what, What::Ladder(s) if s.nightly) {
             if self.nightly.is_none() {
-                self.nightly = Some(rustc_version(Some("nightly"))?);
+                self.nightly = Some(rustc_vv(Some("nightly"))?);
             }
             text.push('\n');
             text.push_str(self.nightly.as_deref().unwrap_or_default());
@@ -137,20 +137,6 @@ fn decides_the_build(name: &str) -> bool {
     ];
     (cargo.iter().any(|p| name.starts_with(p)) && name != "CARGO_TARGET_DIR")
         || rustc.contains(&name)
-}
-
-/// `rustc -vV` of the toolchain (`None`: the one cargo runs).
-fn rustc_version(toolchain: Option<&str>) -> Result<String> {
-    let mut cmd = match toolchain {
-        Some(t) => {
-            let mut c = Command::new("rustc");
-            c.arg(format!("+{t}"));
-            c
-        }
-        None => Command::new(io::var("RUSTC").unwrap_or_else(|| "rustc".into())),
-    };
-    let (out, _) = io::run_timed(cmd.arg("-vV"))?;
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 impl Builder for CargoBuilder<'_> {

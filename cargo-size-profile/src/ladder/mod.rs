@@ -91,6 +91,9 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
     if let Some(triple) = triple {
         crate::cargo::require_std(triple)?;
     }
+    if args.nightly {
+        crate::cargo::require_nightly(triple)?;
+    }
     let nightly = args.nightly.then(nightly_src_installed);
     let home = at.target_dir().join("size-profile").join("ladder");
     let selection = args.selection.cargo_args();

@@ -265,3 +265,44 @@ fn one_real_ladder_keeps_its_numbers_consistent_and_apply_best_gives_the_best() 
     assert_eq!(plain_release(&dir, "after"), best);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--nightly` where `cargo +nightly` cannot run stops before anything is built, and says what
+/// to install. Here cargo and rustc run without rustup, as a distribution installs them (cargo
+/// then knows no `+toolchain`); a rustup without the nightly toolchain is met the same way.
+#[test]
+fn nightly_without_cargo_plus_nightly_stops_before_anything_is_built() {
+    let project = size_profile_tests::Scratch::new("no-nightly", "");
+    let sysroot = size_profile_tests::hermetic::command("rustc")
+        .args(["--print", "sysroot"])
+        .output()
+        .expect("rustc runs");
+    let bin = PathBuf::from(String::from_utf8_lossy(&sysroot.stdout).trim()).join("bin");
+    assert!(
+        bin.join("cargo").exists(),
+        "the toolchain's own cargo: {bin:?}"
+    );
+    let path = std::env::join_paths(std::iter::once(bin.clone()).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .unwrap();
+    let out = crate::support::cli()
+        .args(["ladder", "--nightly"])
+        .current_dir(&project.dir)
+        .env("PATH", path)
+        .env("CARGO", bin.join("cargo"))
+        .env("RUSTC", bin.join("rustc"))
+        .output()
+        .expect("the CLI runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("error: --nightly builds with `cargo +nightly`, which does not run here (no such command: `+nightly`)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`rustup toolchain install nightly --profile minimal` installs it"),
+        "{stderr}"
+    );
+    // nothing was built: cargo made no target directory
+    assert!(!project.dir.join("target").exists(), "a build ran first");
+}
