@@ -524,12 +524,35 @@ def section_ladder_cost(report, results):
                   f"{cores * 100} %: filling every idle moment with another step's build could bring it "
                   f"at best to {floor:.0f} s here ({floor / clean_s:.2f}x), and only if two builds at "
                   "once did not slow each other down.\n")
+    # what the issue's relinks of strip and thin LTO would have saved of this run, had their
+    # bytes been the same: each step's build less a relink (the linker-flag step's, over fat LTO)
+    steps = first["steps"]
+    seconds = lambda key, value: next((st["build_seconds"] for st in steps
+                                       if st["step"] == key and st["value"] == value
+                                       and st.get("build") == "built"), None)
+    relink_s = next((st["build_seconds"] for st in steps
+                     if st["step"] == "flags" and st.get("build") == "relinked"), None)
+    strip_s, thin_s = seconds("strip", True), seconds("lto", "thin")
+    built = [st["build_seconds"] for st in steps if st.get("build") == "built" and st["step"] != "dev"]
+    built_s = statistics.mean(built) if built else None
+    if None not in (relink_s, strip_s, thin_s, built_s):
+        spared = strip_s + thin_s - 2 * relink_s
+        report.append("What the time goal would need. Had the strip and thin-LTO steps been "
+                      "relinked too, as the issue proposed (the bytes above rule it out here), this "
+                      f"run would have spared at most their builds ({strip_s:.0f} s and {thin_s:.0f} s) "
+                      f"less a relink each ({relink_s:.0f} s, the linker-flag step's): {spared:.0f} s, "
+                      f"{(first_s - spared) / clean_s:.2f}x. So on 2 cores the goal needs less "
+                      "compile work per step than a byte-exact ladder can do: each step compiles "
+                      "every crate its profile changes, and a relink over fat LTO alone took "
+                      f"{relink_s:.0f} s of a {built_s:.0f} s build (the mean of the release "
+                      "steps built).\n")
     report.append("One pair of runs decides the time goal only roughly on this machine: its speed "
                   "drifts within the hour, on the same work (the ladder's relink of the final crate, "
-                  "the same command each time, took 13 to 19 s in runs of one day; three runs of this "
-                  "section on 2026-11-27 gave 0.65x, 0.86x and 0.92x against clean builds of "
-                  "558 to 600 s). The CPU time drifts with it. `BENCH_PAIRS=3` runs three pairs, "
-                  f"the order swapped each time, and takes the median of their ratios (this run: {pairs}).\n")
+                  "the same command each time, took 13 to 19 s in runs of one day; single pairs of "
+                  "this section on 2026-11-27 gave 0.65x, 0.86x and 0.92x against clean builds of "
+                  "558 to 600 s, and three pairs 0.92x, 0.82x and 0.94x). The CPU time drifts with "
+                  "it. `BENCH_PAIRS=3` runs three pairs, the order swapped each time, and takes the "
+                  f"median of their ratios (this run: {pairs}).\n")
 
 
 

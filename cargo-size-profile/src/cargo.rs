@@ -40,12 +40,27 @@ pub(crate) struct Built {
     /// The wall time of the cargo command.
     pub(crate) time: Duration,
     /// Every file and directory cargo names for the build's units, fresh or compiled, and
-    /// whether the unit is a build script or proc-macro or built for one (cargo's
-    /// build-override profile: `opt-level` 0 in a build whose own opt-level is not): what a
-    /// build in a shared target directory must keep.
-    pub(crate) artifacts: Vec<(PathBuf, bool)>,
+    /// which kind of unit it is: what a build in a shared target directory must keep.
+    pub(crate) artifacts: Vec<(PathBuf, UnitKind)>,
     /// The libraries linked into the binaries (not proc-macros or build scripts).
     pub(crate) libraries: Vec<Library>,
+}
+
+/// What a unit of a build is, as the ladder keeps its files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum UnitKind {
+    /// A crate of the binary: its profile is the build's.
+    Target,
+    /// A build script or proc-macro, or a crate built for one (cargo's build-override
+    /// profile: `opt-level` 0 in a build whose own opt-level is not). Its profile keeps only
+    /// some keys of the build's: `lto` and `strip`, not `opt-level`, `codegen-units` or
+    /// `panic`.
+    Host,
+    /// A build script's run, its `out_dir`. Its profile keeps only `opt-level` and the debug
+    /// settings, whoever it builds for. When it is gone cargo runs the script again, and
+    /// compiles again the crate it builds and everything that depends on it: for a
+    /// proc-macro's crates (`proc-macro2`), every proc-macro and every crate that uses one.
+    Run,
 }
 
 /// A library crate of a build.
@@ -139,13 +154,17 @@ pub(crate) fn build(at: &Located, b: &Build) -> Result<Built> {
             let kinds = m["target"]["kind"].as_array();
             let host_kind =
                 kinds.is_some_and(|k| k.iter().any(|k| k == "proc-macro" || k == "custom-build"));
-            // a build script's run (`out_dir`) belongs to the crate it builds
-            let host = m["reason"] == "compiler-artifact"
-                && (host_kind || m["profile"]["opt_level"] == "0");
+            let kind = if m["reason"] == "build-script-executed" {
+                UnitKind::Run
+            } else if host_kind || m["profile"]["opt_level"] == "0" {
+                UnitKind::Host
+            } else {
+                UnitKind::Target
+            };
             let files = m["filenames"].as_array().into_iter().flatten();
             files
                 .chain([&m["executable"], &m["out_dir"]])
-                .filter_map(move |p| p.as_str().map(|p| (PathBuf::from(p), host)))
+                .filter_map(move |p| p.as_str().map(|p| (PathBuf::from(p), kind)))
         })
         .collect();
     let libraries = messages

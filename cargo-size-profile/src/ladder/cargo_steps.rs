@@ -15,7 +15,7 @@ use std::time::Duration;
 use anyhow::{Result, bail};
 use size_profile::__private::{Setting, Source, Value, fingerprint};
 
-use crate::cargo::{Build, Built, build, rustc_vv};
+use crate::cargo::{Build, Built, UnitKind, build, rustc_vv};
 use crate::io;
 use crate::ladder::results::{Entry, Results, sources};
 use crate::ladder::strategy::{Builder, How, Measured, State, Step, What};
@@ -47,8 +47,9 @@ pub(crate) struct CargoBuilder<'a> {
     pub(crate) nightly: Option<String>,
     /// The units of each build of this run (their hashes), by the step's key.
     pub(crate) artifacts: BTreeMap<String, BTreeSet<String>>,
-    /// The build scripts and proc-macros of the last release build, and what they depend on:
-    /// the next step reuses them unless it changes their profile, so they stay.
+    /// The build scripts and proc-macros of the last release build, what they depend on, and
+    /// its build scripts' runs: the next step reuses them unless it changes their profile, so
+    /// they stay.
     pub(crate) host_units: BTreeSet<String>,
     /// Every step a clean build, nothing reused (`SIZE_PROFILE_LADDER_CLEAN_BUILDS=1`): how
     /// the benchmark measures what the work directory and the kept results save.
@@ -305,20 +306,23 @@ impl CargoBuilder<'_> {
                 },
             )?;
         }
-        let hashes = |host: bool| -> BTreeSet<String> {
+        let hashes = |kinds: [UnitKind; 2]| -> BTreeSet<String> {
             built
                 .artifacts
                 .iter()
-                .filter(|(_, h)| *h == host)
+                .filter(|(_, k)| kinds.contains(k))
                 .flat_map(|(p, _)| p.iter().filter_map(|c| unit_hash(&c.to_string_lossy())))
                 .collect()
         };
         if !matches!(step.what, What::Dev) {
             // the last build's: a step that changes strip or LTO changes the build scripts'
-            // profile too, so an older step's are seldom of use
-            self.host_units = hashes(true);
+            // profile too, so an older step's are seldom of use. The runs too: without them
+            // cargo compiles again what they build, proc-macros included.
+            self.host_units = hashes([UnitKind::Host, UnitKind::Run]);
         }
-        self.artifacts.insert(key, hashes(false));
+        // a relink over this build needs its runs as well as its crates
+        self.artifacts
+            .insert(key, hashes([UnitKind::Target, UnitKind::Run]));
         Ok(Measured {
             bytes: Some(bytes),
             time: built.time,
@@ -348,10 +352,11 @@ impl CargoBuilder<'_> {
     }
 
     /// Before a build: removes from the work directory every unit's output but the last
-    /// build's build scripts and proc-macros (the next step reuses them unless it changes
-    /// their profile) and the build the step relinks over, if it does. On a run's first build
-    /// nothing is removed: what the last run left (about one build) has build scripts and
-    /// proc-macros this run reuses. Cargo builds again whatever a step needs of what is gone.
+    /// build's build scripts, proc-macros and build-script runs (the next step reuses them
+    /// unless it changes their profile) and the build the step relinks over, if it does. On a
+    /// run's first build nothing is removed: what the last run left (about one build) has
+    /// build scripts and proc-macros this run reuses. Cargo builds again whatever a step needs
+    /// of what is gone.
     fn trim(&mut self, kept: Option<&State>) -> Result<()> {
         if self.clean {
             return io::remove(&self.work);

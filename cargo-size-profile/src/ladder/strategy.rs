@@ -350,15 +350,21 @@ impl Ladder<'_> {
         Ok(())
     }
 
-    /// Two candidates for one setting: both measured, the smaller continues.
+    /// Two candidates for one setting: both measured, the smaller continues; the rows in the
+    /// order given.
+    ///
+    /// The second is built first: the first is the one usually kept (fat LTO is smaller than
+    /// thin), and the step after it finds the build scripts and proc-macros of the build just
+    /// made. Those change with `lto`, not with `codegen-units` or `panic`.
     fn pair(&mut self, candidates: [(&str, Value); 2]) -> Result<()> {
         let mut measured = Vec::new();
-        for (slug, value) in candidates {
+        for (slug, value) in candidates.into_iter().rev() {
             let next = self.state.with(value);
             let label = format!("+ {}", value.assignment());
             let m = self.measure(slug, &label, What::Ladder(&next))?;
             measured.push((label, value, m));
         }
+        measured.reverse();
         let best = measured
             .iter()
             .enumerate()
@@ -862,6 +868,46 @@ mod tests {
         };
         climb_all(&mut sizes, &other, None).unwrap();
         assert_eq!(sizes.slugs().last(), Some(&"yours"));
+    }
+
+    #[test]
+    fn a_pair_builds_the_candidate_usually_kept_last_and_shows_both_in_their_order() {
+        let mut sizes = Sizes::new(&shrinking());
+        let climb = climb_all(&mut sizes, &mine("release"), None).unwrap();
+        // fat LTO, usually the smaller, is built just before codegen-units, which goes on
+        // from it: its build scripts and proc-macros are the ones on disk
+        assert_eq!(
+            sizes.slugs(),
+            [
+                "dev",
+                "release",
+                "opt-z",
+                "opt-s",
+                "lto-thin",
+                "lto-fat",
+                "cgu1",
+                "abort",
+                "strip",
+                "icf",
+                "opt-z-again",
+                "yours"
+            ]
+        );
+        let steps: Vec<&str> = climb.rows.iter().map(|r| r.step.as_str()).collect();
+        assert_eq!(
+            steps[3..7],
+            [
+                "+ opt-level = \"s\"",
+                "+ opt-level = \"z\"",
+                "+ lto = true",
+                "+ lto = \"thin\""
+            ]
+        );
+        // a tie keeps the first of the pair, as shown, whichever was built first
+        let mut sizes = Sizes::new(&shrinking());
+        sizes.sizes.insert("opt-z", Some(450));
+        let climb = climb_all(&mut sizes, &mine("release"), None).unwrap();
+        assert!(row(&climb, "\"s\"").kept && !row(&climb, "= \"z\"").kept);
     }
 
     #[test]

@@ -18,7 +18,9 @@ fn write(dir: &Path, rel: &str, text: &str) {
 
 /// A workspace: `app` with the binaries `app-cli` and `app-helper`, and a library. `app` has
 /// our build script, as the templates do: it watches a directory (the ladder's savings), which
-/// cargo lists in the binary's dep-info.
+/// cargo lists in the binary's dep-info. `app` derives with a proc-macro, `derive`, built on a
+/// crate with a build script, `probe`, as `serde_derive` is on `proc-macro2`; `probe`'s
+/// script counts its runs in `probe-runs.log`.
 fn fixture() -> PathBuf {
     let dir = std::env::temp_dir()
         .join("size-profile-tests")
@@ -33,7 +35,7 @@ fn fixture() -> PathBuf {
         &dir,
         "crates/app/Cargo.toml",
         &format!(
-            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[[bin]]\nname = \"app-cli\"\npath = \"src/main.rs\"\n\n[[bin]]\nname = \"app-helper\"\npath = \"src/helper.rs\"\n\n[build-dependencies]\nsize-profile = {{ path = {:?} }}\n",
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[[bin]]\nname = \"app-cli\"\npath = \"src/main.rs\"\n\n[[bin]]\nname = \"app-helper\"\npath = \"src/helper.rs\"\n\n[dependencies]\nderive = {{ path = \"../derive\" }}\n\n[build-dependencies]\nsize-profile = {{ path = {:?} }}\n",
             Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("../size-profile")
                 .display()
@@ -48,7 +50,30 @@ fn fixture() -> PathBuf {
     write(
         &dir,
         "crates/app/src/main.rs",
-        "fn main() {\n    println!(\"cli\");\n}\n",
+        "#[derive(derive::Nothing)]\nstruct Unit;\n\nfn main() {\n    println!(\"cli\");\n}\n",
+    );
+    write(
+        &dir,
+        "crates/derive/Cargo.toml",
+        "[package]\nname = \"derive\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\nproc-macro = true\n\n[dependencies]\nprobe = { path = \"../probe\" }\n",
+    );
+    write(
+        &dir,
+        "crates/derive/src/lib.rs",
+        "use proc_macro::TokenStream;\n\n#[proc_macro_derive(Nothing)]\npub fn nothing(_: TokenStream) -> TokenStream {\n    let _ = probe::ONE;\n    TokenStream::new()\n}\n",
+    );
+    write(
+        &dir,
+        "crates/probe/Cargo.toml",
+        "[package]\nname = \"probe\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    write(&dir, "crates/probe/src/lib.rs", "pub const ONE: u8 = 1;\n");
+    // the log is at the workspace root, outside every package: cargo does not take the
+    // write for a change of `probe`
+    write(
+        &dir,
+        "crates/probe/build.rs",
+        "use std::io::Write;\n\nfn main() {\n    println!(\"cargo::rerun-if-changed=build.rs\");\n    let log = std::path::Path::new(env!(\"CARGO_MANIFEST_DIR\")).join(\"../../probe-runs.log\");\n    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(log).unwrap();\n    writeln!(f, \"run\").unwrap();\n}\n",
     );
     write(&dir, "crates/app/src/helper.rs", "fn main() {}\n");
     write(
@@ -88,6 +113,14 @@ fn plain_release(dir: &Path, target: &str) -> u64 {
     std::fs::metadata(exe).expect("the binary").len()
 }
 
+/// How often `probe`'s build script has run.
+fn probe_runs(dir: &Path) -> usize {
+    std::fs::read_to_string(dir.join("probe-runs.log"))
+        .unwrap_or_default()
+        .lines()
+        .count()
+}
+
 fn bytes(step: &Value) -> u64 {
     step["bytes"]
         .as_u64()
@@ -117,6 +150,7 @@ fn ladder(dir: &Path, extra: &[&str]) -> (Value, String) {
 fn one_real_ladder_keeps_its_numbers_consistent_and_apply_best_gives_the_best() {
     let dir = fixture();
     let before = plain_release(&dir, "before");
+    let probe_runs_before = probe_runs(&dir);
     let (report, stderr) = ladder(&dir, &[]);
     assert_eq!(report["binary"], "app-cli", "--bin chose the binary");
     let steps = report["steps"].as_array().unwrap();
@@ -185,6 +219,22 @@ fn one_real_ladder_keeps_its_numbers_consistent_and_apply_best_gives_the_best() 
         let how = if relinks { "relinked" } else { "built" };
         assert_eq!(step["build"], how, "{step}");
     }
+    // what cargo would reuse is not built again: a build script, a proc-macro and the crates
+    // built for them run or compile again only in a step that changes their profile, which
+    // keeps `lto` and `strip` of the build's, not opt-level, codegen-units or panic. So
+    // `probe`'s script runs once each for dev, release, the two LTO candidates and strip
+    // (thin is built first: the codegen-units step goes on from fat, the build just made).
+    let changes_host_profile = steps
+        .iter()
+        .filter(|s| s["build"] == "built")
+        .filter(|s| ["dev", "release", "lto", "strip"].contains(&s["step"].as_str().unwrap()))
+        .count();
+    assert_eq!(
+        probe_runs(&dir) - probe_runs_before,
+        changes_host_profile,
+        "{stderr}"
+    );
+
     let best = report["best"]["bytes"].as_u64().unwrap();
     assert_eq!(best, last_kept);
     assert_eq!(Some(&best), kept_sizes.iter().min());
