@@ -537,21 +537,24 @@ def section_ladder_cost(report, results):
     built_s = statistics.mean(built) if built else None
     if None not in (relink_s, strip_s, thin_s, built_s):
         spared = strip_s + thin_s - 2 * relink_s
-        report.append("What the time goal would need. Had the strip and thin-LTO steps been "
-                      "relinked too, as the issue proposed (the bytes above rule it out here), this "
-                      f"run would have spared at most their builds ({strip_s:.0f} s and {thin_s:.0f} s) "
-                      f"less a relink each ({relink_s:.0f} s, the linker-flag step's): {spared:.0f} s, "
-                      f"{(first_s - spared) / clean_s:.2f}x. So on 2 cores the goal needs less "
-                      "compile work per step than a byte-exact ladder can do: each step compiles "
-                      "every crate its profile changes, and a relink over fat LTO alone took "
-                      f"{relink_s:.0f} s of a {built_s:.0f} s build (the mean of the release "
-                      "steps built).\n")
+        would_need = ("" if ratio <= 0.75 else
+                      " Byte for byte, what is left to reach the goal here is keeping both cores "
+                      f"busy (the least wall time above; a relink over fat LTO alone took "
+                      f"{relink_s:.0f} s of a {built_s:.0f} s build, the mean of the release steps "
+                      "built).")
+        report.append("What the issue's other relinks would add. Had the strip and thin-LTO steps "
+                      "been relinked too (the bytes above rule it out here), this run would have "
+                      f"spared at most their builds ({strip_s:.0f} s and {thin_s:.0f} s) less a "
+                      f"relink each ({relink_s:.0f} s, the linker-flag step's): {spared:.0f} s, "
+                      f"{(first_s - spared) / clean_s:.2f}x.{would_need}\n")
     report.append("One pair of runs decides the time goal only roughly on this machine: its speed "
                   "drifts within the hour, on the same work (the ladder's relink of the final crate, "
                   "the same command each time, took 13 to 19 s in runs of one day; single pairs of "
                   "this section on 2026-11-27 gave 0.65x, 0.86x and 0.92x against clean builds of "
-                  "558 to 600 s, and three pairs 0.92x, 0.82x and 0.94x). The CPU time drifts with "
-                  "it. `BENCH_PAIRS=3` runs three pairs, the order swapped each time, and takes the "
+                  "558 to 600 s). The CPU time drifts with it. Three pairs at 34618c7, before the "
+                  "ladder kept the build-script runs that proc-macros depend on (339bcc1), gave "
+                  "0.92x, 0.82x and 0.94x, with CPU time 0.92x the clean builds'. "
+                  "`BENCH_PAIRS=3` runs three pairs, the order swapped each time, and takes the "
                   f"median of their ratios (this run: {pairs}).\n")
 
 
