@@ -518,7 +518,8 @@ def section_ladder_cost(report, results):
         report.append(f"| + {what} | {fmt(plain_bytes)} | {fmt(relinked_bytes)} | {relinked_bytes - plain_bytes:+,} bytes |")
     report.append("\nThe ladder therefore relinks only where the bytes are the same (linker flags) and "
                   "compiles every crate for every other step, as a clean build does. What it saves is "
-                  "the relinks, the build scripts and proc-macros a step does not change, and reruns. "
+                  "the relinks, the build scripts, proc-macros and build-script runs a step does not "
+                  "change, and reruns. "
                   f"Its CPU time is {first_cpu / clean_cpu:.2f}x the clean builds', and the "
                   f"{cores} cores were busy {first_cpu / first_s * 100:.0f} % of the time out of "
                   f"{cores * 100} %: filling every idle moment with another step's build could bring it "

@@ -52,7 +52,8 @@ pub(crate) enum UnitKind {
     /// A crate of the binary: its profile is the build's.
     Target,
     /// A build script or proc-macro, or a crate built for one (cargo's build-override
-    /// profile: `opt-level` 0 in a build whose own opt-level is not). Its profile keeps only
+    /// profile: an opt-level other than the binaries', 0 unless the project sets one). Its
+    /// profile keeps only
     /// some keys of the build's: `lto` and `strip`, not `opt-level`, `codegen-units` or
     /// `panic`.
     Host,
@@ -148,25 +149,7 @@ pub(crate) fn build(at: &Located, b: &Build) -> Result<Built> {
         .collect();
     // cargo reports artifacts as they finish: sort for stable output
     binaries.sort();
-    let artifacts = messages
-        .iter()
-        .flat_map(|m| {
-            let kinds = m["target"]["kind"].as_array();
-            let host_kind =
-                kinds.is_some_and(|k| k.iter().any(|k| k == "proc-macro" || k == "custom-build"));
-            let kind = if m["reason"] == "build-script-executed" {
-                UnitKind::Run
-            } else if host_kind || m["profile"]["opt_level"] == "0" {
-                UnitKind::Host
-            } else {
-                UnitKind::Target
-            };
-            let files = m["filenames"].as_array().into_iter().flatten();
-            files
-                .chain([&m["executable"], &m["out_dir"]])
-                .filter_map(move |p| p.as_str().map(|p| (PathBuf::from(p), kind)))
-        })
-        .collect();
+    let artifacts = unit_files(&messages);
     let libraries = messages
         .iter()
         .filter(|m| m["reason"] == "compiler-artifact")
@@ -195,6 +178,44 @@ pub(crate) fn build(at: &Located, b: &Build) -> Result<Built> {
         artifacts,
         libraries,
     })
+}
+
+/// Every file and directory cargo's messages name for a build's units, with the unit's kind.
+/// A crate is built for a build script or proc-macro when its opt-level is not the binaries'
+/// (cargo's build-override gives such crates `opt-level` 0 unless the project sets another);
+/// with no binary among the messages, when it is 0.
+fn unit_files(messages: &[Value]) -> Vec<(PathBuf, UnitKind)> {
+    let is_kind = |m: &Value, names: &[&str]| {
+        m["target"]["kind"]
+            .as_array()
+            .is_some_and(|k| k.iter().any(|k| names.iter().any(|n| k == n)))
+    };
+    let own = messages
+        .iter()
+        .find(|m| m["reason"] == "compiler-artifact" && is_kind(m, &["bin"]))
+        .map_or(&Value::Null, |m| &m["profile"]["opt_level"]);
+    messages
+        .iter()
+        .flat_map(|m| {
+            let opt_level = &m["profile"]["opt_level"];
+            let for_host = if own.is_null() {
+                opt_level == "0"
+            } else {
+                opt_level != own
+            };
+            let kind = if m["reason"] == "build-script-executed" {
+                UnitKind::Run
+            } else if is_kind(m, &["proc-macro", "custom-build"]) || for_host {
+                UnitKind::Host
+            } else {
+                UnitKind::Target
+            };
+            let files = m["filenames"].as_array().into_iter().flatten();
+            files
+                .chain([&m["executable"], &m["out_dir"]])
+                .filter_map(move |p| p.as_str().map(|p| (PathBuf::from(p), kind)))
+        })
+        .collect()
 }
 
 /// The build as a command line, for messages.
@@ -239,20 +260,25 @@ pub(crate) fn std_rlibs(triple: &str) -> Result<Vec<(String, PathBuf)>> {
 
 /// The rustc cargo runs: `RUSTC`, else `rustc` from the `PATH`.
 fn rustc() -> Command {
-    Command::new(io::var("RUSTC").unwrap_or_else(|| "rustc".into()))
+    rustc_of(None)
 }
 
-/// `rustc -vV` of `toolchain` (through rustup's `+toolchain`), or of the rustc cargo runs.
-pub(crate) fn rustc_vv(toolchain: Option<&str>) -> Result<String> {
-    let mut cmd = match toolchain {
+/// The rustc of `toolchain`, through rustup's `+toolchain` proxy, or with `None` the one cargo
+/// runs (`RUSTC`, else `rustc` from the `PATH`).
+pub(crate) fn rustc_of(toolchain: Option<&str>) -> Command {
+    match toolchain {
         Some(t) => {
             let mut c = Command::new("rustc");
             c.arg(format!("+{t}"));
             c
         }
-        None => rustc(),
-    };
-    let (out, _) = io::run_timed(cmd.arg("-vV"))?;
+        None => Command::new(io::var("RUSTC").unwrap_or_else(|| "rustc".into())),
+    }
+}
+
+/// `rustc -vV` of `toolchain` (see [`rustc_of`]).
+pub(crate) fn rustc_vv(toolchain: Option<&str>) -> Result<String> {
+    let (out, _) = io::run_timed(rustc_of(toolchain).arg("-vV"))?;
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
@@ -321,9 +347,7 @@ pub(crate) fn require_nightly(triple: Option<&str>) -> Result<()> {
         );
     }
     if let Some(triple) = triple {
-        let mut rustc = Command::new("rustc");
-        rustc.arg("+nightly");
-        std_installed(rustc, triple, Some("nightly"))?;
+        std_installed(rustc_of(Some("nightly")), triple, Some("nightly"))?;
     }
     Ok(())
 }
@@ -391,6 +415,71 @@ fn one_line(stderr: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A build's units as the ladder keeps them, from cargo's own messages: the crates built
+    /// for a proc-macro by their opt-level, the project's build-override one too.
+    #[test]
+    fn a_unit_is_a_crate_of_the_binary_one_for_the_host_or_a_script_run() {
+        let artifact = |name: &str, kind: &str, opt: &str, file: &str| {
+            serde_json::json!({
+                "reason": "compiler-artifact",
+                "target": { "name": name, "kind": [kind] },
+                "profile": { "opt_level": opt },
+                "filenames": [file],
+                "executable": if kind == "bin" { Value::from(file) } else { Value::Null },
+            })
+        };
+        let run = serde_json::json!({
+            "reason": "build-script-executed",
+            "out_dir": "/t/release/build/proc-macro2-1111111111111111/out",
+        });
+        let kinds = |messages: &[Value]| -> Vec<(String, UnitKind)> {
+            unit_files(messages)
+                .into_iter()
+                .map(|(p, k)| (p.file_name().unwrap().to_string_lossy().into_owned(), k))
+                .collect()
+        };
+        let serde = artifact(
+            "serde",
+            "lib",
+            "z",
+            "/t/release/deps/libserde-2222222222222222.rlib",
+        );
+        let app = artifact("app", "bin", "z", "/t/release/deps/app-3333333333333333");
+        let derive = artifact(
+            "serde_derive",
+            "proc-macro",
+            "0",
+            "/t/release/deps/libserde_derive-4444444444444444.so",
+        );
+        for syn_opt in ["0", "3"] {
+            let syn = artifact(
+                "syn",
+                "lib",
+                syn_opt,
+                "/t/release/deps/libsyn-5555555555555555.rlib",
+            );
+            let messages = [syn, derive.clone(), run.clone(), serde.clone(), app.clone()];
+            assert_eq!(
+                kinds(&messages),
+                [
+                    ("libsyn-5555555555555555.rlib".to_owned(), UnitKind::Host),
+                    (
+                        "libserde_derive-4444444444444444.so".to_owned(),
+                        UnitKind::Host
+                    ),
+                    ("out".to_owned(), UnitKind::Run),
+                    (
+                        "libserde-2222222222222222.rlib".to_owned(),
+                        UnitKind::Target
+                    ),
+                    ("app-3333333333333333".to_owned(), UnitKind::Target),
+                    ("app-3333333333333333".to_owned(), UnitKind::Target),
+                ],
+                "syn at opt-level {syn_opt}"
+            );
+        }
+    }
 
     /// A target whose standard library is missing names the toolchain it is missing for, and
     /// the rustup command for that toolchain (the nightly check asks this of `rustc +nightly`;

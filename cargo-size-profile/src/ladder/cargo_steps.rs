@@ -9,13 +9,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Result, bail};
 use size_profile::__private::{Setting, Source, Value, fingerprint};
 
-use crate::cargo::{Build, Built, UnitKind, build, rustc_vv};
+use crate::cargo::{Build, Built, UnitKind, build, rustc_of, rustc_vv};
 use crate::io;
 use crate::ladder::results::{Entry, Results, sources};
 use crate::ladder::strategy::{Builder, How, Measured, State, Step, What};
@@ -435,9 +434,7 @@ fn pick_binary<'a>(
 
 /// Whether the nightly toolchain has rust-src, which `-Zbuild-std` needs.
 pub(crate) fn nightly_src_installed() -> bool {
-    let Ok((out, _)) =
-        io::run_timed(Command::new("rustc").args(["+nightly", "--print", "sysroot"]))
-    else {
+    let Ok((out, _)) = io::run_timed(rustc_of(Some("nightly")).args(["--print", "sysroot"])) else {
         return false;
     };
     if !out.status.success() {

@@ -157,7 +157,13 @@ fn each_binary_is_held_to_its_own_budget_in_the_json() {
 fn a_baseline_that_cannot_be_read_stops_budget_before_anything_is_built() {
     let dir = project("baseline-first", "max-size = \"50 MiB\"", &[("app", HELLO)]);
     std::fs::write(dir.join("broken.json"), "{ not json").unwrap();
-    for (file, problem) in [("missing.json", "cannot be read"), ("broken.json", "")] {
+    for (file, problem) in [
+        ("missing.json", "cannot be read"),
+        (
+            "broken.json",
+            "not JSON: key must be a string at line 1 column 3",
+        ),
+    ] {
         let out = budget(&dir, &["--baseline", file]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{stderr}");
