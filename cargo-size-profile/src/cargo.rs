@@ -44,6 +44,8 @@ pub(crate) struct Built {
     pub(crate) artifacts: Vec<(PathBuf, UnitKind)>,
     /// The libraries linked into the binaries (not proc-macros or build scripts).
     pub(crate) libraries: Vec<Library>,
+    /// How many units the build had: crates, build scripts and their runs.
+    pub(crate) units: usize,
 }
 
 /// What a unit of a build is, as the ladder keeps its files.
@@ -86,6 +88,17 @@ pub(crate) fn version_of(package_id: &str) -> Option<String> {
 
 /// Runs the build in the directory cargo would run in, and collects the binaries.
 pub(crate) fn build(at: &Located, b: &Build) -> Result<Built> {
+    spawn(at, b)?.wait()
+}
+
+/// A cargo build under way, whose messages can be read as they come.
+pub(crate) struct Running {
+    child: io::Child,
+    describe: String,
+}
+
+/// Starts the build (see [`build`]).
+pub(crate) fn spawn(at: &Located, b: &Build) -> Result<Running> {
     let mut cmd = match &b.toolchain {
         // the rustup proxy picks the toolchain; `CARGO` is the current toolchain's own cargo
         Some(toolchain) => {
@@ -121,17 +134,63 @@ pub(crate) fn build(at: &Located, b: &Build) -> Result<Built> {
     for (k, v) in &b.env {
         cmd.env(k, v);
     }
-    let (output, time) = io::run_timed(&mut cmd)?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let tail: Vec<&str> = stderr.lines().rev().take(15).collect();
-        let tail: Vec<&str> = tail.into_iter().rev().collect();
-        bail!("cargo failed ({}):\n{}", describe(b), tail.join("\n"));
+    Ok(Running {
+        child: io::Child::spawn(&mut cmd)?,
+        describe: describe(b),
+    })
+}
+
+impl Running {
+    /// How many of its units cargo has finished so far, fresh, compiled or run.
+    pub(crate) fn units_done(&self) -> usize {
+        self.child.lines(|lines| units(&parse(lines)))
     }
-    let messages: Vec<Value> = String::from_utf8_lossy(&output.stdout)
-        .lines()
+
+    /// The files of the units finished so far (see [`Built::artifacts`]).
+    pub(crate) fn artifacts_so_far(&self) -> Vec<(PathBuf, UnitKind)> {
+        unit_files(&self.child.lines(parse))
+    }
+
+    /// Whether cargo has exited.
+    pub(crate) fn done(&mut self) -> bool {
+        self.child.done()
+    }
+
+    /// Stops the build: cargo and what it runs (on Linux; elsewhere cargo's compilers finish
+    /// the crate they compile, and cargo's fingerprints keep that from being taken for whole).
+    pub(crate) fn cancel(self) {
+        self.child.kill();
+    }
+
+    /// Waits for the build to end and collects what it made.
+    pub(crate) fn wait(self) -> Result<Built> {
+        let (stdout, stderr, success, time) = self.child.wait()?;
+        if !success {
+            let tail: Vec<&str> = stderr.lines().rev().take(15).collect();
+            let tail: Vec<&str> = tail.into_iter().rev().collect();
+            bail!("cargo failed ({}):\n{}", self.describe, tail.join("\n"));
+        }
+        Ok(collect(&parse(&stdout), time))
+    }
+}
+
+/// How many units cargo's messages say are done: fresh, compiled or run.
+fn units(messages: &[Value]) -> usize {
+    let kinds = ["compiler-artifact", "build-script-executed"];
+    let done = messages.iter();
+    done.filter(|m| kinds.iter().any(|k| m["reason"] == *k))
+        .count()
+}
+
+fn parse(lines: &[String]) -> Vec<Value> {
+    lines
+        .iter()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .collect();
+        .collect()
+}
+
+/// What cargo's messages say a build made.
+fn collect(messages: &[Value], time: Duration) -> Built {
     let mut binaries: Vec<(String, PathBuf)> = messages
         .iter()
         .filter(|m| m["reason"] == "compiler-artifact")
@@ -149,7 +208,7 @@ pub(crate) fn build(at: &Located, b: &Build) -> Result<Built> {
         .collect();
     // cargo reports artifacts as they finish: sort for stable output
     binaries.sort();
-    let artifacts = unit_files(&messages);
+    let artifacts = unit_files(messages);
     let libraries = messages
         .iter()
         .filter(|m| m["reason"] == "compiler-artifact")
@@ -172,12 +231,13 @@ pub(crate) fn build(at: &Located, b: &Build) -> Result<Built> {
             })
         })
         .collect();
-    Ok(Built {
+    Built {
         binaries,
         time,
         artifacts,
         libraries,
-    })
+        units: units(messages),
+    }
 }
 
 /// Every file and directory cargo's messages name for a build's units, with the unit's kind.

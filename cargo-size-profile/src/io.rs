@@ -308,6 +308,160 @@ pub(crate) fn run_timed(cmd: &mut Command) -> Result<(Output, Duration)> {
     Ok((output, start.elapsed()))
 }
 
+/// A process run with its output read as it comes. Dropped before [`Child::wait`], it is
+/// killed (see [`Child::kill`]): a build the ladder started ahead does not outlive it.
+pub(crate) struct Child {
+    child: Option<std::process::Child>,
+    started: Instant,
+    stdout: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    readers: Vec<std::thread::JoinHandle<String>>,
+}
+
+impl Child {
+    /// Starts `cmd` with its stdout read line by line and its stderr kept.
+    pub(crate) fn spawn(cmd: &mut Command) -> Result<Child> {
+        use std::io::BufRead;
+        use std::process::Stdio;
+        let started = Instant::now();
+        let mut child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("cannot run {:?}", cmd.get_program()))?;
+        let stdout = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let mut readers = Vec::new();
+        if let Some(out) = child.stdout.take() {
+            let lines = stdout.clone();
+            readers.push(std::thread::spawn(move || {
+                for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+                    lines.lock().unwrap_or_else(|e| e.into_inner()).push(line);
+                }
+                String::new()
+            }));
+        }
+        if let Some(mut err) = child.stderr.take() {
+            readers.push(std::thread::spawn(move || {
+                let mut text = Vec::new();
+                let _ = std::io::Read::read_to_end(&mut err, &mut text);
+                String::from_utf8_lossy(&text).into_owned()
+            }));
+        }
+        Ok(Child {
+            child: Some(child),
+            started,
+            stdout,
+            readers,
+        })
+    }
+
+    /// `f` of the lines of stdout so far.
+    pub(crate) fn lines<T>(&self, f: impl FnOnce(&[String]) -> T) -> T {
+        f(&self.stdout.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Whether the process has exited.
+    pub(crate) fn done(&mut self) -> bool {
+        self.child
+            .as_mut()
+            .is_none_or(|c| !matches!(c.try_wait(), Ok(None)))
+    }
+
+    /// Waits for the end: stdout, stderr, success and the time since the start.
+    pub(crate) fn wait(mut self) -> Result<(Vec<String>, String, bool, Duration)> {
+        let mut child = self.child.take().context("the build was stopped")?;
+        let status = child.wait().context("cannot wait for a build")?;
+        let time = self.started.elapsed();
+        let stderr = self
+            .readers
+            .drain(..)
+            .map(|r| r.join().unwrap_or_default())
+            .collect();
+        let stdout = std::mem::take(&mut *self.stdout.lock().unwrap_or_else(|e| e.into_inner()));
+        Ok((stdout, stderr, status.success(), time))
+    }
+
+    /// Kills the process and, on Linux, every process it started, then waits for them to go.
+    pub(crate) fn kill(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        let Some(mut child) = self.child.take() else {
+            return;
+        };
+        let mut all = descendants(child.id());
+        let _ = child.kill();
+        let _ = child.wait();
+        all.retain(|p| *p != child.id());
+        if !all.is_empty() {
+            let pids: Vec<String> = all.iter().map(u32::to_string).collect();
+            let _ = Command::new("kill").arg("-KILL").args(&pids).output();
+        }
+        // the readers end when the last process holding the pipes is gone
+        for r in self.readers.drain(..) {
+            let _ = r.join();
+        }
+    }
+}
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// The processes started by `pid` and by those, as Linux lists them (none elsewhere).
+fn descendants(pid: u32) -> Vec<u32> {
+    let mut found = Vec::new();
+    let mut todo = vec![pid];
+    while let Some(p) = todo.pop() {
+        for task in entries(Path::new(&format!("/proc/{p}/task"))) {
+            let children = std::fs::read_to_string(task.join("children")).unwrap_or_default();
+            for c in children.split_whitespace().filter_map(|c| c.parse().ok()) {
+                found.push(c);
+                todo.push(c);
+            }
+        }
+    }
+    found
+}
+
+/// Copies a file or a directory with everything in it, keeping the files' modification times
+/// (cargo compares them to decide what is fresh) and symlinks as symlinks.
+pub(crate) fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    let meta = std::fs::symlink_metadata(from)
+        .with_context(|| format!("{}: cannot be read", from.display()))?;
+    if let Some(dir) = to.parent() {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("{}: cannot be created", dir.display()))?;
+    }
+    if meta.is_dir() {
+        std::fs::create_dir_all(to)
+            .with_context(|| format!("{}: cannot be created", to.display()))?;
+        for entry in entries(from) {
+            copy_tree(&entry, &to.join(entry.file_name().unwrap_or_default()))?;
+        }
+        return Ok(());
+    }
+    if meta.is_symlink() {
+        #[cfg(unix)]
+        {
+            let link = std::fs::read_link(from)
+                .with_context(|| format!("{}: cannot be read", from.display()))?;
+            return std::os::unix::fs::symlink(link, to)
+                .with_context(|| format!("{}: cannot be written", to.display()));
+        }
+    }
+    std::fs::copy(from, to).with_context(|| format!("{}: cannot be written", to.display()))?;
+    let times = std::fs::FileTimes::new().set_modified(meta.modified()?);
+    std::fs::File::options()
+        .write(true)
+        .open(to)
+        .and_then(|f| f.set_times(times))
+        .with_context(|| format!("{}: cannot be written", to.display()))
+}
+
 /// An environment variable.
 pub(crate) fn var(key: &str) -> Option<String> {
     std::env::var(key).ok()

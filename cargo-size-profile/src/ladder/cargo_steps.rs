@@ -14,7 +14,7 @@ use std::time::Duration;
 use anyhow::{Result, bail};
 use size_profile::__private::{Setting, Source, Value, fingerprint};
 
-use crate::cargo::{Build, Built, UnitKind, build, rustc_of, rustc_vv};
+use crate::cargo::{Build, Built, Running, UnitKind, rustc_of, rustc_vv, spawn};
 use crate::io;
 use crate::ladder::results::{Entry, Results, sources};
 use crate::ladder::strategy::{Builder, How, Measured, State, Step, What};
@@ -24,8 +24,10 @@ use crate::target::Located;
 /// Builds each step with cargo, showing progress.
 pub(crate) struct CargoBuilder<'a> {
     pub(crate) at: &'a Located,
-    /// Where the builds happen (see the module's text).
+    /// Where the builds happen: the two lanes' directories are in it (see the module's text).
     pub(crate) work: PathBuf,
+    /// The two lanes (see the module's text).
+    pub(crate) lanes: [Lane; 2],
     pub(crate) bin: Option<String>,
     /// Cargo's build options, as given (`--features`, `--target`, ...).
     pub(crate) selection: Vec<String>,
@@ -44,15 +46,46 @@ pub(crate) struct CargoBuilder<'a> {
     pub(crate) inputs: String,
     /// The nightly toolchain's `rustc -vV`, once asked.
     pub(crate) nightly: Option<String>,
-    /// The units of each build of this run (their hashes), by the step's key.
-    pub(crate) artifacts: BTreeMap<String, BTreeSet<String>>,
     /// The build scripts and proc-macros of the last release build, what they depend on, and
     /// its build scripts' runs: the next step reuses them unless it changes their profile, so
-    /// they stay.
+    /// they stay, and go to the other lane when the next step builds there.
     pub(crate) host_units: BTreeSet<String>,
+    /// The lane of the last release build (the one with `host_units`).
+    pub(crate) last: Option<usize>,
+    /// The build started ahead: the step expected next, while the step before links.
+    pub(crate) ahead: Option<Ahead>,
+    /// How many units the last build had: when a build has all but one done, only the final
+    /// crate is left, and the next step may start.
+    pub(crate) units: Option<usize>,
     /// Every step a clean build, nothing reused (`SIZE_PROFILE_LADDER_CLEAN_BUILDS=1`): how
     /// the benchmark measures what the work directory and the kept results save.
     pub(crate) clean: bool,
+}
+
+/// One of the two directories builds happen in.
+#[derive(Debug, Default)]
+pub(crate) struct Lane {
+    pub(crate) dir: PathBuf,
+    /// The units of each build of this run here (their hashes), by the step's key.
+    pub(crate) builds: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Lane {
+    /// The two lanes of a work directory.
+    pub(crate) fn two(work: &Path) -> [Lane; 2] {
+        ["0", "1"].map(|name| Lane {
+            dir: work.join(name),
+            builds: BTreeMap::new(),
+        })
+    }
+}
+
+/// A build started before the ladder asked for it.
+pub(crate) struct Ahead {
+    /// The key of the step it builds.
+    key: String,
+    lane: usize,
+    running: Running,
 }
 
 impl CargoBuilder<'_> {
@@ -269,12 +302,36 @@ impl CargoBuilder<'_> {
         Ok(b)
     }
 
-    /// Builds one step, measures its binary, keeps the measurement and trims the work
-    /// directory.
+    /// Builds one step, measures its binary and keeps the measurement: with the build started
+    /// ahead for it, if there is one, else in a lane made ready for it. While it builds, the
+    /// step expected next may start in the other lane (see [`CargoBuilder::ahead`]).
     fn measure(&mut self, step: &Step<'_>) -> Result<Measured> {
-        let b = self.command(&step.what)?;
-        self.trim(step.kept)?;
-        let built = match build(self.at, &b) {
+        let key = self.key(&step.what)?;
+        let ahead = match self.ahead.take() {
+            Some(a) if a.key == key => Some(a),
+            Some(wrong) => {
+                wrong.running.cancel();
+                None
+            }
+            None => None,
+        };
+        let (lane, running) = match ahead {
+            Some(a) => {
+                // the step before is done, and this one does not relink over it: its build
+                // goes, but for the build scripts and proc-macros the next steps may want
+                self.trim(1 - a.lane, None)?;
+                (a.lane, a.running)
+            }
+            None => {
+                let lane = self.lane_for(step.kept)?;
+                self.ready(lane, step.kept)?;
+                let mut b = self.command(&step.what)?;
+                b.target_dir = Some(self.lanes[lane].dir.clone());
+                (lane, spawn(self.at, &b)?)
+            }
+        };
+        let running = self.wait_ahead(running, lane, step)?;
+        let built = match running.wait() {
             Ok(built) => built,
             // a step after release (your own profile too) that fails is a row with a note; dev
             // or release failing stops the ladder
@@ -291,7 +348,6 @@ impl CargoBuilder<'_> {
         };
         let (name, path) = self.binary(&built)?;
         let bytes = io::size(&path)?;
-        let key = self.key(&step.what)?;
         if let Some(sources) = sources(&path) {
             self.results.insert(
                 key.clone(),
@@ -305,23 +361,22 @@ impl CargoBuilder<'_> {
                 },
             )?;
         }
-        let hashes = |kinds: [UnitKind; 2]| -> BTreeSet<String> {
-            built
-                .artifacts
-                .iter()
-                .filter(|(_, k)| kinds.contains(k))
-                .flat_map(|(p, _)| p.iter().filter_map(|c| unit_hash(&c.to_string_lossy())))
-                .collect()
-        };
+        self.units = Some(built.units);
         if !matches!(step.what, What::Dev) {
             // the last build's: a step that changes strip or LTO changes the build scripts'
             // profile too, so an older step's are seldom of use. The runs too: without them
             // cargo compiles again what they build, proc-macros included.
-            self.host_units = hashes([UnitKind::Host, UnitKind::Run]);
+            self.host_units = hashes(&built.artifacts, [UnitKind::Host, UnitKind::Run]);
+            self.last = Some(lane);
         }
         // a relink over this build needs its runs as well as its crates
-        self.artifacts
-            .insert(key, hashes([UnitKind::Target, UnitKind::Run]));
+        let units = hashes(&built.artifacts, [UnitKind::Target, UnitKind::Run]);
+        self.lanes[lane].builds.insert(key, units);
+        // what the other lane holds is of no more use (a step relinks over a build in its own
+        // lane), unless the next step builds there now
+        if self.ahead.is_none() {
+            self.trim(1 - lane, None)?;
+        }
         Ok(Measured {
             bytes: Some(bytes),
             time: built.time,
@@ -332,6 +387,84 @@ impl CargoBuilder<'_> {
                 How::Built
             },
         })
+    }
+
+    /// Waits while `running` builds `step`, and starts the step expected next in the other
+    /// lane once only the final crate is left to build here (or at once, when no build of this
+    /// run has said how many units a build has). Not a step that relinks (it waits for the
+    /// build it relinks over), nor one measured by an earlier run; nor in a clean ladder, nor
+    /// when the user limits cargo's jobs (`--jobs`, `CARGO_BUILD_JOBS`): two builds at once
+    /// would run twice as many.
+    fn wait_ahead(
+        &mut self,
+        mut running: Running,
+        lane: usize,
+        step: &Step<'_>,
+    ) -> Result<Running> {
+        let limited =
+            self.selection.iter().any(|a| a == "--jobs") || io::var("CARGO_BUILD_JOBS").is_some();
+        let next = step
+            .next
+            .filter(|n| !n.relink && !self.clean && !limited && self.ahead.is_none());
+        let Some(next) = next else {
+            return Ok(running);
+        };
+        let next_key = self.key(&next.planned.what())?;
+        if self.results.find(&next_key).is_some() {
+            return Ok(running);
+        }
+        loop {
+            if running.done() {
+                return Ok(running);
+            }
+            if self.units.is_none_or(|all| running.units_done() + 1 >= all) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let other = 1 - lane;
+        if !matches!(step.what, What::Dev) {
+            // every build script and proc-macro of this build is done: the next step goes on
+            // from them
+            let so_far = running.artifacts_so_far();
+            self.host_units = hashes(&so_far, [UnitKind::Host, UnitKind::Run]);
+            self.last = Some(lane);
+        }
+        self.ready(other, None)?;
+        let mut b = self.command(&next.planned.what())?;
+        b.target_dir = Some(self.lanes[other].dir.clone());
+        self.ahead = Some(Ahead {
+            key: next_key,
+            lane: other,
+            running: spawn(self.at, &b)?,
+        });
+        Ok(running)
+    }
+
+    /// The lane a step builds in: the one with the build it relinks over, else the one with
+    /// the last build's build scripts and proc-macros.
+    fn lane_for(&mut self, kept: Option<&State>) -> Result<usize> {
+        if let Some(state) = kept {
+            let key = self.key(&What::Ladder(state))?;
+            if let Some(lane) = (0..2).find(|l| self.lanes[*l].builds.contains_key(&key)) {
+                return Ok(lane);
+            }
+        }
+        Ok(self.last.unwrap_or(0))
+    }
+
+    /// Makes a lane ready for a build: trims it, then copies in the last build's build scripts,
+    /// proc-macros and runs from the other lane when they are there.
+    fn ready(&mut self, lane: usize, kept: Option<&State>) -> Result<()> {
+        self.trim(lane, kept)?;
+        if let Some(from) = self.last.filter(|l| *l != lane) {
+            copy_units(
+                &self.lanes[from].dir,
+                &self.lanes[lane].dir,
+                &self.host_units,
+            )?;
+        }
+        Ok(())
     }
 
     /// The binary the ladder measures, chosen on the first build.
@@ -350,29 +483,28 @@ impl CargoBuilder<'_> {
         Ok((name.clone(), path.clone()))
     }
 
-    /// Before a build: removes from the work directory every unit's output but the last
-    /// build's build scripts, proc-macros and build-script runs (the next step reuses them
-    /// unless it changes their profile) and the build the step relinks over, if it does. On a
-    /// run's first build nothing is removed: what the last run left (about one build) has
-    /// build scripts and proc-macros this run reuses. Cargo builds again whatever a step needs
-    /// of what is gone.
-    fn trim(&mut self, kept: Option<&State>) -> Result<()> {
+    /// Before a build in `lane`: removes from it every unit's output but the last build's
+    /// build scripts, proc-macros and build-script runs (the next step reuses them unless it
+    /// changes their profile) and the build the step relinks over, if it does. What a run
+    /// finds of an earlier run is removed at the run's first build in each lane: it is the
+    /// earlier run's last steps, whose build scripts seldom have the profile of the first
+    /// steps. Cargo builds again whatever a step needs of what is gone.
+    fn trim(&mut self, lane: usize, kept: Option<&State>) -> Result<()> {
+        let dir = self.lanes[lane].dir.clone();
         if self.clean {
-            return io::remove(&self.work);
-        }
-        if self.artifacts.is_empty() {
-            return Ok(());
+            return io::remove(&dir);
         }
         let kept_key = match kept {
             Some(state) => Some(self.key(&What::Ladder(state))?),
             None => None,
         };
-        self.artifacts.retain(|k, _| Some(k) == kept_key.as_ref());
-        let mut keep: BTreeSet<String> = self.artifacts.values().flatten().cloned().collect();
+        let builds = &mut self.lanes[lane].builds;
+        builds.retain(|k, _| Some(k) == kept_key.as_ref());
+        let mut keep: BTreeSet<String> = builds.values().flatten().cloned().collect();
         keep.extend(self.host_units.iter().cloned());
         // the dev step's build is never gone on from: its uplifted binary too
-        io::remove(&self.work.join("debug"))?;
-        for profile_dir in profile_dirs(&self.work) {
+        io::remove(&dir.join("debug"))?;
+        for profile_dir in profile_dirs(&dir) {
             io::remove(&profile_dir.join("incremental"))?;
             for part in ["deps", "build"] {
                 for entry in io::entries(&profile_dir.join(part)) {
@@ -385,6 +517,47 @@ impl CargoBuilder<'_> {
         }
         Ok(())
     }
+}
+
+/// The hashes of the units of `kinds` among a build's files.
+fn hashes(artifacts: &[(PathBuf, UnitKind)], kinds: [UnitKind; 2]) -> BTreeSet<String> {
+    artifacts
+        .iter()
+        .filter(|(_, k)| kinds.contains(k))
+        .flat_map(|(p, _)| p.iter().filter_map(|c| unit_hash(&c.to_string_lossy())))
+        .collect()
+}
+
+/// Copies the units `hashes` from one target directory to another, where they are not there
+/// already: their files and directories under `deps` and `build`, and cargo's fingerprints
+/// of them, at the same place and with the same times, so cargo finds them fresh. (The
+/// paths in a build script's saved output name the directory it ran in: cargo reads them
+/// for the directory it builds in.)
+fn copy_units(from: &Path, to: &Path, hashes: &BTreeSet<String>) -> Result<()> {
+    for profile_dir in profile_dirs(from) {
+        let Ok(relative) = profile_dir.strip_prefix(from) else {
+            continue;
+        };
+        let mut copied = BTreeSet::new();
+        for part in ["deps", "build", ".fingerprint"] {
+            for entry in io::entries(&profile_dir.join(part)) {
+                let name = entry.file_name().unwrap_or_default();
+                let Some(hash) = unit_hash(&name.to_string_lossy()) else {
+                    continue;
+                };
+                let dest = to.join(relative).join(part).join(name);
+                let missing = !io::exists(&dest);
+                // a fingerprint goes with the files: one left by a trimmed unit is replaced
+                let fingerprint = part == ".fingerprint" && copied.contains(&hash);
+                if hashes.contains(&hash) && (missing || fingerprint) {
+                    io::remove(&dest)?;
+                    io::copy_tree(&entry, &dest)?;
+                    copied.insert(hash);
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The directories of a target directory that hold a profile's `deps` and `build`:

@@ -12,7 +12,6 @@ mod present;
 mod results;
 mod strategy;
 
-use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -24,7 +23,7 @@ use crate::edit::manifest::{Want, write_wants};
 use crate::io;
 use crate::target::{Located, locate};
 
-use cargo_steps::{CargoBuilder, nightly_src_installed};
+use cargo_steps::{CargoBuilder, Lane, nightly_src_installed};
 use results::Results;
 use strategy::{Climb, State, Yours, best_settings, climb_all, planned_builds, savings};
 
@@ -101,6 +100,7 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
         inputs: CargoBuilder::inputs(&at, &selection, args.bin.as_deref())?,
         at: &at,
         work: home.join("build"),
+        lanes: Lane::two(&home.join("build")),
         bin: args.bin.clone(),
         selection,
         progress: io::progress_on(),
@@ -109,8 +109,10 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
         untouched: CargoBuilder::defaults_of(&at),
         results: Results::open(home.join("results.json")),
         nightly: None,
-        artifacts: BTreeMap::new(),
         host_units: std::collections::BTreeSet::new(),
+        last: None,
+        ahead: None,
+        units: None,
         clean: io::var("SIZE_PROFILE_LADDER_CLEAN_BUILDS").is_some_and(|v| v == "1"),
     };
     let yours = Yours {

@@ -174,6 +174,43 @@ impl What<'_> {
     }
 }
 
+/// A step as the ladder expects to build it, owned: what a builder may start ahead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Planned {
+    Dev,
+    Yours(String),
+    Ladder(State),
+}
+
+impl Planned {
+    fn of(what: What<'_>) -> Planned {
+        match what {
+            What::Dev => Planned::Dev,
+            What::Yours(profile) => Planned::Yours(profile.to_owned()),
+            What::Ladder(state) => Planned::Ladder(state.clone()),
+        }
+    }
+
+    pub(crate) fn what(&self) -> What<'_> {
+        match self {
+            Planned::Dev => What::Dev,
+            Planned::Yours(profile) => What::Yours(profile),
+            Planned::Ladder(state) => What::Ladder(state),
+        }
+    }
+}
+
+/// The step the ladder will build after the one building now, if that one is kept (the
+/// smaller candidate of a pair: the one built last). A builder with cores to spare may start
+/// it while the step before links: the guess is wrong only when a step is not kept.
+#[derive(Clone, Debug)]
+pub(crate) struct Next {
+    pub(crate) planned: Planned,
+    /// Whether it compiles only the final crate over a build on disk (see [`How::Relinked`]):
+    /// such a step waits for the build it relinks over.
+    pub(crate) relink: bool,
+}
+
 /// One step, as the builder gets it.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Step<'a> {
@@ -188,6 +225,8 @@ pub(crate) struct Step<'a> {
     pub(crate) kept: Option<&'a State>,
     /// Whether the step is expected to compile only the final crate (see [`How::Relinked`]).
     pub(crate) relink: bool,
+    /// The step expected after this one (see [`Next`]), if any.
+    pub(crate) next: Option<&'a Next>,
 }
 
 /// What one build gave: the binary's size (none when the step failed to build), the build
@@ -263,6 +302,11 @@ struct Ladder<'b> {
     measured: Vec<(State, Measured, String)>,
     /// Your profile's settings, when a step of the chain is the same build.
     yours: Option<State>,
+    /// The size each step measured so far, in order: what [`Ladder::next`] replays.
+    sizes: Vec<Option<u64>>,
+    /// What the ladder was asked to climb (your profile, its settings when a step is it, and
+    /// the nightly steps), for [`Ladder::next`]; `None` in that climb on paper.
+    asked: Option<(String, Option<State>, Option<bool>)>,
 }
 
 impl Ladder<'_> {
@@ -284,12 +328,14 @@ impl Ladder<'_> {
             What::Dev => None,
         };
         let over = state.and_then(|s| self.built.iter().find(|b| s.relinks_over(b)).cloned());
+        let next = self.next()?;
         let m = self.builder.build(&Step {
             slug,
             label,
             what,
             kept: over.as_ref(),
             relink: over.is_some(),
+            next: next.as_ref(),
         })?;
         self.built = over.into_iter().collect();
         if let (What::Ladder(next), Some(_)) = (what, m.bytes) {
@@ -299,8 +345,39 @@ impl Ladder<'_> {
         Ok(m)
     }
 
-    /// Notes a measured state of the chain.
+    /// The step after the one about to be built, if that one is kept: the ladder climbed
+    /// again on paper, with the sizes measured so far and every step after them a little
+    /// smaller than all before it (so kept, and of a pair the candidate built last).
+    fn next(&self) -> Result<Option<Next>> {
+        let Some((profile, as_state, nightly)) = &self.asked else {
+            return Ok(None);
+        };
+        let yours = Yours {
+            profile,
+            as_state: as_state.clone(),
+        };
+        let mut paper = Paper {
+            sizes: &self.sizes,
+            steps: Vec::new(),
+        };
+        let mut ladder = Ladder {
+            builder: &mut paper,
+            rows: Vec::new(),
+            state: State::release(),
+            current: 0,
+            built: Vec::new(),
+            measured: Vec::new(),
+            yours: yours.as_state.clone(),
+            sizes: Vec::new(),
+            asked: None,
+        };
+        climb(&mut ladder, &yours, *nightly)?;
+        Ok(paper.steps.into_iter().nth(self.sizes.len() + 1))
+    }
+
+    /// Notes a measured step.
     fn remember(&mut self, what: What<'_>, m: &Measured, label: &str) {
+        self.sizes.push(m.bytes);
         if let (What::Ladder(state), Some(_)) = (what, m.bytes) {
             self.measured
                 .push((state.clone(), m.clone(), label.to_owned()));
@@ -406,6 +483,50 @@ impl Ladder<'_> {
     }
 }
 
+/// The builder of [`Ladder::next`]'s climb on paper: builds nothing, answers the sizes
+/// measured so far in their order and then ever smaller ones, and notes each step.
+struct Paper<'s> {
+    sizes: &'s [Option<u64>],
+    steps: Vec<Next>,
+}
+
+impl Builder for Paper<'_> {
+    fn reuse(&mut self, _: &str, _: &What<'_>) -> Option<Measured> {
+        None
+    }
+
+    fn build(&mut self, step: &Step<'_>) -> Result<Measured> {
+        let i = self.steps.len();
+        self.steps.push(Next {
+            planned: Planned::of(step.what),
+            relink: step.relink,
+        });
+        let bytes = match self.sizes.get(i) {
+            Some(known) => *known,
+            // below every size so far, and below the one before it
+            None => {
+                let least = self.sizes.iter().flatten().min().copied();
+                let below = (i - self.sizes.len() + 1) as u64;
+                Some(least.unwrap_or(u64::MAX / 2).saturating_sub(below))
+            }
+        };
+        Ok(Measured {
+            bytes,
+            time: Duration::ZERO,
+            note: if bytes.is_some() {
+                String::new()
+            } else {
+                "build failed".into()
+            },
+            how: How::Built,
+        })
+    }
+
+    fn one_more(&mut self) {}
+
+    fn one_fewer(&mut self) {}
+}
+
 /// Runs every step with `builder`; `yours` is the project's profile; `nightly` as for
 /// [`planned_builds`].
 pub(crate) fn climb_all(
@@ -421,8 +542,14 @@ pub(crate) fn climb_all(
         built: Vec::new(),
         measured: Vec::new(),
         yours: yours.as_state.clone(),
+        sizes: Vec::new(),
+        asked: Some((yours.profile.to_owned(), yours.as_state.clone(), nightly)),
     };
+    climb(&mut ladder, yours, nightly)
+}
 
+/// The ladder's steps in their order, each decided by the sizes before it.
+fn climb(ladder: &mut Ladder<'_>, yours: &Yours<'_>, nightly: Option<bool>) -> Result<Climb> {
     let m = ladder.measure("dev", "dev", What::Dev)?;
     ladder
         .rows
@@ -499,12 +626,12 @@ pub(crate) fn climb_all(
 
     let stable = (ladder.state.clone(), ladder.current);
     let nightly = match nightly {
-        Some(build_std) => nightly_steps(&mut ladder, build_std)?,
+        Some(build_std) => nightly_steps(ladder, build_std)?,
         None => None,
     };
     let (state, best) = stable;
     Ok(Climb {
-        rows: ladder.rows,
+        rows: std::mem::take(&mut ladder.rows),
         state,
         best,
         release,
@@ -634,6 +761,10 @@ mod tests {
         results: BTreeMap<String, u64>,
         /// Each build: its slug, state, whether it was to relink, and the kept state.
         built: Vec<(String, Option<State>, bool, Option<State>)>,
+        /// Every step asked for, reused or built, in order.
+        asked: Vec<Planned>,
+        /// Each build: its place in `asked`, and the step it was told would come next.
+        told: Vec<(usize, Option<Next>)>,
         extra: isize,
     }
 
@@ -643,6 +774,8 @@ mod tests {
                 sizes: sizes.iter().copied().collect(),
                 results: BTreeMap::new(),
                 built: Vec::new(),
+                asked: Vec::new(),
+                told: Vec::new(),
                 extra: 0,
             }
         }
@@ -654,6 +787,7 @@ mod tests {
 
     impl Builder for Sizes {
         fn reuse(&mut self, _: &str, what: &What<'_>) -> Option<Measured> {
+            self.asked.push(Planned::of(*what));
             self.results.get(&what.key()).map(|b| Measured {
                 bytes: Some(*b),
                 time: Duration::from_secs(1),
@@ -669,6 +803,7 @@ mod tests {
             };
             self.built
                 .push((step.slug.to_owned(), state, step.relink, step.kept.cloned()));
+            self.told.push((self.asked.len() - 1, step.next.cloned()));
             let how = if step.relink {
                 How::Relinked
             } else {
@@ -908,6 +1043,67 @@ mod tests {
         sizes.sizes.insert("opt-z", Some(450));
         let climb = climb_all(&mut sizes, &mine("release"), None).unwrap();
         assert!(row(&climb, "\"s\"").kept && !row(&climb, "= \"z\"").kept);
+    }
+
+    /// The builds whose next step, built or reused, was not the one the builder was told.
+    fn wrong_guesses(sizes: &Sizes) -> Vec<&str> {
+        let mut wrong = Vec::new();
+        for (i, (at, next)) in sizes.told.iter().enumerate() {
+            let actual = sizes.asked.get(at + 1);
+            if next.as_ref().map(|n| &n.planned) != actual {
+                wrong.push(sizes.built[i].0.as_str());
+            }
+        }
+        wrong
+    }
+
+    #[test]
+    fn the_builder_is_told_the_step_after_the_one_it_builds_if_that_one_is_kept() {
+        // every step kept (of a pair, the one built last): every guess is right, the relink
+        // of the linker-flag step included, and the last step is told of none
+        let mut sizes = Sizes::new(&shrinking());
+        climb_all(&mut sizes, &mine("dist"), None).unwrap();
+        assert_eq!(wrong_guesses(&sizes), Vec::<&str>::new());
+        let strip = sizes.built.iter().position(|b| b.0 == "strip").unwrap();
+        let icf = sizes.told[strip].1.as_ref().unwrap();
+        assert!(icf.relink && icf.planned.what().key().ends_with(ICF));
+        assert!(sizes.told.last().unwrap().1.is_none());
+        assert_eq!(sizes.told.len(), planned_builds(None));
+
+        // a step not kept: the guess made while it built is the one wrong guess; the ladder
+        // then goes on from the sizes it measured, not from its guesses
+        let mut sizes = Sizes::new(&shrinking());
+        sizes.sizes.insert("abort", Some(411));
+        climb_all(&mut sizes, &mine("dist"), None).unwrap();
+        assert_eq!(wrong_guesses(&sizes), ["abort"]);
+
+        // of a pair, the first built is smaller: the guess after the pair is wrong
+        let mut sizes = Sizes::new(&shrinking());
+        sizes.sizes.insert("lto-thin", Some(419));
+        climb_all(&mut sizes, &mine("dist"), None).unwrap();
+        assert_eq!(wrong_guesses(&sizes), ["lto-fat"]);
+
+        // earlier measurements reused: the guesses go on from their sizes, and the nightly
+        // steps follow the chain
+        let mut first = Sizes::new(&shrinking());
+        first.sizes.insert("nightly", Some(280));
+        first.sizes.insert("nightly-flags", Some(270));
+        climb_all(&mut first, &mine("dist"), Some(false)).unwrap();
+        let mut again = Sizes::new(&shrinking());
+        again.sizes.insert("nightly", Some(280));
+        again.sizes.insert("nightly-flags", Some(270));
+        again.results = first.results.clone();
+        again
+            .results
+            .remove(&What::Ladder(&min_size(OptLevel::S)).key());
+        again.results.remove(&What::Yours("dist").key());
+        climb_all(&mut again, &mine("dist"), Some(false)).unwrap();
+        assert_eq!(wrong_guesses(&again), Vec::<&str>::new());
+        assert_eq!(
+            again.slugs(),
+            ["strip", "yours"],
+            "only what is not reused is built"
+        );
     }
 
     #[test]
