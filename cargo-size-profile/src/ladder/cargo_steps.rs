@@ -1,11 +1,17 @@
 //! The real [`Builder`]: each step a plain cargo build of the release profile with its keys set
-//! by `CARGO_PROFILE_RELEASE_*` variables (which win over the manifest and config files), all
-//! in one work directory. Cargo itself reuses there whatever a step does not change (build
-//! scripts and proc-macros, unless the step changes `lto` or `strip`, which cargo passes on to
-//! them; every crate but the final one when only linker flags change), so each binary is what a plain `cargo build`
-//! from scratch gives, byte for byte. Before each build the directory is trimmed to the last
-//! build's build scripts and proc-macros and, for a step that relinks, the build it relinks
-//! over: about one build, and the final crate of a relink.
+//! by `CARGO_PROFILE_RELEASE_*` variables (which win over the manifest and config files).
+//! Cargo itself reuses whatever a step does not change (build scripts and proc-macros, unless
+//! the step changes `lto` or `strip`, which cargo passes on to them; every crate but the final
+//! one when only linker flags change), so each binary is what a plain `cargo build` from
+//! scratch gives, byte for byte.
+//!
+//! The builds happen in two lanes, two target directories under the work directory. A build
+//! ends with its final crate compiling and linking alone (with fat LTO, a single thread for
+//! seconds): meanwhile the step expected next starts in the other lane, with the last build's
+//! build scripts, proc-macros and their runs copied in (their times kept, so cargo finds them
+//! fresh). A lane is trimmed before each build to those and, for a step that relinks, the build
+//! it relinks over (always in its own lane); the lane a step leaves is trimmed when the next
+//! step goes on. So the two hold about one build, and the final crate of the next.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -390,11 +396,13 @@ impl CargoBuilder<'_> {
     }
 
     /// Waits while `running` builds `step`, and starts the step expected next in the other
-    /// lane once only the final crate is left to build here (or at once, when no build of this
-    /// run has said how many units a build has). Not a step that relinks (it waits for the
-    /// build it relinks over), nor one measured by an earlier run; nor in a clean ladder, nor
-    /// when the user limits cargo's jobs (`--jobs`, `CARGO_BUILD_JOBS`): two builds at once
-    /// would run twice as many.
+    /// lane once only the final crate is left to build here: so two builds overlap only while
+    /// one of them compiles its final crate, never in their build scripts, and cargo has
+    /// resolved, downloaded and written `Cargo.lock` before the second starts. Not during a
+    /// run's first build (no build has said yet how many units a build has), nor for a step
+    /// that relinks (it waits for the build it relinks over), nor one measured by an earlier
+    /// run; nor in a clean ladder, nor when the user limits cargo's jobs (`--jobs`,
+    /// `CARGO_BUILD_JOBS`): two builds at once would run twice as many.
     fn wait_ahead(
         &mut self,
         mut running: Running,
@@ -406,7 +414,7 @@ impl CargoBuilder<'_> {
         let next = step
             .next
             .filter(|n| !n.relink && !self.clean && !limited && self.ahead.is_none());
-        let Some(next) = next else {
+        let (Some(next), Some(units)) = (next, self.units) else {
             return Ok(running);
         };
         let next_key = self.key(&next.planned.what())?;
@@ -417,7 +425,7 @@ impl CargoBuilder<'_> {
             if running.done() {
                 return Ok(running);
             }
-            if self.units.is_none_or(|all| running.units_done() + 1 >= all) {
+            if running.units_done() + 1 >= units {
                 break;
             }
             std::thread::sleep(Duration::from_millis(50));

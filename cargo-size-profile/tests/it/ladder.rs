@@ -21,10 +21,10 @@ fn write(dir: &Path, rel: &str, text: &str) {
 /// cargo lists in the binary's dep-info. `app` derives with a proc-macro, `derive`, built on a
 /// crate with a build script, `probe`, as `serde_derive` is on `proc-macro2`; `probe`'s
 /// script counts its runs in `probe-runs.log`.
-fn fixture() -> PathBuf {
+fn fixture(name: &str) -> PathBuf {
     let dir = std::env::temp_dir()
         .join("size-profile-tests")
-        .join(format!("ladder-{}", std::process::id()));
+        .join(format!("{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     write(
         &dir,
@@ -87,6 +87,11 @@ fn fixture() -> PathBuf {
 
 /// The size of `app-cli` from a plain `cargo build --release` in its own target directory.
 fn plain_release(dir: &Path, target: &str) -> u64 {
+    plain_release_with(dir, target, &[])
+}
+
+/// The same, with variables (`CARGO_PROFILE_RELEASE_*`).
+fn plain_release_with(dir: &Path, target: &str, env: &[(String, String)]) -> u64 {
     let target = dir.join(target);
     let out = size_profile_tests::hermetic::cargo()
         .args([
@@ -100,6 +105,7 @@ fn plain_release(dir: &Path, target: &str) -> u64 {
         ])
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", &target)
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .output()
         .expect("cargo runs");
     assert!(
@@ -148,7 +154,7 @@ fn ladder(dir: &Path, extra: &[&str]) -> (Value, String) {
 
 #[test]
 fn one_real_ladder_keeps_its_numbers_consistent_and_apply_best_gives_the_best() {
-    let dir = fixture();
+    let dir = fixture("ladder");
     let before = plain_release(&dir, "before");
     let probe_runs_before = probe_runs(&dir);
     let (report, stderr) = ladder(&dir, &[]);
@@ -319,6 +325,63 @@ fn one_real_ladder_keeps_its_numbers_consistent_and_apply_best_gives_the_best() 
         }
     }
     assert_eq!(plain_release(&dir, "after"), best);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A step that fails to build is not kept, so the step the ladder started meanwhile in its
+/// other lane (the one after it, as if it were kept) is the wrong one: it is stopped, and the
+/// right one built. Here `panic = "abort"` fails at the final link (a symbol only that build
+/// asks for), while the next step, `strip` over it, is building. The rows after it are the
+/// sizes plain builds of their settings give.
+#[test]
+fn a_step_not_kept_stops_the_build_started_ahead_for_the_step_after_it() {
+    let dir = fixture("ladder-abort");
+    write(
+        &dir,
+        "crates/app/src/main.rs",
+        "#[derive(derive::Nothing)]\nstruct Unit;\n\n#[cfg(panic = \"abort\")]\nextern \"C\" {\n    fn size_profile_no_such_symbol();\n}\n\nfn main() {\n    #[cfg(panic = \"abort\")]\n    unsafe { size_profile_no_such_symbol() };\n    println!(\"cli\");\n}\n",
+    );
+    let (report, stderr) = ladder(&dir, &[]);
+    let steps = report["steps"].as_array().unwrap();
+    let abort = steps.iter().find(|s| s["step"] == "panic").unwrap();
+    assert_eq!(abort["bytes"], Value::Null, "{abort}");
+    assert!(abort["note"].as_str().unwrap().starts_with("build failed"));
+    assert_eq!(abort["kept"], false);
+
+    // every kept profile setting so far, as cargo's variables: a plain build of them is the
+    // size the ladder shows
+    let mut kept: Vec<(String, String)> = Vec::new();
+    for step in &steps[3..] {
+        let key = step["step"].as_str().unwrap();
+        if !["opt-level", "lto", "codegen-units", "panic", "strip"].contains(&key) {
+            continue;
+        }
+        if step["bytes"].is_u64() {
+            let mut env = kept.clone();
+            env.retain(|(k, _)| !k.ends_with(&key.to_uppercase().replace('-', "_")));
+            let value = match &step["value"] {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            env.push((
+                format!(
+                    "CARGO_PROFILE_RELEASE_{}",
+                    key.to_uppercase().replace('-', "_")
+                ),
+                value,
+            ));
+            if key == "strip" {
+                assert_eq!(step["build"], "built", "{stderr}");
+                let plain = plain_release_with(&dir, "plain-strip", &env);
+                assert_eq!(bytes(step), plain, "{env:?}\n{stderr}");
+            }
+            if step["kept"] == true {
+                kept = env;
+            }
+        }
+    }
+    assert!(kept.iter().any(|(k, _)| k.ends_with("STRIP")), "{kept:?}");
+    assert!(!kept.iter().any(|(k, _)| k.ends_with("PANIC")), "{kept:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
