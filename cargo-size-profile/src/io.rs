@@ -427,6 +427,19 @@ fn descendants(pid: u32) -> Vec<u32> {
     found
 }
 
+/// Makes `to` a hard link to the file `from`, or where that cannot be (another file system),
+/// a copy of it (see [`copy_tree`]).
+pub(crate) fn link_or_copy(from: &Path, to: &Path) -> Result<()> {
+    if let Some(dir) = to.parent() {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("{}: cannot be created", dir.display()))?;
+    }
+    match std::fs::hard_link(from, to) {
+        Ok(()) => Ok(()),
+        Err(_) => copy_tree(from, to),
+    }
+}
+
 /// Copies a file or a directory with everything in it, keeping the files' modification times
 /// (cargo compares them to decide what is fresh) and symlinks as symlinks.
 pub(crate) fn copy_tree(from: &Path, to: &Path) -> Result<()> {

@@ -56,6 +56,9 @@ pub(crate) struct CargoBuilder<'a> {
     /// its build scripts' runs: the next step reuses them unless it changes their profile, so
     /// they stay, and go to the other lane when the next step builds there.
     pub(crate) host_units: BTreeSet<String>,
+    /// What of the last release build's step decides its build scripts' profile (see
+    /// [`host_profile`]).
+    pub(crate) host_of: Option<String>,
     /// The lane of the last release build (the one with `host_units`).
     pub(crate) last: Option<usize>,
     /// The build started ahead: the step expected next, while the step before links.
@@ -199,6 +202,10 @@ impl Builder for CargoBuilder<'_> {
         let (bytes, time, binary) = (entry.bytes, entry.time, entry.binary.clone());
         self.bin = Some(binary);
         self.count += 1;
+        // a build started ahead is never of a step measured before: the guess was wrong
+        if let Some(wrong) = self.ahead.take() {
+            wrong.running.cancel();
+        }
         if !self.progress {
             io::err(&format!(
                 "[{}/{}] {label}: {} bytes, measured by an earlier run\n",
@@ -325,12 +332,13 @@ impl CargoBuilder<'_> {
             Some(a) => {
                 // the step before is done, and this one does not relink over it: its build
                 // goes, but for the build scripts and proc-macros the next steps may want
-                self.trim(1 - a.lane, None)?;
+                let same = self.same_host(&step.what);
+                self.trim(1 - a.lane, None, same)?;
                 (a.lane, a.running)
             }
             None => {
                 let lane = self.lane_for(step.kept)?;
-                self.ready(lane, step.kept)?;
+                self.ready(lane, step.kept, &step.what)?;
                 let mut b = self.command(&step.what)?;
                 b.target_dir = Some(self.lanes[lane].dir.clone());
                 (lane, spawn(self.at, &b)?)
@@ -373,6 +381,7 @@ impl CargoBuilder<'_> {
             // profile too, so an older step's are seldom of use. The runs too: without them
             // cargo compiles again what they build, proc-macros included.
             self.host_units = hashes(&built.artifacts, [UnitKind::Host, UnitKind::Run]);
+            self.host_of = host_profile(&step.what);
             self.last = Some(lane);
         }
         // a relink over this build needs its runs as well as its crates
@@ -381,7 +390,7 @@ impl CargoBuilder<'_> {
         // what the other lane holds is of no more use (a step relinks over a build in its own
         // lane), unless the next step builds there now
         if self.ahead.is_none() {
-            self.trim(1 - lane, None)?;
+            self.trim(1 - lane, None, false)?;
         }
         Ok(Measured {
             bytes: Some(bytes),
@@ -397,7 +406,7 @@ impl CargoBuilder<'_> {
 
     /// Waits while `running` builds `step`, and starts the step expected next in the other
     /// lane once only the final crate is left to build here: so two builds overlap only while
-    /// one of them compiles its final crate, never in their build scripts, and cargo has
+    /// one of them compiles its final crate (never both running build scripts), and cargo has
     /// resolved, downloaded and written `Cargo.lock` before the second starts. Not during a
     /// run's first build (no build has said yet how many units a build has), nor for a step
     /// that relinks (it waits for the build it relinks over), nor one measured by an earlier
@@ -436,9 +445,10 @@ impl CargoBuilder<'_> {
             // from them
             let so_far = running.artifacts_so_far();
             self.host_units = hashes(&so_far, [UnitKind::Host, UnitKind::Run]);
+            self.host_of = host_profile(&step.what);
             self.last = Some(lane);
         }
-        self.ready(other, None)?;
+        self.ready(other, None, &next.planned.what())?;
         let mut b = self.command(&next.planned.what())?;
         b.target_dir = Some(self.lanes[other].dir.clone());
         self.ahead = Some(Ahead {
@@ -447,6 +457,15 @@ impl CargoBuilder<'_> {
             running: spawn(self.at, &b)?,
         });
         Ok(running)
+    }
+
+    /// Whether the build scripts and proc-macros of the last build are of use to `what`: they
+    /// are when its [`host_profile`] is theirs, or either is not known.
+    fn same_host(&self, what: &What<'_>) -> bool {
+        match (host_profile(what), &self.host_of) {
+            (Some(next), Some(last)) => next == *last,
+            _ => true,
+        }
     }
 
     /// The lane a step builds in: the one with the build it relinks over, else the one with
@@ -461,11 +480,13 @@ impl CargoBuilder<'_> {
         Ok(self.last.unwrap_or(0))
     }
 
-    /// Makes a lane ready for a build: trims it, then copies in the last build's build scripts,
-    /// proc-macros and runs from the other lane when they are there.
-    fn ready(&mut self, lane: usize, kept: Option<&State>) -> Result<()> {
-        self.trim(lane, kept)?;
-        if let Some(from) = self.last.filter(|l| *l != lane) {
+    /// Makes a lane ready for a build of `what`: trims it, then copies in the last build's
+    /// build scripts, proc-macros and runs from the other lane when they are there. Unless
+    /// `what` changes their profile: then they are of no use to it, and none are kept.
+    fn ready(&mut self, lane: usize, kept: Option<&State>, what: &What<'_>) -> Result<()> {
+        let same = self.same_host(what);
+        self.trim(lane, kept, same)?;
+        if let Some(from) = self.last.filter(|l| *l != lane && same) {
             copy_units(
                 &self.lanes[from].dir,
                 &self.lanes[lane].dir,
@@ -492,12 +513,12 @@ impl CargoBuilder<'_> {
     }
 
     /// Before a build in `lane`: removes from it every unit's output but the last build's
-    /// build scripts, proc-macros and build-script runs (the next step reuses them unless it
-    /// changes their profile) and the build the step relinks over, if it does. What a run
+    /// build scripts, proc-macros and build-script runs (with `host`: the next step reuses
+    /// them unless it changes their profile) and the build the step relinks over, if it does. What a run
     /// finds of an earlier run is removed at the run's first build in each lane: it is the
     /// earlier run's last steps, whose build scripts seldom have the profile of the first
     /// steps. Cargo builds again whatever a step needs of what is gone.
-    fn trim(&mut self, lane: usize, kept: Option<&State>) -> Result<()> {
+    fn trim(&mut self, lane: usize, kept: Option<&State>, host: bool) -> Result<()> {
         let dir = self.lanes[lane].dir.clone();
         if self.clean {
             return io::remove(&dir);
@@ -509,7 +530,9 @@ impl CargoBuilder<'_> {
         let builds = &mut self.lanes[lane].builds;
         builds.retain(|k, _| Some(k) == kept_key.as_ref());
         let mut keep: BTreeSet<String> = builds.values().flatten().cloned().collect();
-        keep.extend(self.host_units.iter().cloned());
+        if host {
+            keep.extend(self.host_units.iter().cloned());
+        }
         // the dev step's build is never gone on from: its uplifted binary too
         io::remove(&dir.join("debug"))?;
         for profile_dir in profile_dirs(&dir) {
@@ -527,6 +550,28 @@ impl CargoBuilder<'_> {
     }
 }
 
+/// What of a step decides the profile of its build scripts and proc-macros, and of what they
+/// build on: `lto` and `strip` (cargo keeps them for the build-override profile, and a change
+/// of either builds them again, as `cargo build -v` shows), the toolchain and its flags.
+/// `None` for your own profile, whose settings the builder does not know.
+fn host_profile(what: &What<'_>) -> Option<String> {
+    let state = match what {
+        What::Dev => return Some("dev".into()),
+        What::Yours(_) => return None,
+        What::Ladder(state) => state,
+    };
+    let keep = [Setting::Lto, Setting::Strip];
+    let mut parts: Vec<String> = keep
+        .iter()
+        .map(|s| format!("{:?}", state.settings.get(s)))
+        .collect();
+    parts.push(format!(
+        "{} {:?} {}",
+        state.nightly, state.nightly_flags, state.build_std
+    ));
+    Some(parts.join(" "))
+}
+
 /// The hashes of the units of `kinds` among a build's files.
 fn hashes(artifacts: &[(PathBuf, UnitKind)], kinds: [UnitKind; 2]) -> BTreeSet<String> {
     artifacts
@@ -540,7 +585,8 @@ fn hashes(artifacts: &[(PathBuf, UnitKind)], kinds: [UnitKind; 2]) -> BTreeSet<S
 /// already: their files and directories under `deps` and `build`, and cargo's fingerprints
 /// of them, at the same place and with the same times, so cargo finds them fresh. (The
 /// paths in a build script's saved output name the directory it ran in: cargo reads them
-/// for the directory it builds in.)
+/// for the directory it builds in.) A compiled crate under `deps` is linked, not copied: it
+/// takes no more disk, and rustc replaces such a file rather than writing into it.
 fn copy_units(from: &Path, to: &Path, hashes: &BTreeSet<String>) -> Result<()> {
     for profile_dir in profile_dirs(from) {
         let Ok(relative) = profile_dir.strip_prefix(from) else {
@@ -559,7 +605,13 @@ fn copy_units(from: &Path, to: &Path, hashes: &BTreeSet<String>) -> Result<()> {
                 let fingerprint = part == ".fingerprint" && copied.contains(&hash);
                 if hashes.contains(&hash) && (missing || fingerprint) {
                     io::remove(&dest)?;
-                    io::copy_tree(&entry, &dest)?;
+                    // rustc writes its dep-info file in place: that one is copied
+                    let crate_file = part == "deps" && entry.extension().is_none_or(|e| e != "d");
+                    if crate_file {
+                        io::link_or_copy(&entry, &dest)?;
+                    } else {
+                        io::copy_tree(&entry, &dest)?;
+                    }
                     copied.insert(hash);
                 }
             }

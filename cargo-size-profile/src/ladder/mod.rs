@@ -111,6 +111,7 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
         results: Results::open(home.join("results.json")),
         nightly: None,
         host_units: std::collections::BTreeSet::new(),
+        host_of: None,
         last: None,
         ahead: None,
         units: None,

@@ -309,7 +309,28 @@ struct Ladder<'b> {
     asked: Option<(String, Option<State>, Option<bool>)>,
 }
 
-impl Ladder<'_> {
+impl<'b> Ladder<'b> {
+    /// A ladder before its first step. With `plan` (the nightly steps, as for
+    /// [`planned_builds`]) it tells the builder the step expected next; without, it is the
+    /// climb on paper that finds that step.
+    fn start(
+        builder: &'b mut dyn Builder,
+        yours: &Yours<'_>,
+        plan: Option<Option<bool>>,
+    ) -> Ladder<'b> {
+        Ladder {
+            builder,
+            rows: Vec::new(),
+            state: State::release(),
+            current: 0,
+            built: Vec::new(),
+            measured: Vec::new(),
+            yours: yours.as_state.clone(),
+            sizes: Vec::new(),
+            asked: plan.map(|nightly| (yours.profile.to_owned(), yours.as_state.clone(), nightly)),
+        }
+    }
+
     /// Measures one step: a measurement of an earlier run when there is one, else a build.
     ///
     /// The builder keeps on disk the build of the state the ladder goes on from, when this run
@@ -360,18 +381,11 @@ impl Ladder<'_> {
             sizes: &self.sizes,
             steps: Vec::new(),
         };
-        let mut ladder = Ladder {
-            builder: &mut paper,
-            rows: Vec::new(),
-            state: State::release(),
-            current: 0,
-            built: Vec::new(),
-            measured: Vec::new(),
-            yours: yours.as_state.clone(),
-            sizes: Vec::new(),
-            asked: None,
-        };
-        climb(&mut ladder, &yours, *nightly)?;
+        climb(
+            &mut Ladder::start(&mut paper, &yours, None),
+            &yours,
+            *nightly,
+        )?;
         Ok(paper.steps.into_iter().nth(self.sizes.len() + 1))
     }
 
@@ -534,17 +548,7 @@ pub(crate) fn climb_all(
     yours: &Yours<'_>,
     nightly: Option<bool>,
 ) -> Result<Climb> {
-    let mut ladder = Ladder {
-        builder,
-        rows: Vec::new(),
-        state: State::release(),
-        current: 0,
-        built: Vec::new(),
-        measured: Vec::new(),
-        yours: yours.as_state.clone(),
-        sizes: Vec::new(),
-        asked: Some((yours.profile.to_owned(), yours.as_state.clone(), nightly)),
-    };
+    let mut ladder = Ladder::start(builder, yours, Some(nightly));
     climb(&mut ladder, yours, nightly)
 }
 

@@ -385,6 +385,19 @@ fn a_step_not_kept_stops_the_build_started_ahead_for_the_step_after_it() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// With cargo's jobs limited (`-j`), the ladder builds one step at a time: cargo never runs
+/// more jobs than asked. One lane is used, the other never made.
+#[test]
+fn with_jobs_limited_one_step_builds_at_a_time() {
+    let dir = fixture("ladder-jobs");
+    let (report, _) = ladder(&dir, &["-j", "2"]);
+    assert!(bytes(&report["steps"][1]) > 0);
+    let work = dir.join("target/size-profile/ladder/build");
+    assert!(work.join("0/release").is_dir());
+    assert!(!work.join("1").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// `--nightly` where `cargo +nightly` cannot run stops before anything is built, and says what
 /// to install. Here cargo and rustc run without rustup, as a distribution installs them (cargo
 /// then knows no `+toolchain`); a rustup without the nightly toolchain is met the same way.
