@@ -177,12 +177,16 @@ impl What<'_> {
 /// A step as the ladder expects to build it, owned: what a builder may start ahead.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Planned {
+    /// See [`What::Dev`].
     Dev,
+    /// See [`What::Yours`].
     Yours(String),
+    /// See [`What::Ladder`].
     Ladder(State),
 }
 
 impl Planned {
+    /// The step `what`, owned.
     fn of(what: What<'_>) -> Planned {
         match what {
             What::Dev => Planned::Dev,
@@ -191,6 +195,7 @@ impl Planned {
         }
     }
 
+    /// The step, as the builder builds it.
     pub(crate) fn what(&self) -> What<'_> {
         match self {
             Planned::Dev => What::Dev,
