@@ -143,7 +143,7 @@ pub(crate) fn spawn(at: &Located, b: &Build) -> Result<Running> {
 impl Running {
     /// How many of its units cargo has finished so far, fresh, compiled or run.
     pub(crate) fn units_done(&self) -> usize {
-        self.child.lines(|lines| units(&parse(lines)))
+        self.child.lines(units)
     }
 
     /// The files of the units finished so far (see [`Built::artifacts`]).
@@ -170,15 +170,20 @@ impl Running {
             let tail: Vec<&str> = tail.into_iter().rev().collect();
             bail!("cargo failed ({}):\n{}", self.describe, tail.join("\n"));
         }
-        Ok(collect(&parse(&stdout), time))
+        Ok(collect(&stdout, time))
     }
 }
 
-/// How many units cargo's messages say are done: fresh, compiled or run.
-fn units(messages: &[Value]) -> usize {
-    let kinds = ["compiler-artifact", "build-script-executed"];
-    let done = messages.iter();
-    done.filter(|m| kinds.iter().any(|k| m["reason"] == *k))
+/// How many units the lines of cargo's JSON messages say are done: fresh, compiled or run.
+/// Each message is a line that starts with its `reason`; read this way the count stays cheap
+/// however often it is asked during a build.
+fn units(lines: &[String]) -> usize {
+    let kinds = [
+        "{\"reason\":\"compiler-artifact\"",
+        "{\"reason\":\"build-script-executed\"",
+    ];
+    let done = lines.iter();
+    done.filter(|l| kinds.iter().any(|k| l.starts_with(k)))
         .count()
 }
 
@@ -189,8 +194,9 @@ fn parse(lines: &[String]) -> Vec<Value> {
         .collect()
 }
 
-/// What cargo's messages say a build made.
-fn collect(messages: &[Value], time: Duration) -> Built {
+/// What cargo's messages, its lines of JSON, say a build made.
+fn collect(lines: &[String], time: Duration) -> Built {
+    let messages = &parse(lines);
     let mut binaries: Vec<(String, PathBuf)> = messages
         .iter()
         .filter(|m| m["reason"] == "compiler-artifact")
@@ -236,7 +242,7 @@ fn collect(messages: &[Value], time: Duration) -> Built {
         time,
         artifacts,
         libraries,
-        units: units(messages),
+        units: units(lines),
     }
 }
 
@@ -475,6 +481,23 @@ fn one_line(stderr: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A unit is done when cargo says a crate is built (fresh or not) or a build script ran;
+    /// its other messages are not units. The lines are cargo's own, shortened.
+    #[test]
+    fn the_units_done_are_the_artifacts_and_the_script_runs() {
+        let lines: Vec<String> = [
+            r#"{"reason":"compiler-artifact","package_id":"path+file:///w#0.1.0","fresh":true}"#,
+            r#"{"reason":"build-script-executed","package_id":"path+file:///w#0.1.0"}"#,
+            r#"{"reason":"compiler-artifact","package_id":"path+file:///w#0.1.0","fresh":false}"#,
+            r#"{"reason":"compiler-message","message":{"rendered":"{\"reason\":\"compiler-artifact\""}}"#,
+            r#"{"reason":"build-finished","success":true}"#,
+        ]
+        .map(String::from)
+        .into();
+        assert_eq!(units(&lines), 3);
+        assert_eq!(collect(&lines, Duration::ZERO).units, 3);
+    }
 
     /// A build's units as the ladder keeps them, from cargo's own messages: the crates built
     /// for a proc-macro by their opt-level, the project's build-override one too.

@@ -314,13 +314,15 @@ pub(crate) struct Child {
     child: Option<std::process::Child>,
     started: Instant,
     stdout: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
-    readers: Vec<std::thread::JoinHandle<String>>,
+    /// The threads reading stdout (into `stdout`) and stderr (their result).
+    out: Option<std::thread::JoinHandle<()>>,
+    err: Option<std::thread::JoinHandle<String>>,
 }
 
 impl Child {
     /// Starts `cmd` with its stdout read line by line and its stderr kept.
     pub(crate) fn spawn(cmd: &mut Command) -> Result<Child> {
-        use std::io::BufRead;
+        use std::io::{BufRead, Read};
         use std::process::Stdio;
         let started = Instant::now();
         let mut child = cmd
@@ -330,29 +332,40 @@ impl Child {
             .spawn()
             .with_context(|| format!("cannot run {:?}", cmd.get_program()))?;
         let stdout = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let mut readers = Vec::new();
-        if let Some(out) = child.stdout.take() {
+        let out = child.stdout.take().map(|pipe| {
             let lines = stdout.clone();
-            readers.push(std::thread::spawn(move || {
-                for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+            std::thread::spawn(move || {
+                for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
                     lines.lock().unwrap_or_else(|e| e.into_inner()).push(line);
                 }
-                String::new()
-            }));
-        }
-        if let Some(mut err) = child.stderr.take() {
-            readers.push(std::thread::spawn(move || {
+            })
+        });
+        let err = child.stderr.take().map(|mut pipe| {
+            std::thread::spawn(move || {
                 let mut text = Vec::new();
-                let _ = std::io::Read::read_to_end(&mut err, &mut text);
+                let _ = pipe.read_to_end(&mut text);
                 String::from_utf8_lossy(&text).into_owned()
-            }));
-        }
+            })
+        });
         Ok(Child {
             child: Some(child),
             started,
             stdout,
-            readers,
+            out,
+            err,
         })
+    }
+
+    /// Waits for the readers: they end when the last process holding the pipes is gone.
+    /// Returns stderr.
+    fn join_readers(&mut self) -> String {
+        if let Some(out) = self.out.take() {
+            let _ = out.join();
+        }
+        self.err
+            .take()
+            .and_then(|err| err.join().ok())
+            .unwrap_or_default()
     }
 
     /// `f` of the lines of stdout so far.
@@ -372,11 +385,7 @@ impl Child {
         let mut child = self.child.take().context("the build was stopped")?;
         let status = child.wait().context("cannot wait for a build")?;
         let time = self.started.elapsed();
-        let stderr = self
-            .readers
-            .drain(..)
-            .map(|r| r.join().unwrap_or_default())
-            .collect();
+        let stderr = self.join_readers();
         let stdout = std::mem::take(&mut *self.stdout.lock().unwrap_or_else(|e| e.into_inner()));
         Ok((stdout, stderr, status.success(), time))
     }
@@ -398,10 +407,7 @@ impl Child {
             let pids: Vec<String> = all.iter().map(u32::to_string).collect();
             let _ = Command::new("kill").arg("-KILL").args(&pids).output();
         }
-        // the readers end when the last process holding the pipes is gone
-        for r in self.readers.drain(..) {
-            let _ = r.join();
-        }
+        self.join_readers();
     }
 }
 

@@ -8,10 +8,11 @@
 //! The builds happen in two lanes, two target directories under the work directory. A build
 //! ends with its final crate compiling and linking alone (with fat LTO, a single thread for
 //! seconds): meanwhile the step expected next starts in the other lane, with the last build's
-//! build scripts, proc-macros and their runs copied in (their times kept, so cargo finds them
-//! fresh). A lane is trimmed before each build to those and, for a step that relinks, the build
-//! it relinks over (always in its own lane); the lane a step leaves is trimmed when the next
-//! step goes on. So the two hold about one build, and the final crate of the next.
+//! build scripts, proc-macros and their runs (compiled crates hard-linked, the rest copied,
+//! their times kept, so cargo finds them fresh; none for a step that changes their profile).
+//! A lane is trimmed before each build to those and, for a step that relinks, the build it
+//! relinks over (always in its own lane); the lane a step leaves is trimmed when the next step
+//! goes on. So the two hold at most the build linking and the one started beside it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -69,6 +70,8 @@ pub(crate) struct CargoBuilder<'a> {
     /// Every step a clean build, nothing reused (`SIZE_PROFILE_LADDER_CLEAN_BUILDS=1`): how
     /// the benchmark measures what the work directory and the kept results save.
     pub(crate) clean: bool,
+    /// The user limits cargo's jobs (see [`jobs_limited`]): one build at a time.
+    pub(crate) one_at_a_time: bool,
 }
 
 /// One of the two directories builds happen in.
@@ -339,9 +342,7 @@ impl CargoBuilder<'_> {
             None => {
                 let lane = self.lane_for(step.kept)?;
                 self.ready(lane, step.kept, &step.what)?;
-                let mut b = self.command(&step.what)?;
-                b.target_dir = Some(self.lanes[lane].dir.clone());
-                (lane, spawn(self.at, &b)?)
+                (lane, self.start(&step.what, lane)?)
             }
         };
         let running = self.wait_ahead(running, lane, step)?;
@@ -376,14 +377,7 @@ impl CargoBuilder<'_> {
             )?;
         }
         self.units = Some(built.units);
-        if !matches!(step.what, What::Dev) {
-            // the last build's: a step that changes strip or LTO changes the build scripts'
-            // profile too, so an older step's are seldom of use. The runs too: without them
-            // cargo compiles again what they build, proc-macros included.
-            self.host_units = hashes(&built.artifacts, [UnitKind::Host, UnitKind::Run]);
-            self.host_of = host_profile(&step.what);
-            self.last = Some(lane);
-        }
+        self.note_host(&built.artifacts, &step.what, lane);
         // a relink over this build needs its runs as well as its crates
         let units = hashes(&built.artifacts, [UnitKind::Target, UnitKind::Run]);
         self.lanes[lane].builds.insert(key, units);
@@ -410,19 +404,17 @@ impl CargoBuilder<'_> {
     /// resolved, downloaded and written `Cargo.lock` before the second starts. Not during a
     /// run's first build (no build has said yet how many units a build has), nor for a step
     /// that relinks (it waits for the build it relinks over), nor one measured by an earlier
-    /// run; nor in a clean ladder, nor when the user limits cargo's jobs (`--jobs`,
-    /// `CARGO_BUILD_JOBS`): two builds at once would run twice as many.
+    /// run; nor in a clean ladder, nor when the user limits cargo's jobs (see
+    /// [`jobs_limited`]): two builds at once would run twice as many.
     fn wait_ahead(
         &mut self,
         mut running: Running,
         lane: usize,
         step: &Step<'_>,
     ) -> Result<Running> {
-        let limited =
-            self.selection.iter().any(|a| a == "--jobs") || io::var("CARGO_BUILD_JOBS").is_some();
         let next = step
             .next
-            .filter(|n| !n.relink && !self.clean && !limited && self.ahead.is_none());
+            .filter(|n| !n.relink && !self.clean && !self.one_at_a_time && self.ahead.is_none());
         let (Some(next), Some(units)) = (next, self.units) else {
             return Ok(running);
         };
@@ -439,24 +431,38 @@ impl CargoBuilder<'_> {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+        // every build script and proc-macro of this build is done: the next step goes on
+        // from them
+        self.note_host(&running.artifacts_so_far(), &step.what, lane);
         let other = 1 - lane;
-        if !matches!(step.what, What::Dev) {
-            // every build script and proc-macro of this build is done: the next step goes on
-            // from them
-            let so_far = running.artifacts_so_far();
-            self.host_units = hashes(&so_far, [UnitKind::Host, UnitKind::Run]);
-            self.host_of = host_profile(&step.what);
-            self.last = Some(lane);
-        }
         self.ready(other, None, &next.planned.what())?;
-        let mut b = self.command(&next.planned.what())?;
-        b.target_dir = Some(self.lanes[other].dir.clone());
         self.ahead = Some(Ahead {
             key: next_key,
             lane: other,
-            running: spawn(self.at, &b)?,
+            running: self.start(&next.planned.what(), other)?,
         });
         Ok(running)
+    }
+
+    /// Starts the build of `what` in `lane`.
+    fn start(&self, what: &What<'_>, lane: usize) -> Result<Running> {
+        let mut b = self.command(what)?;
+        b.target_dir = Some(self.lanes[lane].dir.clone());
+        spawn(self.at, &b)
+    }
+
+    /// Notes the build scripts, proc-macros and runs of a release build of `what` in `lane`
+    /// (not of the dev step, whose profile no other step shares): the next step reuses them
+    /// unless it changes their profile. The last build's only: a step that changes strip or
+    /// LTO changes that profile, so an older step's are seldom of use. The runs too: without
+    /// them cargo compiles again what they build, proc-macros included.
+    fn note_host(&mut self, artifacts: &[(PathBuf, UnitKind)], what: &What<'_>, lane: usize) {
+        if matches!(what, What::Dev) {
+            return;
+        }
+        self.host_units = hashes(artifacts, [UnitKind::Host, UnitKind::Run]);
+        self.host_of = host_profile(what);
+        self.last = Some(lane);
     }
 
     /// Whether the build scripts and proc-macros of the last build are of use to `what`: they
@@ -570,6 +576,17 @@ fn host_profile(what: &What<'_>) -> Option<String> {
         state.nightly, state.nightly_flags, state.build_std
     ));
     Some(parts.join(" "))
+}
+
+/// Whether the user limits cargo's jobs, as cargo reads it: `--jobs` among the build options,
+/// `CARGO_BUILD_JOBS` set (`env_jobs`), or `build.jobs` in one of the config files (their
+/// texts; a file cargo would refuse has been reported already, and is passed over here).
+pub(crate) fn jobs_limited(selection: &[String], env_jobs: bool, configs: &[&str]) -> bool {
+    let in_config = |text: &&str| {
+        text.parse::<toml_edit::DocumentMut>()
+            .is_ok_and(|doc| doc.get("build").and_then(|b| b.get("jobs")).is_some())
+    };
+    selection.iter().any(|a| a == "--jobs") || env_jobs || configs.iter().any(in_config)
 }
 
 /// The hashes of the units of `kinds` among a build's files.
@@ -699,6 +716,29 @@ mod tests {
         assert_eq!(unit_hash("foldersync"), None);
         assert_eq!(unit_hash("my-tool-12345"), None);
         assert_eq!(unit_hash(".cargo-lock"), None);
+    }
+
+    #[test]
+    fn jobs_are_limited_by_the_option_the_variable_or_a_config_file() {
+        let none: [&str; 0] = [];
+        assert!(!jobs_limited(&[], false, &none));
+        assert!(!jobs_limited(
+            &["--features".into(), "x".into()],
+            false,
+            &[
+                "[build]\ntarget-dir = \"t\"\n",
+                "[profile.release]\njobs = 1\n"
+            ],
+        ));
+        assert!(jobs_limited(&["--jobs".into(), "2".into()], false, &none));
+        assert!(jobs_limited(&[], true, &none));
+        for config in [
+            "[build]\njobs = 1\n",
+            "build.jobs = 2\n",
+            "build = { jobs = -1 }\n",
+        ] {
+            assert!(jobs_limited(&[], false, &["", config]), "{config}");
+        }
     }
 
     #[test]

@@ -24,7 +24,7 @@ use crate::edit::manifest::{Want, write_wants};
 use crate::io;
 use crate::target::{Located, locate};
 
-use cargo_steps::{CargoBuilder, Lane, nightly_src_installed};
+use cargo_steps::{CargoBuilder, Lane, jobs_limited, nightly_src_installed};
 use results::Results;
 use strategy::{Climb, State, Yours, best_settings, climb_all, planned_builds, savings};
 
@@ -97,6 +97,8 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
     let nightly = args.nightly.then(nightly_src_installed);
     let home = at.target_dir().join("size-profile").join("ladder");
     let selection = args.selection.cargo_args();
+    let configs: Vec<&str> = at.inputs.configs.iter().map(|d| d.text()).collect();
+    let one_at_a_time = jobs_limited(&selection, io::var("CARGO_BUILD_JOBS").is_some(), &configs);
     let mut builder = CargoBuilder {
         inputs: CargoBuilder::inputs(&at, &selection, args.bin.as_deref())?,
         at: &at,
@@ -116,6 +118,7 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
         ahead: None,
         units: None,
         clean: io::var("SIZE_PROFILE_LADDER_CLEAN_BUILDS").is_some_and(|v| v == "1"),
+        one_at_a_time,
     };
     let yours = Yours {
         profile: &args.profile,

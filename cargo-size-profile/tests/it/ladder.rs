@@ -385,12 +385,15 @@ fn a_step_not_kept_stops_the_build_started_ahead_for_the_step_after_it() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// With cargo's jobs limited (`-j`), the ladder builds one step at a time: cargo never runs
-/// more jobs than asked. One lane is used, the other never made.
+/// With cargo's jobs limited, the ladder builds one step at a time: cargo never runs more
+/// jobs than asked. Here by `build.jobs` in the project's config file (`-j` and
+/// `CARGO_BUILD_JOBS` are decided by the same function, unit-tested). One lane is used, the
+/// other never made.
 #[test]
 fn with_jobs_limited_one_step_builds_at_a_time() {
     let dir = fixture("ladder-jobs");
-    let (report, _) = ladder(&dir, &["-j", "2"]);
+    write(&dir, ".cargo/config.toml", "[build]\njobs = 2\n");
+    let (report, _) = ladder(&dir, &[]);
     assert!(bytes(&report["steps"][1]) > 0);
     let work = dir.join("target/size-profile/ladder/build");
     assert!(work.join("0/release").is_dir());
