@@ -46,6 +46,8 @@ pub(crate) struct Built {
     pub(crate) libraries: Vec<Library>,
     /// How many units the build had: crates, build scripts and their runs.
     pub(crate) units: usize,
+    /// How many crates it compiled (the others were fresh): one for a relink.
+    pub(crate) compiled: usize,
 }
 
 /// What a unit of a build is, as the ladder keeps its files.
@@ -243,6 +245,10 @@ fn collect(lines: &[String], time: Duration) -> Built {
         artifacts,
         libraries,
         units: units(lines),
+        compiled: messages
+            .iter()
+            .filter(|m| m["reason"] == "compiler-artifact" && m["fresh"] == false)
+            .count(),
     }
 }
 
@@ -483,7 +489,8 @@ mod tests {
     use super::*;
 
     /// A unit is done when cargo says a crate is built (fresh or not) or a build script ran;
-    /// its other messages are not units. The lines are cargo's own, shortened.
+    /// its other messages are not units. Of the crates, those not fresh were compiled. The
+    /// lines are cargo's own, shortened.
     #[test]
     fn the_units_done_are_the_artifacts_and_the_script_runs() {
         let lines: Vec<String> = [
@@ -496,7 +503,8 @@ mod tests {
         .map(String::from)
         .into();
         assert_eq!(units(&lines), 3);
-        assert_eq!(collect(&lines, Duration::ZERO).units, 3);
+        let built = collect(&lines, Duration::ZERO);
+        assert_eq!((built.units, built.compiled), (3, 1));
     }
 
     /// A build's units as the ladder keeps them, from cargo's own messages: the crates built

@@ -10,9 +10,11 @@
 //! seconds): meanwhile the step expected next starts in the other lane, with the last build's
 //! build scripts, proc-macros and their runs (compiled crates hard-linked, the rest copied,
 //! their times kept, so cargo finds them fresh; none for a step that changes their profile).
-//! A lane is trimmed before each build to those and, for a step that relinks, the build it
-//! relinks over (always in its own lane); the lane a step leaves is trimmed when the next step
-//! goes on. So the two hold at most the build linking and the one started beside it.
+//! A step that relinks over the build linking gets all of its crates the same way, and
+//! compiles its final crate beside that build's. A lane is trimmed before each build to
+//! those and, for a step that relinks, the build it relinks over (always in its own lane);
+//! the lane a step leaves is trimmed when the next step goes on. So the two hold at most the
+//! build linking and the one started beside it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -333,8 +335,9 @@ impl CargoBuilder<'_> {
         };
         let (lane, running) = match ahead {
             Some(a) => {
-                // the step before is done, and this one does not relink over it: its build
-                // goes, but for the build scripts and proc-macros the next steps may want
+                // the step before is done, and what this one relinks over, if it does, is in
+                // its own lane: the build before goes, but for the build scripts and
+                // proc-macros the next steps may want
                 let same = self.same_host(&step.what);
                 self.trim(1 - a.lane, None, same)?;
                 (a.lane, a.running)
@@ -390,7 +393,8 @@ impl CargoBuilder<'_> {
             bytes: Some(bytes),
             time: built.time,
             note: String::new(),
-            how: if step.relink {
+            // what cargo did, not what was planned: a relink that compiled more is a build
+            how: if step.relink && built.compiled == 1 {
                 How::Relinked
             } else {
                 How::Built
@@ -401,11 +405,12 @@ impl CargoBuilder<'_> {
     /// Waits while `running` builds `step`, and starts the step expected next in the other
     /// lane once only the final crate is left to build here: so two builds overlap only while
     /// one of them compiles its final crate (never both running build scripts), and cargo has
-    /// resolved, downloaded and written `Cargo.lock` before the second starts. Not during a
+    /// resolved, downloaded and written `Cargo.lock` before the second starts. A step that
+    /// relinks over this build (or over the one this relinks over: the same crates) gets
+    /// them all in its lane, so it compiles its final crate beside this one's. Not during a
     /// run's first build (no build has said yet how many units a build has), nor for a step
-    /// that relinks (it waits for the build it relinks over), nor one measured by an earlier
-    /// run; nor in a clean ladder, nor when the user limits cargo's jobs (see
-    /// [`jobs_limited`]): two builds at once would run twice as many.
+    /// measured by an earlier run; nor in a clean ladder, nor when the user limits cargo's
+    /// jobs (see [`jobs_limited`]): two builds at once would run twice as many.
     fn wait_ahead(
         &mut self,
         mut running: Running,
@@ -414,10 +419,20 @@ impl CargoBuilder<'_> {
     ) -> Result<Running> {
         let next = step
             .next
-            .filter(|n| !n.relink && !self.clean && !self.one_at_a_time && self.ahead.is_none());
+            .filter(|_| !self.clean && !self.one_at_a_time && self.ahead.is_none());
         let (Some(next), Some(units)) = (next, self.units) else {
             return Ok(running);
         };
+        // a relink goes on from this build's crates (the strategy relinks over no other
+        // build; this holds it to that)
+        if let Some(kept) = &next.kept {
+            let What::Ladder(building) = step.what else {
+                return Ok(running);
+            };
+            if !building.same_crates(kept) {
+                return Ok(running);
+            }
+        }
         let next_key = self.key(&next.planned.what())?;
         if self.results.find(&next_key).is_some() {
             return Ok(running);
@@ -433,9 +448,18 @@ impl CargoBuilder<'_> {
         }
         // every build script and proc-macro of this build is done: the next step goes on
         // from them
-        self.note_host(&running.artifacts_so_far(), &step.what, lane);
+        let so_far = running.artifacts_so_far();
+        self.note_host(&so_far, &step.what, lane);
         let other = 1 - lane;
         self.ready(other, None, &next.planned.what())?;
+        if let Some(kept) = &next.kept {
+            // the crates it relinks over, linked over as the build scripts are: the lane
+            // holds that build from now on
+            let crates = hashes(&so_far, [UnitKind::Target, UnitKind::Run]);
+            copy_units(&self.lanes[lane].dir, &self.lanes[other].dir, &crates)?;
+            let key = self.key(&What::Ladder(kept))?;
+            self.lanes[other].builds.insert(key, crates);
+        }
         self.ahead = Some(Ahead {
             key: next_key,
             lane: other,

@@ -118,11 +118,16 @@ impl State {
     /// Whether `self` differs from `kept` only in its linker flags: then only the final crate
     /// is compiled again, and everything else of `kept`'s build is reused.
     pub(crate) fn relinks_over(&self, kept: &State) -> bool {
-        self.link_flags != kept.link_flags
-            && State {
-                link_flags: kept.link_flags.clone(),
-                ..self.clone()
-            } == *kept
+        self.link_flags != kept.link_flags && self.same_crates(kept)
+    }
+
+    /// Whether `self` and `other` differ in nothing but linker flags: every crate but the
+    /// final one is the same in their builds.
+    pub(crate) fn same_crates(&self, other: &State) -> bool {
+        State {
+            link_flags: other.link_flags.clone(),
+            ..self.clone()
+        } == *other
     }
 }
 
@@ -211,9 +216,10 @@ impl Planned {
 #[derive(Clone, Debug)]
 pub(crate) struct Next {
     pub(crate) planned: Planned,
-    /// Whether it compiles only the final crate over a build on disk (see [`How::Relinked`]):
-    /// such a step waits for the build it relinks over.
-    pub(crate) relink: bool,
+    /// The build it compiles only the final crate over (see [`How::Relinked`]), if it does:
+    /// always one with the crates of the step building now, so it may start once they are
+    /// built, with them.
+    pub(crate) kept: Option<State>,
 }
 
 /// One step, as the builder gets it.
@@ -518,7 +524,7 @@ impl Builder for Paper<'_> {
         let i = self.steps.len();
         self.steps.push(Next {
             planned: Planned::of(step.what),
-            relink: step.relink,
+            kept: step.kept.cloned(),
         });
         let bytes = match self.sizes.get(i) {
             Some(known) => *known,
@@ -1075,7 +1081,9 @@ mod tests {
         assert_eq!(wrong_guesses(&sizes), Vec::<&str>::new());
         let strip = sizes.built.iter().position(|b| b.0 == "strip").unwrap();
         let icf = sizes.told[strip].1.as_ref().unwrap();
-        assert!(icf.relink && icf.planned.what().key().ends_with(ICF));
+        assert!(icf.planned.what().key().ends_with(ICF));
+        // over the strip step's build, the one building when the builder is told
+        assert_eq!(icf.kept, sizes.built[strip].1);
         assert!(sizes.told.last().unwrap().1.is_none());
         assert_eq!(sizes.told.len(), planned_builds(None));
 
@@ -1162,6 +1170,11 @@ mod tests {
         assert_eq!(built.0, "yours");
         assert!(built.2, "relinked over the opt-level step's build");
         assert_eq!(built.3.as_ref().unwrap().link_flags, [ICF]);
+        // told so while that build was building: so it may start beside its final crate
+        let before = &sizes.built[sizes.built.len() - 2];
+        let told = sizes.told[sizes.told.len() - 2].1.as_ref().unwrap();
+        assert_eq!(told.planned, Planned::Yours("release".into()));
+        assert_eq!(told.kept, before.1);
 
         // strip reused from an earlier run: its build is not on disk, ICF builds in full
         let mut sizes = Sizes::new(&shrinking());
