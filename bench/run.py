@@ -533,7 +533,8 @@ def section_ladder_cost(report, results):
                   f"change, and reruns: its CPU time is {first_cpu / clean_cpu:.2f}x the clean builds'. "
                   "The rest of the time it gains by keeping both cores busy: a build ends with its "
                   "final crate alone (with fat LTO, about 15 s of one core on this example), and the "
-                  "ladder starts the step expected next meanwhile, in its second lane. The "
+                  "ladder starts the step expected next meanwhile, in its second lane (a step that "
+                  "relinks too, with the crates of the build it relinks over hard-linked there). The "
                   f"{cores} cores were busy {first_cpu / first_s * 100:.0f} % of the time out of "
                   f"{cores * 100} %; its CPU time over {cores} cores, {floor:.0f} s "
                   f"({floor / clean_s:.2f}x), is as fast as this work can go here.\n")
@@ -545,7 +546,9 @@ def section_ladder_cost(report, results):
                   "ladder kept the build-script runs that proc-macros depend on (339bcc1), gave "
                   "0.92x, 0.82x and 0.94x, with CPU time 0.92x the clean builds'; at 83b9b90, in one "
                   "lane (one build at a time), 0.83x, 0.80x and 0.81x, with its cores busy 166 % of "
-                  "the time. "
+                  "the time; at 8af055c, in two lanes but with a step that relinks waiting for the "
+                  "build it relinks over (one core idle meanwhile), 0.72x, 0.76x and 0.77x, CPU time "
+                  "0.82x, cores busy 182 %. "
                   "`BENCH_PAIRS=3` runs three pairs, the order swapped each time, and takes the "
                   f"median of their ratios (this run: {pairs}).\n")
 
