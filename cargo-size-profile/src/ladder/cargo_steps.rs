@@ -423,16 +423,6 @@ impl CargoBuilder<'_> {
         let (Some(next), Some(units)) = (next, self.units) else {
             return Ok(running);
         };
-        // a relink goes on from this build's crates (the strategy relinks over no other
-        // build; this holds it to that)
-        if let Some(kept) = &next.kept {
-            let What::Ladder(building) = step.what else {
-                return Ok(running);
-            };
-            if !building.same_crates(kept) {
-                return Ok(running);
-            }
-        }
         let next_key = self.key(&next.planned.what())?;
         if self.results.find(&next_key).is_some() {
             return Ok(running);

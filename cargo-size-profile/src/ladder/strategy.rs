@@ -217,8 +217,8 @@ impl Planned {
 pub(crate) struct Next {
     pub(crate) planned: Planned,
     /// The build it compiles only the final crate over (see [`How::Relinked`]), if it does:
-    /// always one with the crates of the step building now, so it may start once they are
-    /// built, with them.
+    /// always one with the crates of the step building now (the tests hold the climb to
+    /// that), so it may start once they are built, with them.
     pub(crate) kept: Option<State>,
 }
 
@@ -1060,6 +1060,22 @@ mod tests {
         assert!(row(&climb, "\"s\"").kept && !row(&climb, "= \"z\"").kept);
     }
 
+    /// Whether every step the builder was told of that relinks goes on from the crates of
+    /// the build it was told during (what lets the builder start it beside that build's
+    /// final crate, with them).
+    fn relinks_go_on_from_the_build_told(sizes: &Sizes) -> bool {
+        sizes
+            .told
+            .iter()
+            .zip(&sizes.built)
+            .all(
+                |((_, next), built)| match next.as_ref().and_then(|n| n.kept.as_ref()) {
+                    Some(kept) => built.1.as_ref().is_some_and(|s| s.same_crates(kept)),
+                    None => true,
+                },
+            )
+    }
+
     /// The builds whose next step, built or reused, was not the one the builder was told.
     fn wrong_guesses(sizes: &Sizes) -> Vec<&str> {
         let mut wrong = Vec::new();
@@ -1079,6 +1095,7 @@ mod tests {
         let mut sizes = Sizes::new(&shrinking());
         climb_all(&mut sizes, &mine("dist"), None).unwrap();
         assert_eq!(wrong_guesses(&sizes), Vec::<&str>::new());
+        assert!(relinks_go_on_from_the_build_told(&sizes));
         let strip = sizes.built.iter().position(|b| b.0 == "strip").unwrap();
         let icf = sizes.told[strip].1.as_ref().unwrap();
         assert!(icf.planned.what().key().ends_with(ICF));
@@ -1093,12 +1110,14 @@ mod tests {
         sizes.sizes.insert("abort", Some(411));
         climb_all(&mut sizes, &mine("dist"), None).unwrap();
         assert_eq!(wrong_guesses(&sizes), ["abort"]);
+        assert!(relinks_go_on_from_the_build_told(&sizes));
 
         // of a pair, the first built is smaller: the guess after the pair is wrong
         let mut sizes = Sizes::new(&shrinking());
         sizes.sizes.insert("lto-thin", Some(419));
         climb_all(&mut sizes, &mine("dist"), None).unwrap();
         assert_eq!(wrong_guesses(&sizes), ["lto-fat"]);
+        assert!(relinks_go_on_from_the_build_told(&sizes));
 
         // earlier measurements reused: the guesses go on from their sizes, and the nightly
         // steps follow the chain
@@ -1116,6 +1135,7 @@ mod tests {
         again.results.remove(&What::Yours("dist").key());
         climb_all(&mut again, &mine("dist"), Some(false)).unwrap();
         assert_eq!(wrong_guesses(&again), Vec::<&str>::new());
+        assert!(relinks_go_on_from_the_build_told(&again));
         assert_eq!(
             again.slugs(),
             ["strip", "yours"],
@@ -1175,6 +1195,7 @@ mod tests {
         let told = sizes.told[sizes.told.len() - 2].1.as_ref().unwrap();
         assert_eq!(told.planned, Planned::Yours("release".into()));
         assert_eq!(told.kept, before.1);
+        assert!(relinks_go_on_from_the_build_told(&sizes));
 
         // strip reused from an earlier run: its build is not on disk, ICF builds in full
         let mut sizes = Sizes::new(&shrinking());
