@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::host::{Env, Files};
-use crate::report::directives::Directive;
+use crate::report::directives::{Directive, Syntax};
 
 /// The real process environment.
 #[derive(Clone, Copy, Debug, Default)]
@@ -65,11 +65,30 @@ impl Files for Disk {
     }
 }
 
-/// Prints every directive for cargo, one per line, on stdout.
-pub(crate) fn emit(directives: &[Directive]) {
+/// Prints every directive for cargo, one per line, on stdout, in `syntax`. Where that syntax
+/// has no error line and there are errors, they are also written on stderr and the build
+/// script ends with exit code 1: the one way left to fail the build.
+pub(crate) fn emit(directives: &[Directive], syntax: Syntax) {
     let mut out = std::io::stdout().lock();
     for d in directives {
         // stdout closed means cargo is gone: nothing useful is left to do
-        let _ = writeln!(out, "{d}");
+        let _ = writeln!(out, "{}", d.line(syntax));
+    }
+    let _ = out.flush();
+    if syntax == Syntax::Single {
+        let errors: Vec<&String> = directives
+            .iter()
+            .filter_map(|d| match d {
+                Directive::Error(m) => Some(m),
+                _ => None,
+            })
+            .collect();
+        if !errors.is_empty() {
+            let mut err = std::io::stderr().lock();
+            for m in errors {
+                let _ = writeln!(err, "error: {m}");
+            }
+            std::process::exit(1);
+        }
     }
 }

@@ -58,7 +58,7 @@ mod io;
 pub use host::{Env, Files};
 pub use profile::preset::Preset;
 pub use profile::setting::Setting;
-pub use report::directives::{CFG, Directive};
+pub use report::directives::{CFG, Directive, Syntax};
 
 /// Checks the profile being built against the crate's preset; call it from `build.rs`.
 ///
@@ -145,9 +145,12 @@ impl Check {
     }
 
     /// Runs the check in a build script: reads the environment and files, prints the
-    /// `cargo::` directives.
+    /// directives in the syntax the package's `rust-version` allows ([`Syntax`]). Under
+    /// `deny`, findings fail the build: as `cargo::error` lines, or, before Rust 1.77, by
+    /// ending the build script with exit code 1 after printing them.
     pub fn run(self) {
-        io::emit(&self.directives(&io::ProcessEnv, &io::Disk));
+        let syntax = Syntax::of_package(&io::ProcessEnv);
+        io::emit(&self.directives(&io::ProcessEnv, &io::Disk), syntax);
     }
 }
 
@@ -176,7 +179,7 @@ pub mod __private {
         BUILT_IN, FileKind, InvalidValue, Layer, PackageTable, ProfileNameError, ProfileTable,
         Profiles, Sourced, check_profile_name,
     };
-    pub use crate::report::directives::{CFG, Directive};
+    pub use crate::report::directives::{CFG, Directive, Syntax};
     pub use crate::report::finding::{Finding, Fix, SettingFinding};
     pub use crate::report::project::{Overrides, Project};
     pub use crate::report::{ProfileReport, Report, Request, Scope, report};

@@ -80,6 +80,14 @@ pub(crate) fn cargo_manifest_dir(env: &dyn Env) -> Option<PathBuf> {
     env.var("CARGO_MANIFEST_DIR").map(PathBuf::from)
 }
 
+/// `CARGO_PKG_RUST_VERSION`: the package's declared `rust-version`; `None` when it declares
+/// none (cargo then sets the variable empty).
+pub(crate) fn cargo_pkg_rust_version(env: &dyn Env) -> Option<String> {
+    env.var("CARGO_PKG_RUST_VERSION")
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
 /// `OUT_DIR`: the build script's output directory.
 pub(crate) fn out_dir(env: &dyn Env) -> Option<PathBuf> {
     env.var("OUT_DIR").map(PathBuf::from)

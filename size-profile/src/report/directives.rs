@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use crate::host::{Env, Files};
 use crate::inputs::FlagsFrom;
-use crate::inputs::build_env::{active_profile, cargo_manifest_dir};
+use crate::inputs::build_env::{active_profile, cargo_manifest_dir, cargo_pkg_rust_version};
 use crate::report::finding::Finding;
 use crate::report::project::Overrides;
 use crate::report::{Report, Request, Scope, report};
@@ -17,13 +17,14 @@ use crate::report::{Report, Request, Scope, report};
 /// The `cfg` set in checked profiles.
 pub const CFG: &str = "size_optimized";
 
-/// One instruction to cargo, printed as a `cargo::` line.
+/// One instruction to cargo, one line of a build script's output.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Directive {
     /// `cargo::warning=`: shown by cargo for local packages.
     Warning(String),
-    /// `cargo::error=`: fails the build (cargo 1.84+).
+    /// `cargo::error=`: fails the build. In the [`Syntax::Single`] of an older `rust-version`
+    /// there is no such line: it is printed as a warning and the build script fails.
     Error(String),
     /// `cargo::rerun-if-changed=`.
     RerunIfChanged(PathBuf),
@@ -35,18 +36,67 @@ pub enum Directive {
     RustcCheckCfg(String),
 }
 
-impl fmt::Display for Directive {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // cargo ends a directive at the first newline: keep each to one line
-        let one_line = |s: &str| s.replace(['\n'], " ").replace(['\r'], " ");
-        match self {
-            Directive::Warning(m) => write!(f, "cargo::warning={}", one_line(m)),
-            Directive::Error(m) => write!(f, "cargo::error={}", one_line(m)),
-            Directive::RerunIfChanged(p) => write!(f, "cargo::rerun-if-changed={}", p.display()),
-            Directive::RerunIfEnvChanged(v) => write!(f, "cargo::rerun-if-env-changed={v}"),
-            Directive::RustcCfg(c) => write!(f, "cargo::rustc-cfg={c}"),
-            Directive::RustcCheckCfg(c) => write!(f, "cargo::rustc-check-cfg={c}"),
+/// How a build script must spell its lines for the package it builds: cargo refuses the
+/// `cargo::` form from a package whose `rust-version` is older than 1.77.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Syntax {
+    /// `cargo::key=value`: no `rust-version`, or 1.77 and later.
+    Double,
+    /// `cargo:key=value`: a `rust-version` before 1.77; it has no error line.
+    Single,
+}
+
+impl Syntax {
+    /// The syntax the package being built may use, from `CARGO_PKG_RUST_VERSION` (empty or
+    /// unset when the package declares none). A version that cannot be read gets the
+    /// single colon, which every cargo takes.
+    pub fn of_package(env: &dyn Env) -> Syntax {
+        match cargo_pkg_rust_version(env) {
+            None => Syntax::Double,
+            Some(version) => Syntax::for_rust_version(&version),
         }
+    }
+
+    fn for_rust_version(version: &str) -> Syntax {
+        let mut parts = version.split('.').map(str::parse::<u64>);
+        let major = parts.next().and_then(Result::ok);
+        let minor = parts.next().unwrap_or(Ok(0)).ok();
+        match (major, minor) {
+            (Some(major), Some(minor)) if (major, minor) >= (1, 77) => Syntax::Double,
+            _ => Syntax::Single,
+        }
+    }
+}
+
+impl Directive {
+    /// The line cargo reads, in `syntax`; cargo ends a line at its first newline, so a
+    /// message is kept to one line.
+    pub fn line(&self, syntax: Syntax) -> String {
+        let one_line = |s: &str| s.replace(['\n', '\r'], " ");
+        let prefix = match syntax {
+            Syntax::Double => "cargo::",
+            Syntax::Single => "cargo:",
+        };
+        let body = match self {
+            Directive::Warning(m) => format!("warning={}", one_line(m)),
+            Directive::Error(m) => match syntax {
+                Syntax::Double => format!("error={}", one_line(m)),
+                Syntax::Single => format!("warning=error: {}", one_line(m)),
+            },
+            Directive::RerunIfChanged(p) => format!("rerun-if-changed={}", p.display()),
+            Directive::RerunIfEnvChanged(v) => format!("rerun-if-env-changed={v}"),
+            Directive::RustcCfg(c) => format!("rustc-cfg={c}"),
+            Directive::RustcCheckCfg(c) => format!("rustc-check-cfg={c}"),
+        };
+        format!("{prefix}{body}")
+    }
+}
+
+impl fmt::Display for Directive {
+    /// The line in the `cargo::` syntax.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.line(Syntax::Double))
     }
 }
 
@@ -440,6 +490,39 @@ mod tests {
         assert!(
             got.iter().all(|l| !l.starts_with("cargo::warning")),
             "{got:#?}"
+        );
+    }
+
+    #[test]
+    fn the_syntax_follows_the_declared_rust_version() {
+        let of = |v: Option<&str>| {
+            let vars: Vec<(&str, &str)> = v
+                .map(|v| ("CARGO_PKG_RUST_VERSION", v))
+                .into_iter()
+                .collect();
+            Syntax::of_package(&env(&vars))
+        };
+        assert_eq!(of(None), Syntax::Double);
+        assert_eq!(of(Some("")), Syntax::Double);
+        for old in ["1.60", "1.76", "1.76.9", "1", "0.9", "x"] {
+            assert_eq!(of(Some(old)), Syntax::Single, "{old}");
+        }
+        for new in ["1.77", "1.77.0", "1.84", "1.85.1", "2"] {
+            assert_eq!(of(Some(new)), Syntax::Double, "{new}");
+        }
+        let lines = |d: Directive| (d.line(Syntax::Double), d.line(Syntax::Single));
+        assert_eq!(
+            lines(Directive::Warning("w".into())),
+            ("cargo::warning=w".into(), "cargo:warning=w".into())
+        );
+        // the single colon has no error line: cargo would take `cargo:error=` as metadata
+        assert_eq!(
+            lines(Directive::Error("e".into())),
+            ("cargo::error=e".into(), "cargo:warning=error: e".into())
+        );
+        assert_eq!(
+            lines(Directive::RustcCheckCfg("cfg(x)".into())).1,
+            "cargo:rustc-check-cfg=cfg(x)"
         );
     }
 

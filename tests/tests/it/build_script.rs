@@ -323,3 +323,79 @@ fn bad_metadata_is_one_clear_warning_and_the_build_goes_on() {
         ]
     );
 }
+
+/// The findings cargo showed for a build whose script ran under `deny`, whichever way the
+/// script had to fail: `cargo::error` lines, or (before `rust-version` 1.77) the errors it
+/// wrote on stderr before exiting with 1.
+fn denied(run: &size_profile_tests::Run) -> Vec<String> {
+    let on_stderr: Vec<String> = run
+        .stderr
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("error: size-profile: "))
+        .map(str::to_owned)
+        .collect();
+    if on_stderr.is_empty() {
+        run.errors()
+    } else {
+        on_stderr
+    }
+}
+
+#[test]
+fn every_declared_rust_version_builds_and_deny_fails_in_its_syntax() {
+    let deny = "[package.metadata.size-profile]\ndeny = true\n";
+    let reference = Scratch::checked("rvnone", deny);
+    let want = reference.cargo(&["build", "--release"]);
+    assert!(!want.success, "deny must fail the build:\n{}", want.stderr);
+    let want_errors = want.errors();
+    assert_eq!(want_errors.len(), 6, "{}", want.stderr);
+    for version in ["1.60", "1.71", "1.76", "1.77", "1.85"] {
+        let name = format!("rv{}", version.replace('.', "_"));
+        let p = Scratch::checked(&name, "");
+        p.edit(
+            "Cargo.toml",
+            "edition = \"2021\"\n",
+            &format!("edition = \"2021\"\nrust-version = \"{version}\"\n"),
+        );
+        // cargo refuses `cargo::` lines below 1.77: the build must go on, with the findings
+        let run = p.cargo(&["build", "--release"]);
+        assert!(run.success, "rust-version {version}:\n{}", run.stderr);
+        assert_eq!(
+            run.warnings().len(),
+            5,
+            "rust-version {version}:\n{}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("syntax"), "{}", run.stderr);
+        // the cfg is set in either syntax
+        p.write(
+            "src/main.rs",
+            "fn main() {\n    if cfg!(size_optimized) { println!(\"size\") } else { println!(\"plain\") }\n}\n",
+        );
+        p.cargo(&["build", "--release"]).ok();
+        assert_eq!(
+            p.run_binary(&name, "release"),
+            "size\n",
+            "rust-version {version}"
+        );
+        // deny fails the build with the same findings, however the syntax lets it fail
+        p.edit(
+            "Cargo.toml",
+            "[workspace]\n",
+            &format!("[workspace]\n{deny}"),
+        );
+        let run = p.cargo(&["build", "--release"]);
+        assert!(
+            !run.success,
+            "rust-version {version}: deny must fail:\n{}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("syntax"), "{}", run.stderr);
+        assert_eq!(
+            denied(&run),
+            want_errors,
+            "rust-version {version}:\n{}",
+            run.stderr
+        );
+    }
+}
