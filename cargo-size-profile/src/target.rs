@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, anyhow, bail};
 use size_profile::__private::{
     Disk, Document, FlagsFrom, Inputs, Overrides, ProcessEnv, Project, SourceFile, gather_from,
+    gather_in_workspace,
 };
 
 use crate::cli::Target;
@@ -260,11 +261,23 @@ pub(crate) fn locate(
     } else {
         None
     };
+    // cargo's root is the one whose profiles it builds with: read with it, not ours
+    let read_in = |d: &Path, metadata: &cargo_metadata::Metadata| {
+        let root = metadata.workspace_root.as_std_path();
+        gather_in_workspace(d, root, &cwd, &ProcessEnv, &Disk, &flags).map_err(|p| anyhow!("{p}"))
+    };
     let (manifest_dir, inputs) = match (&target.package, &metadata) {
-        (None, _) => (dir, first),
+        (None, None) => (dir, first),
+        (None, Some(metadata)) if metadata.workspace_root.as_std_path() == first.root_dir => {
+            (dir, first)
+        }
+        (None, Some(metadata)) => {
+            let inputs = read_in(&dir, metadata)?;
+            (dir, inputs)
+        }
         (Some(spec), Some(metadata)) => {
             let member = find_member(metadata, spec)?;
-            let inputs = read(&member)?;
+            let inputs = read_in(&member, metadata)?;
             (member, inputs)
         }
         (Some(_), None) => {
@@ -278,6 +291,12 @@ pub(crate) fn locate(
         .unwrap_or(&inputs.root)
         .package_name()
         .map(str::to_owned);
+    // at a virtual root the check speaks for the members cargo builds there that ship a
+    // binary, each with its own options
+    let inputs = match (&package, &metadata) {
+        (None, Some(metadata)) => inputs.with_members(&shipping_members(metadata), &Disk),
+        _ => inputs,
+    };
     let project = Project::new(&inputs, &ProcessEnv, overrides, names);
     Ok(Located {
         cwd,
@@ -317,6 +336,21 @@ fn find_member(metadata: &cargo_metadata::Metadata, spec: &str) -> Result<PathBu
                 names.join(", ")
             )
         })
+}
+
+/// The directories of the members `cargo build` builds at the workspace root
+/// (`default-members`, else all) that have a binary target.
+fn shipping_members(metadata: &cargo_metadata::Metadata) -> Vec<PathBuf> {
+    let built = match metadata.workspace_default_members.is_available() {
+        true => metadata.workspace_default_packages(),
+        false => metadata.workspace_packages(),
+    };
+    built
+        .into_iter()
+        .filter(|p| p.targets.iter().any(|t| t.is_bin()))
+        .filter_map(|p| p.manifest_path.parent())
+        .map(|dir| dir.as_std_path().to_path_buf())
+        .collect()
 }
 
 /// The names of the workspace's members that have a binary target, as cargo lists them.

@@ -164,7 +164,7 @@ pub mod __private {
     pub use crate::inputs::manifest::Dependency;
     pub use crate::inputs::options::{Budget, Growth, Options};
     pub use crate::inputs::savings::{Quoted, SAVINGS_FILE, Saving, Savings, thousands};
-    pub use crate::inputs::{FlagsFrom, Inputs, gather, gather_from};
+    pub use crate::inputs::{FlagsFrom, Inputs, gather, gather_from, gather_in_workspace};
     pub use crate::io::{Disk, ProcessEnv};
     pub use crate::map::NameMap;
     pub use crate::profile::cfg::Target;

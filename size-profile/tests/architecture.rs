@@ -102,6 +102,9 @@ fn listing() -> String {
             "pub enum Directive {",
             "Directive::",
         ),
+        ("report/directives.rs", "impl Directive {", "Directive::"),
+        ("report/directives.rs", "pub enum Syntax {", "Syntax::"),
+        ("report/directives.rs", "impl Syntax {", "Syntax::"),
         ("host.rs", "pub trait Env {", "Env::"),
         ("host.rs", "pub trait Files {", "Files::"),
     ] {

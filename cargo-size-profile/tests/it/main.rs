@@ -11,3 +11,4 @@ mod readme_json;
 mod selection;
 mod support;
 mod why;
+mod workspaces;

@@ -35,6 +35,10 @@ pub struct Inputs {
     pub root: Document,
     /// The package's own manifest, when the package is not the workspace root.
     pub package: Option<Document>,
+    /// At a virtual workspace root, the manifests of the members that ship (those with a
+    /// binary that cargo builds there), whose options the check then speaks for; read by
+    /// [`Inputs::with_members`], empty otherwise.
+    pub members: Vec<Document>,
     /// `.cargo/config.toml` files, lowest precedence first (`$CARGO_HOME`'s, then from the
     /// outermost directory to the nearest).
     pub configs: Vec<Document>,
@@ -60,6 +64,22 @@ pub struct Inputs {
     pub target_dirs: Vec<PathBuf>,
     /// Problems met on the way (an unreadable config file, say); they do not stop the check.
     pub problems: Vec<Problem>,
+}
+
+impl Inputs {
+    /// Reads the manifests of the members in `dirs` (a front that knows them, as the CLI
+    /// does from `cargo metadata`): at a virtual root their options are the check's. One
+    /// that cannot be read is a problem and is left out.
+    pub fn with_members(mut self, dirs: &[PathBuf], files: &dyn Files) -> Inputs {
+        for dir in dirs {
+            let path = dir.join("Cargo.toml");
+            match read_required(files, &path).and_then(|text| parse(&path, &self.root_dir, text)) {
+                Ok(doc) => self.members.push(doc),
+                Err(problem) => self.problems.push(problem),
+            }
+        }
+        self
+    }
 }
 
 /// How the rustflags are known to the front.
@@ -98,12 +118,39 @@ pub fn gather_from(
     files: &dyn Files,
     flags: &FlagsFrom,
 ) -> Result<Inputs, Problem> {
+    gather_inner(manifest_dir, None, cwd, env, files, flags)
+}
+
+/// [`gather_from`] for a package whose workspace root is known already: the CLI takes it
+/// from `cargo metadata`, which is cargo's own word on it.
+pub fn gather_in_workspace(
+    manifest_dir: &Path,
+    root_dir: &Path,
+    cwd: &Path,
+    env: &dyn Env,
+    files: &dyn Files,
+    flags: &FlagsFrom,
+) -> Result<Inputs, Problem> {
+    gather_inner(manifest_dir, Some(root_dir), cwd, env, files, flags)
+}
+
+fn gather_inner(
+    manifest_dir: &Path,
+    known_root: Option<&Path>,
+    cwd: &Path,
+    env: &dyn Env,
+    files: &dyn Files,
+    flags: &FlagsFrom,
+) -> Result<Inputs, Problem> {
     let mut problems = Vec::new();
     let package_path = manifest_dir.join("Cargo.toml");
     let package_text = read_required(files, &package_path)?;
     let package = parse(&package_path, manifest_dir, package_text)?;
 
-    let root_dir = find_root(manifest_dir, &package, files, &mut problems);
+    let root_dir = match known_root {
+        Some(root) => root.to_path_buf(),
+        None => find_root(manifest_dir, &package, env, files, &mut problems),
+    };
     let (root, package) = if root_dir == manifest_dir {
         (relabel(package, &root_dir, &package_path), None)
     } else {
@@ -196,6 +243,7 @@ pub fn gather_from(
         root_dir,
         root,
         package,
+        members: Vec::new(),
         configs,
         rustflags,
         target,
@@ -260,86 +308,72 @@ fn display(path: &Path, root_dir: &Path) -> PathBuf {
         .unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// The workspace root directory of the package in `manifest_dir`.
-fn find_root(
+/// The workspace root directory of the package in `manifest_dir`, found as cargo's
+/// `Workspace::find_root` finds it: the package's own `[workspace]` or `package.workspace`,
+/// else the nearest ancestor manifest that is a root not excluding the package or that points
+/// to a root with `package.workspace` (a package without either is passed over). The walk
+/// stops below `target/package` and does not go above `$CARGO_HOME`; without any root the
+/// package is its own.
+pub(crate) fn find_root(
     manifest_dir: &Path,
     package: &Document,
+    env: &dyn Env,
     files: &dyn Files,
     problems: &mut Vec<Problem>,
 ) -> PathBuf {
-    if package.is_workspace_root() {
-        return manifest_dir.to_path_buf();
+    let manifest = manifest_dir.join("Cargo.toml");
+    if let Some(root) = root_named_by(manifest_dir, package, &manifest) {
+        return root;
     }
-    if let Some(rel) = package.package_workspace() {
-        return normalize(&manifest_dir.join(rel));
-    }
+    let home = cargo_home(env);
+    let mut last: Option<&Path> = None;
     for dir in manifest_dir.ancestors().skip(1) {
+        if dir.ends_with("target/package") || (last.is_some() && last == home.as_deref()) {
+            break;
+        }
+        last = Some(dir);
         let path = dir.join("Cargo.toml");
         let Ok(text) = files.read(&path) else {
             continue;
         };
-        let doc = match Document::parse(SourceFile::new(&path, text)) {
-            Ok(doc) => doc,
-            Err(problem) => {
-                problems.push(problem);
-                continue;
+        match Document::parse(SourceFile::new(&path, text)) {
+            Ok(doc) => {
+                if let Some(root) = root_named_by(dir, &doc, &manifest) {
+                    return root;
+                }
             }
-        };
-        if !doc.is_workspace_root() {
-            continue;
-        }
-        if !is_excluded(dir, &doc, manifest_dir) {
-            return dir.to_path_buf();
+            Err(problem) => problems.push(problem),
         }
     }
     manifest_dir.to_path_buf()
 }
 
-/// Cargo's rule: a package is outside a workspace when `exclude` covers it and no
-/// `members` entry names it.
-fn is_excluded(root_dir: &Path, root: &Document, package_dir: &Path) -> bool {
-    let Ok(rel) = package_dir.strip_prefix(root_dir) else {
-        return true;
-    };
-    let excluded = root
-        .workspace_list("exclude")
-        .iter()
-        .any(|ex| rel.starts_with(ex));
-    let member = root
-        .workspace_list("members")
-        .iter()
-        .any(|pattern| glob_prefix(pattern, rel));
-    excluded && !member
-}
-
-/// Whether `path`, or one of its leading parts, matches a `members` glob (`*`, `?` within
-/// one path component).
-fn glob_prefix(pattern: &str, path: &Path) -> bool {
-    let pattern: Vec<&str> = pattern
-        .split('/')
-        .filter(|p| !p.is_empty() && *p != ".")
-        .collect();
-    let parts: Vec<String> = path
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    pattern.len() <= parts.len()
-        && pattern
-            .iter()
-            .zip(&parts)
-            .all(|(p, part)| glob(p.as_bytes(), part.as_bytes()))
-}
-
-fn glob(pattern: &[u8], text: &[u8]) -> bool {
-    match (pattern.first(), text.first()) {
-        (None, None) => true,
-        (Some(b'*'), _) => {
-            glob(&pattern[1..], text) || (!text.is_empty() && glob(pattern, &text[1..]))
-        }
-        (Some(b'?'), Some(_)) => glob(&pattern[1..], &text[1..]),
-        (Some(p), Some(t)) if p == t => glob(&pattern[1..], &text[1..]),
-        _ => false,
+/// The root a manifest in `dir` makes known for the package manifest `package`: `dir` when it
+/// has `[workspace]` and does not exclude the package, the root its `package.workspace`
+/// points to, else none (cargo's `WorkspaceConfig::get_ws_root`).
+fn root_named_by(dir: &Path, doc: &Document, package: &Path) -> Option<PathBuf> {
+    if doc.is_workspace_root() {
+        return (!is_excluded(dir, doc, package)).then(|| dir.to_path_buf());
     }
+    doc.package_workspace().map(|rel| normalize(&dir.join(rel)))
+}
+
+/// Cargo's `WorkspaceRootConfig::is_excluded`: an `exclude` path covers the package manifest
+/// and no `members` entry does. Both are joined to the root and compared by path components
+/// (so `./examples` and `examples/` are `examples`), and a `members` glob is compared as
+/// written: only a literal member path can take a package back from `exclude`.
+fn is_excluded(root_dir: &Path, root: &Document, package_manifest: &Path) -> bool {
+    let covers = |entry: &String| package_manifest.starts_with(root_dir.join(entry));
+    let excluded = root.workspace_list("exclude").iter().any(covers);
+    let listed = root.workspace_list("members").iter().any(covers);
+    excluded && !listed
+}
+
+/// `$CARGO_HOME`, else `~/.cargo`, as cargo finds it.
+fn cargo_home(env: &dyn Env) -> Option<PathBuf> {
+    env.var("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env.var("HOME").map(|h| Path::new(&h).join(".cargo")))
 }
 
 pub(crate) fn normalize(path: &Path) -> PathBuf {
@@ -359,10 +393,7 @@ pub(crate) fn normalize(path: &Path) -> PathBuf {
 /// The config files cargo reads, lowest precedence first. In each directory `.cargo/config`
 /// (without extension) wins over `.cargo/config.toml`, as in cargo.
 fn config_paths(start: &Path, env: &dyn Env, files: &dyn Files) -> Vec<PathBuf> {
-    let home = env
-        .var("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| env.var("HOME").map(|h| Path::new(&h).join(".cargo")));
+    let home = cargo_home(env);
     let pick = |dir: &Path| {
         let bare = dir.join("config");
         // present, even when unreadable: cargo would pick it too
@@ -459,6 +490,140 @@ mod tests {
         )
         .unwrap();
         assert_eq!(x.root_dir, PathBuf::from("/w"));
+    }
+
+    /// The root the core finds for the package in `dir`, among `files`.
+    fn root_of(files: &[(&str, &str)], dir: &str) -> PathBuf {
+        let files = fs(files);
+        let e = env(&[("CARGO_HOME", "/home/u/.cargo")]);
+        gather(Path::new(dir), &e, &files, &FlagsFrom::Config(None))
+            .unwrap()
+            .root_dir
+    }
+
+    const PKG: &str = "[package]\nname = \"p\"\n";
+
+    #[test]
+    fn exclude_is_compared_after_joining_to_the_root() {
+        // cargo joins each entry to the root and compares path components: `./examples`,
+        // `examples/` and `examples` exclude the same packages; `../w/examples` none
+        for (spelling, excluded) in [
+            ("examples", true),
+            ("./examples", true),
+            ("examples/", true),
+            ("examples/ex", true),
+            ("exam", false),
+            ("../w/examples", false),
+        ] {
+            let root = format!("[workspace]\nexclude = [\"{spelling}\"]\n");
+            let got = root_of(
+                &[("/w/Cargo.toml", &root), ("/w/examples/ex/Cargo.toml", PKG)],
+                "/w/examples/ex",
+            );
+            let want = if excluded { "/w/examples/ex" } else { "/w" };
+            assert_eq!(got, PathBuf::from(want), "exclude = [{spelling:?}]");
+        }
+    }
+
+    #[test]
+    fn only_a_literal_member_path_takes_a_package_back_from_exclude() {
+        let files = |members: &str, exclude: &str| {
+            format!("[workspace]\nmembers = [{members}]\nexclude = [{exclude}]\n")
+        };
+        let layout = |root: &str| {
+            vec![
+                ("/w/Cargo.toml".to_owned(), root.to_owned()),
+                ("/w/crates/app/Cargo.toml".to_owned(), PKG.to_owned()),
+                (
+                    "/w/crates/app/tools/t/Cargo.toml".to_owned(),
+                    PKG.to_owned(),
+                ),
+                ("/w/crates/b/Cargo.toml".to_owned(), PKG.to_owned()),
+            ]
+        };
+        let root = |text: String, dir: &str| {
+            let owned = layout(&text);
+            let borrowed: Vec<(&str, &str)> = owned
+                .iter()
+                .map(|(a, b)| (a.as_str(), b.as_str()))
+                .collect();
+            root_of(&borrowed, dir)
+        };
+        // a glob's match of `crates/app` is no membership of what lies below it
+        let glob = files("\"crates/*\"", "\"crates/app/tools\"");
+        assert_eq!(
+            root(glob.clone(), "/w/crates/app/tools/t"),
+            PathBuf::from("/w/crates/app/tools/t")
+        );
+        assert_eq!(root(glob, "/w/crates/app"), PathBuf::from("/w"));
+        // nor does it take back a package `exclude` names
+        let glob = files("\"crates/*\"", "\"crates/b\"");
+        assert_eq!(root(glob, "/w/crates/b"), PathBuf::from("/w/crates/b"));
+        // a literal path does, for everything below it too (cargo compares by prefix)
+        let literal = files(
+            "\"crates/b\", \"crates/app\"",
+            "\"crates/b\", \"crates/app/tools\"",
+        );
+        assert_eq!(root(literal.clone(), "/w/crates/b"), PathBuf::from("/w"));
+        assert_eq!(root(literal, "/w/crates/app/tools/t"), PathBuf::from("/w"));
+    }
+
+    #[test]
+    fn an_ancestor_pointing_to_its_workspace_ends_the_search() {
+        let files = [
+            ("/w/Cargo.toml", "[workspace]\nmembers = [\"x\"]\n"),
+            (
+                "/w/ws/Cargo.toml",
+                "[workspace]\nmembers = [\"../x\", \"../x/y\"]\n",
+            ),
+            (
+                "/w/x/Cargo.toml",
+                "[package]\nname = \"x\"\nworkspace = \"../ws\"\n",
+            ),
+            ("/w/x/y/Cargo.toml", PKG),
+        ];
+        assert_eq!(root_of(&files, "/w/x/y"), PathBuf::from("/w/ws"));
+        // a package with neither `[workspace]` nor a pointer is passed over
+        let files = [
+            ("/w/Cargo.toml", "[workspace]\nmembers = [\"x/y\"]\n"),
+            ("/w/x/Cargo.toml", PKG),
+            ("/w/x/y/Cargo.toml", PKG),
+        ];
+        assert_eq!(root_of(&files, "/w/x/y"), PathBuf::from("/w"));
+    }
+
+    #[test]
+    fn the_search_stops_at_cargo_home_and_at_a_packaged_copy() {
+        // a registry copy under $CARGO_HOME is never a member of a workspace around it
+        let files = [
+            ("/home/u/Cargo.toml", "[workspace]\n"),
+            ("/home/u/.cargo/registry/src/i/dep-1.0.0/Cargo.toml", PKG),
+        ];
+        assert_eq!(
+            root_of(&files, "/home/u/.cargo/registry/src/i/dep-1.0.0"),
+            PathBuf::from("/home/u/.cargo/registry/src/i/dep-1.0.0")
+        );
+        // `$CARGO_HOME` itself is still looked at, as cargo does
+        let files = [
+            (
+                "/home/u/.cargo/Cargo.toml",
+                "[workspace]\nmembers = [\"x\"]\n",
+            ),
+            ("/home/u/.cargo/x/Cargo.toml", PKG),
+        ];
+        assert_eq!(
+            root_of(&files, "/home/u/.cargo/x"),
+            PathBuf::from("/home/u/.cargo")
+        );
+        // `cargo package` verifies its copy in target/package on its own
+        let files = [
+            ("/w/Cargo.toml", "[workspace]\n"),
+            ("/w/target/package/p-0.1.0/Cargo.toml", PKG),
+        ];
+        assert_eq!(
+            root_of(&files, "/w/target/package/p-0.1.0"),
+            PathBuf::from("/w/target/package/p-0.1.0")
+        );
     }
 
     #[test]
@@ -576,13 +741,5 @@ mod tests {
             build("-g"),
             Some((icf, "RUSTFLAGS or CARGO_ENCODED_RUSTFLAGS".to_owned()))
         );
-    }
-
-    #[test]
-    fn globs() {
-        assert!(glob_prefix("crates/*", Path::new("crates/app")));
-        assert!(glob_prefix("crates/a?p", Path::new("crates/app")));
-        assert!(!glob_prefix("crates/*", Path::new("tools/app")));
-        assert!(!glob_prefix("crates/app/x", Path::new("crates/app")));
     }
 }

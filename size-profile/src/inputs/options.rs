@@ -137,6 +137,71 @@ impl Options {
         options
     }
 
+    /// The options at a virtual workspace root, speaking for the members that ship: each
+    /// member's own (over the workspace's defaults), joined so that no member's stated choice
+    /// is overruled: a setting any member allows is allowed, `deny` in any member denies, the
+    /// checked profiles are all of theirs. Members that ask for different presets are a
+    /// problem (the check cannot speak for both), and the workspace's preset is used.
+    /// `max-size` and `max-growth` stay the workspace's. Without members, the root's options.
+    /// `default_profiles` names the profiles checked by default (release and its heirs).
+    pub fn for_members(
+        members: &[Document],
+        root: &Document,
+        default_profiles: impl Fn() -> Vec<String>,
+        problems: &mut Vec<Problem>,
+    ) -> Options {
+        let mut joined = Options::read(None, root, problems);
+        let mut each = Vec::new();
+        for member in members {
+            let mut found = Vec::new();
+            each.push((member, Options::read(Some(member), root, &mut found)));
+            // the workspace table's problems are reported once, with the root's
+            for problem in found {
+                if !problems.contains(&problem) {
+                    problems.push(problem);
+                }
+            }
+        }
+        let Some((_, first)) = each.first() else {
+            return joined;
+        };
+        let presets: Vec<String> = each
+            .iter()
+            .map(|(m, o)| format!("{} {:?}", m.package_name().unwrap_or("?"), o.preset.name()))
+            .collect();
+        if each.iter().all(|(_, o)| o.preset == first.preset) {
+            joined.preset = first.preset;
+        } else {
+            problems.push(Problem::file(
+                root.path(),
+                format!(
+                    "the members ask for different presets ({}): check each with `-p <member>`",
+                    presets.join(", ")
+                ),
+            ));
+        }
+        for (_, o) in &each {
+            joined.allow.extend(o.allow.iter());
+            joined.allow_allocator |= o.allow_allocator;
+            joined.deny |= o.deny;
+        }
+        // a member that checks the default profiles keeps them checked beside another's list
+        let mut profiles: Option<Vec<String>> = None;
+        if each.iter().any(|(_, o)| o.profiles.is_some()) {
+            let all = profiles.get_or_insert_with(Vec::new);
+            for (_, o) in &each {
+                let names = o.profiles.clone().unwrap_or_else(&default_profiles);
+                for name in names {
+                    if !all.contains(&name) {
+                        all.push(name);
+                    }
+                }
+            }
+        }
+        joined.profiles = profiles.or(joined.profiles);
+        joined
+    }
+
     /// Applies one metadata table over the options so far.
     fn apply(&mut self, node: &Node, scope: &str, problems: &mut Vec<Problem>) {
         let options = self;

@@ -54,18 +54,19 @@ impl Syntax {
     pub fn of_package(env: &dyn Env) -> Syntax {
         match cargo_pkg_rust_version(env) {
             None => Syntax::Double,
-            Some(version) => Syntax::for_rust_version(&version),
+            Some(version) => syntax_for(&version),
         }
     }
+}
 
-    fn for_rust_version(version: &str) -> Syntax {
-        let mut parts = version.split('.').map(str::parse::<u64>);
-        let major = parts.next().and_then(Result::ok);
-        let minor = parts.next().unwrap_or(Ok(0)).ok();
-        match (major, minor) {
-            (Some(major), Some(minor)) if (major, minor) >= (1, 77) => Syntax::Double,
-            _ => Syntax::Single,
-        }
+/// The syntax a package declaring `rust-version = version` may use.
+fn syntax_for(version: &str) -> Syntax {
+    let mut parts = version.split('.').map(str::parse::<u64>);
+    let major = parts.next().and_then(Result::ok);
+    let minor = parts.next().unwrap_or(Ok(0)).ok();
+    match (major, minor) {
+        (Some(major), Some(minor)) if (major, minor) >= (1, 77) => Syntax::Double,
+        _ => Syntax::Single,
     }
 }
 

@@ -69,8 +69,23 @@ impl Project {
         profile_names: &[&str],
     ) -> Project {
         let mut problems = inputs.problems.clone();
+        let mut layers = vec![Layer::from_document(&inputs.root, FileKind::Manifest)];
+        layers.extend(
+            inputs
+                .configs
+                .iter()
+                .map(|c| Layer::from_document(c, FileKind::Config)),
+        );
         let options = {
-            let mut o = Options::read(inputs.package.as_ref(), &inputs.root, &mut problems);
+            let mut o = match (&inputs.package, inputs.members.is_empty()) {
+                (None, false) => Options::for_members(
+                    &inputs.members,
+                    &inputs.root,
+                    || Profiles::merge(&layers).shipping(),
+                    &mut problems,
+                ),
+                _ => Options::read(inputs.package.as_ref(), &inputs.root, &mut problems),
+            };
             if let Some(p) = overrides.preset {
                 o.preset = p;
             }
@@ -84,13 +99,6 @@ impl Project {
             }
             o
         };
-        let mut layers = vec![Layer::from_document(&inputs.root, FileKind::Manifest)];
-        layers.extend(
-            inputs
-                .configs
-                .iter()
-                .map(|c| Layer::from_document(c, FileKind::Config)),
-        );
         let mut known: Vec<String> = crate::profile::BUILT_IN.map(String::from).into();
         known.extend(layers.iter().flat_map(|l| l.names().cloned()));
         known.extend(profile_names.iter().map(|s| s.to_string()));

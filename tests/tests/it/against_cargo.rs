@@ -18,7 +18,7 @@ use size_profile::__private::{
     DebugInfo, Disk, Env, FlagsFrom, Lto, NameMap, OptLevel, Overrides, Panic, ProcessEnv, Request,
     Scope, Setting, Strip, Value, report,
 };
-use size_profile_tests::{Scratch, host_target};
+use size_profile_tests::{Rng, Scratch, host_target};
 
 /// How many configurations are generated and built.
 fn cases() -> u64 {
@@ -26,30 +26,6 @@ fn cases() -> u64 {
         .var("SIZE_PROFILE_ORACLE_CASES")
         .and_then(|n| n.parse().ok())
         .unwrap_or(40)
-}
-
-/// A small deterministic generator, so a failing case can be rebuilt by its number.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
 }
 
 /// Every value form cargo accepts in TOML, per key.
@@ -152,7 +128,7 @@ struct Case {
 }
 
 fn generate(n: u64, host: &str) -> Case {
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (n + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
+    let mut rng = Rng::for_case(n);
     let package = format!("oracle{n}");
     let mut manifest = table(&mut rng, "[profile.release]", "", TOML_FORMS);
     let mut profiles = vec!["release"];

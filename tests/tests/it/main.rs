@@ -14,3 +14,4 @@ mod install_lines;
 mod no_std;
 mod readme;
 mod templates;
+mod workspaces;
