@@ -269,6 +269,13 @@ impl Scratch {
         self
     }
 
+    /// Builds in `<rel>/target` inside the project, where cargo builds a workspace at `rel`
+    /// by default: for a test of what a build script learns from that directory's place.
+    pub fn target_in(mut self, rel: &str) -> Scratch {
+        self.target = self.dir.join(rel).join("target");
+        self
+    }
+
     /// The fingerprint of its `Cargo.lock`, as the ladder records it.
     pub fn lock_fingerprint(&self) -> u64 {
         let lock = std::fs::read(self.dir.join("Cargo.lock")).expect("a Cargo.lock");
@@ -429,6 +436,17 @@ pub fn block_after(text: &str, marker: &str) -> String {
 }
 
 impl Scratch {
+    /// A project in an existing directory, built in the shared target dir; the directory
+    /// is not removed by this value.
+    pub fn existing_dir(dir: PathBuf) -> Scratch {
+        Scratch {
+            dir,
+            env: Vec::new(),
+            owned: false,
+            target: shared_target(),
+        }
+    }
+
     /// An existing project of this checkout (an example), built in the shared target dir.
     pub fn existing(rel: &str) -> Scratch {
         Scratch {

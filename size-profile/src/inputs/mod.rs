@@ -54,6 +54,9 @@ pub struct Inputs {
     /// What this front could not read and says so (never a finding or an error): the
     /// attribute's `[target]` rustflags.
     pub unread: Vec<String>,
+    /// In a build script, why the build is not the package's own workspace's (the package is
+    /// a dependency of another project, which ships): then the check says nothing.
+    pub dependency_of: Option<String>,
     /// Rustflags the config files give that the build does not get, since a variable that
     /// cargo reads instead is set: the flags, and the variable.
     pub ignored_rustflags: Option<(Rustflags, String)>,
@@ -143,6 +146,10 @@ fn gather_inner(
     flags: &FlagsFrom,
 ) -> Result<Inputs, Problem> {
     let mut problems = Vec::new();
+    // cargo hands a path dependency's directory over as written (`app/../lib`); its
+    // ancestors are those of the directory it names
+    let manifest_dir = normalize(manifest_dir);
+    let manifest_dir = manifest_dir.as_path();
     let package_path = manifest_dir.join("Cargo.toml");
     let package_text = read_required(files, &package_path)?;
     let package = parse(&package_path, manifest_dir, package_text)?;
@@ -239,7 +246,12 @@ fn gather_inner(
         }
     };
 
+    let dependency_of = match flags {
+        FlagsFrom::BuildScript => dependency_build(manifest_dir, &root_dir, env, files),
+        FlagsFrom::Config(_) => None,
+    };
     Ok(Inputs {
+        dependency_of,
         root_dir,
         root,
         package,
@@ -367,6 +379,42 @@ fn is_excluded(root_dir: &Path, root: &Document, package_manifest: &Path) -> boo
     let excluded = root.workspace_list("exclude").iter().any(covers);
     let listed = root.workspace_list("members").iter().any(covers);
     excluded && !listed
+}
+
+/// Why a build script's build is another project's than its package's workspace, when it can
+/// tell: the package is a copy cargo made or was given (under `$CARGO_HOME/registry` or
+/// `$CARGO_HOME/git`, or vendored with a `.cargo-checksum.json`), or `OUT_DIR` lies in
+/// `<dir>/target/` where `<dir>` holds a manifest of another workspace (cargo builds a path
+/// dependency in the target directory of the workspace that depends on it). A target
+/// directory of another shape (`CARGO_TARGET_DIR`, `build.target-dir`) tells nothing.
+fn dependency_build(
+    manifest_dir: &Path,
+    own_root: &Path,
+    env: &dyn Env,
+    files: &dyn Files,
+) -> Option<String> {
+    let copied = cargo_home(env).is_some_and(|home| {
+        manifest_dir.starts_with(home.join("registry"))
+            || manifest_dir.starts_with(home.join("git"))
+    });
+    if copied
+        || files
+            .read(&manifest_dir.join(".cargo-checksum.json"))
+            .is_ok()
+    {
+        return Some("a copy from a registry, git or vendor directory".to_owned());
+    }
+    let out_dir = build_env::out_dir(env)?;
+    let target = out_dir
+        .ancestors()
+        .skip(4)
+        .take(2)
+        .find(|d| d.file_name().is_some_and(|n| n == "target"))?;
+    let dir = target.parent()?;
+    let text = files.read(&dir.join("Cargo.toml")).ok()?;
+    let doc = Document::parse(SourceFile::new(dir.join("Cargo.toml"), text)).ok()?;
+    let building = find_root(dir, &doc, env, files, &mut Vec::new());
+    (building != own_root).then(|| format!("the workspace at {}", building.display()))
 }
 
 /// `$CARGO_HOME`, else `~/.cargo`, as cargo finds it.
@@ -623,6 +671,51 @@ mod tests {
         assert_eq!(
             root_of(&files, "/w/target/package/p-0.1.0"),
             PathBuf::from("/w/target/package/p-0.1.0")
+        );
+    }
+
+    #[test]
+    fn a_build_for_another_workspace_or_of_a_copy_is_told_apart() {
+        let lib = "[package]\nname = \"lib\"\n";
+        let files = fs(&[
+            ("/a/Cargo.toml", "[package]\nname = \"app\"\n"),
+            (
+                "/w/Cargo.toml",
+                "[workspace]\nmembers = [\"app\", \"lib\"]\n",
+            ),
+            ("/w/app/Cargo.toml", "[package]\nname = \"app\"\n"),
+            ("/w/lib/Cargo.toml", lib),
+            ("/libs/lib/Cargo.toml", lib),
+            ("/v/vendor/lib/Cargo.toml", lib),
+            ("/v/vendor/lib/.cargo-checksum.json", "{}"),
+            ("/home/u/.cargo/registry/src/i/lib-1.0.0/Cargo.toml", lib),
+        ]);
+        let of = |dir: &str, out_dir: &str| {
+            let e = env(&[("OUT_DIR", out_dir), ("CARGO_HOME", "/home/u/.cargo")]);
+            gather(Path::new(dir), &e, &files, &FlagsFrom::BuildScript)
+                .unwrap()
+                .dependency_of
+        };
+        let out = |target: &str| format!("{target}/release/build/lib-0123/out");
+        // a path dependency outside the workspace, built in the application's target dir,
+        // also for a cross build and when cargo names the directory through `..`
+        let other = Some("the workspace at /a".to_owned());
+        assert_eq!(of("/libs/lib", &out("/a/target")), other);
+        assert_eq!(
+            of("/a/../libs/lib", &out("/a/target/x86_64-unknown-linux-gnu")),
+            other
+        );
+        // built on its own, or as a member of the workspace being built: its own build
+        assert_eq!(of("/libs/lib", &out("/libs/lib/target")), None);
+        assert_eq!(of("/w/lib", &out("/w/target")), None);
+        // a target directory of another shape tells nothing
+        assert_eq!(of("/libs/lib", &out("/shared")), None);
+        // copies are always someone else's build
+        let copy = Some("a copy from a registry, git or vendor directory".to_owned());
+        assert_eq!(of("/v/vendor/lib", &out("/v/target")), copy);
+        assert_eq!(
+            of("/home/u/.cargo/registry/src/i/lib-1.0.0", &out("/shared")),
+            copy
         );
     }
 

@@ -137,23 +137,28 @@ pub(crate) fn plan(overrides: &Overrides, env: &dyn Env, files: &dyn Files) -> V
             Directive::Warning(line)
         }
     };
-    out.extend(
-        report
-            .problems
-            .iter()
-            .map(|p| level(format!("size-profile: {p}"))),
-    );
-    if checked {
-        out.extend(note.map(warn));
-        // what was left unread (a broken savings file of the ladder's): never an error
-        out.extend(report.unread.iter().map(|m| warn(m.clone())));
-    }
-    for profile in &report.profiles {
-        match &profile.resolved {
-            Ok(_) => out.extend(findings(&profile.findings, report.deny, &active)),
-            // cargo resolved this profile to build it: one we cannot resolve is our blindness
-            // (a `--config` profile, say), never an error of the user's
-            Err(problem) => out.push(warn(problem.to_string())),
+    // the check speaks for the workspace being built: in another project's build (this
+    // package is a dependency there) every message would point at a manifest cargo ignores,
+    // and `deny` would fail a build that did not ask for it
+    if report.dependency_of.is_none() {
+        out.extend(
+            report
+                .problems
+                .iter()
+                .map(|p| level(format!("size-profile: {p}"))),
+        );
+        if checked {
+            out.extend(note.map(warn));
+            // what was left unread (a broken savings file of the ladder's): never an error
+            out.extend(report.unread.iter().map(|m| warn(m.clone())));
+        }
+        for profile in &report.profiles {
+            match &profile.resolved {
+                Ok(_) => out.extend(findings(&profile.findings, report.deny, &active)),
+                // cargo resolved this profile to build it: one we cannot resolve is our
+                // blindness (a `--config` profile, say), never an error of the user's
+                Err(problem) => out.push(warn(problem.to_string())),
+            }
         }
     }
     if checked {

@@ -62,6 +62,9 @@ pub struct Report {
     pub profiles: Vec<ProfileReport>,
     /// What this front could not read (never a finding or an error).
     pub unread: Vec<String>,
+    /// In a build script, why the build is another project's (the package is a dependency
+    /// there): the check then says nothing, and `deny` fails nothing.
+    pub dependency_of: Option<String>,
     /// Whether findings fail the build (`deny`).
     pub deny: bool,
     /// Every file read, as a real path, and in a build script the directory of the ladder's
@@ -132,6 +135,7 @@ pub fn report(request: &Request<'_>, env: &dyn Env, files: &dyn Files) -> Report
             let project = Project::new(&inputs, &env, &request.overrides, &names);
             let mut report = project.report(&request.scope, request.no_std);
             report.unread = inputs.unread;
+            report.dependency_of = inputs.dependency_of;
             // a build script watches the savings file's directory, so that a ladder run after
             // this build (the first one too) reruns it
             if in_build_script {

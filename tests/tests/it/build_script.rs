@@ -399,3 +399,131 @@ fn every_declared_rust_version_builds_and_deny_fails_in_its_syntax() {
         );
     }
 }
+
+/// The manifest of a library whose build script runs the check, with `deny = true`; its
+/// `size-profile` build-dependency is `dep` (a path, or a version from a vendor directory).
+fn checked_library(name: &str, dep: &str) -> String {
+    format!(
+        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[build-dependencies]\nsize-profile = {dep}\n\n[package.metadata.size-profile]\ndeny = true\n"
+    )
+}
+
+const LIBRARY: &str = "pub fn f() -> u32 {\n    7\n}\n";
+const USES_IT: &str = "fn main() {\n    println!(\"{}\", lib::f());\n}\n";
+
+#[test]
+fn a_check_in_a_dependency_neither_warns_nor_fails_the_build_that_uses_it() {
+    let path_dep = format!(
+        "{{ path = {:?} }}",
+        size_profile_tests::repo_root()
+            .join("size-profile")
+            .display()
+            .to_string()
+    );
+    let p = Scratch::new("deps", "").target_in("app");
+    std::fs::remove_file(p.dir.join("Cargo.toml")).expect("the scratch manifest");
+    p.write("lib/Cargo.toml", &checked_library("lib", &path_dep))
+        .write(
+            "lib/build.rs",
+            "fn main() {\n    size_profile::check();\n}\n",
+        )
+        .write("lib/src/lib.rs", LIBRARY);
+    // an application in a workspace of its own, with the whole size profile, depends on it
+    p.write(
+        "app/Cargo.toml",
+        &format!(
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nlib = {{ path = \"../lib\" }}\n\n[workspace]\n\n{MIN_SIZE}"
+        ),
+    )
+    .write("app/src/main.rs", USES_IT);
+    let run = p.cargo_in("app", &["build", "--release", "-v"], &[]);
+    assert!(
+        run.success,
+        "deny in a dependency failed the build:\n{}",
+        run.stderr
+    );
+    // cargo builds the library with the application's profile, which the check cannot
+    // speak of from the library's manifest: it says nothing
+    let args = run.rustc_args("lib").expect("rustc ran for lib").join(" ");
+    assert!(
+        args.contains("-C opt-level=z") && args.contains("-C panic=abort"),
+        "{args}"
+    );
+    assert_eq!(run.warnings(), Vec::<String>::new());
+    assert_eq!(run.errors(), Vec::<String>::new());
+    // built as its own workspace, the library is checked, and deny fails
+    let alone = Scratch::existing_dir(p.dir.join("lib")).target_in(".");
+    let run = alone.cargo(&["build", "--release"]);
+    assert!(!run.success, "{}", run.stderr);
+    assert_eq!(run.errors().len(), 6, "{}", run.stderr);
+
+    // a member of the workspace being built speaks for that workspace's profile
+    p.write(
+        "ws/Cargo.toml",
+        &format!("[workspace]\nmembers = [\"app\", \"lib\"]\nresolver = \"2\"\n\n{}", MIN_SIZE.replace("panic = \"abort\"\n", "")),
+    )
+    .write("ws/lib/Cargo.toml", &checked_library("lib", &path_dep).replace("deny = true", "deny = false"))
+    .write("ws/lib/build.rs", "fn main() {\n    size_profile::check();\n}\n")
+    .write("ws/lib/src/lib.rs", LIBRARY)
+    .write(
+        "ws/app/Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nlib = { path = \"../lib\" }\n",
+    )
+    .write("ws/app/src/main.rs", USES_IT);
+    let member = Scratch::existing_dir(p.dir.join("ws")).target_in(".");
+    assert_eq!(
+        member.cargo(&["build", "--release"]).ok().warnings(),
+        [
+            r#"release: panic is "unwind" (cargo's default for release); want "abort": add `panic = "abort"` under [profile.release] in Cargo.toml"#
+        ]
+    );
+}
+
+#[test]
+fn a_vendored_copy_with_the_check_says_nothing_in_the_build_that_uses_it() {
+    let p = Scratch::new("vendored", "").target_in("app");
+    std::fs::remove_file(p.dir.join("Cargo.toml")).expect("the scratch manifest");
+    // a vendor directory (a directory source, as `cargo vendor` makes) holding the library
+    // and size-profile itself
+    let unchecked = "{\"files\":{},\"package\":null}";
+    let core = size_profile_tests::repo_root().join("size-profile");
+    copy_dir(&core.join("src"), &p.dir.join("vendor/size-profile/src"));
+    p.write(
+        "vendor/size-profile/Cargo.toml",
+        "[package]\nname = \"size-profile\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
+    )
+    .write("vendor/size-profile/.cargo-checksum.json", unchecked)
+    .write("vendor/lib/Cargo.toml", &checked_library("lib", "\"0.1.0\""))
+    .write("vendor/lib/build.rs", "fn main() {\n    size_profile::check();\n}\n")
+    .write("vendor/lib/src/lib.rs", LIBRARY)
+    .write("vendor/lib/.cargo-checksum.json", unchecked)
+    .write(
+        "app/.cargo/config.toml",
+        "[source.crates-io]\nreplace-with = \"vendored\"\n\n[source.vendored]\ndirectory = \"../vendor\"\n",
+    )
+    .write(
+        "app/Cargo.toml",
+        &format!("[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nlib = \"0.1\"\n\n[workspace]\n\n{MIN_SIZE}"),
+    )
+    .write("app/src/main.rs", USES_IT);
+    let run = p.cargo_in("app", &["build", "--release", "--offline"], &[]);
+    assert!(
+        run.success,
+        "deny in a vendored dependency failed the build:\n{}",
+        run.stderr
+    );
+    assert_eq!(run.warnings(), Vec::<String>::new(), "{}", run.stderr);
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("a directory") {
+        let entry = entry.expect("an entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("a type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copied");
+        }
+    }
+}
