@@ -80,7 +80,7 @@ fn check(args: &Args, no_std: bool) -> Outcome {
     let request = Request {
         manifest_dir: &dir,
         cwd: &dir,
-        flags: FlagsFrom::Config(None),
+        flags: FlagsFrom::Rustc,
         overrides: Overrides {
             preset: args.preset,
             profiles: args.profile.clone().map(|p| vec![p]),

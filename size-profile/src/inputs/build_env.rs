@@ -46,6 +46,21 @@ impl Built {
         }
     }
 
+    /// Whether `settings` agree with what cargo says it compiles with (a value a rustflag
+    /// sets is not cargo's to say, so it agrees).
+    pub(crate) fn fits(self, settings: &SettingMap<Entry>) -> bool {
+        let flagged = |k| matches!(settings[k].source, Source::Rustflags { .. });
+        let opt = self.opt_level.is_none_or(|level| {
+            flagged(Setting::OptLevel)
+                || settings[Setting::OptLevel].value == Value::OptLevel(level)
+        });
+        let debug = self.debug.is_none_or(|on| {
+            flagged(Setting::Debug)
+                || (settings[Setting::Debug].value != Value::Debug(DebugInfo::None)) == on
+        });
+        opt && debug
+    }
+
     /// Replaces the values a build script can see are wrong, unless a rustflag sets them
     /// (then rustc takes the flag, whatever cargo's variables say).
     pub(crate) fn correct(self, settings: &mut SettingMap<Entry>) {
@@ -111,7 +126,8 @@ pub(crate) fn debug(env: &dyn Env) -> Option<bool> {
 /// The profile being built, from the shape of `OUT_DIR`
 /// (`<dir>/[<triple>/]<profile>/build/<pkg>-<hash>/out`, or `…/build/<pkg>/<hash>/out` in
 /// cargo's newer build-dir layout). `debug` is `dev` (and `test`); `release` is `release` (and
-/// `bench`). Without that shape, `PROFILE` decides and the second value says so.
+/// `bench`): [`twin`] names the other one. Without that shape, `PROFILE` decides and the
+/// second value says so.
 pub(crate) fn active_profile(env: &dyn Env) -> Option<(String, Option<String>)> {
     let from_dir = out_dir(env).and_then(|out| profile_of_out_dir(&out));
     if let Some(name) = from_dir {
@@ -125,6 +141,16 @@ pub(crate) fn active_profile(env: &dyn Env) -> Option<(String, Option<String>)> 
         "OUT_DIR does not have cargo's `<profile>/build/<package>/out` shape; checking `{fallback}` from PROFILE, which cannot tell custom profiles apart"
     );
     Some((fallback.to_owned(), Some(note)))
+}
+
+/// The profile cargo builds into the same directory as `profile`: `bench` beside `release`
+/// (`cargo bench`), `test` beside `dev` (`cargo test`).
+pub(crate) fn twin(profile: &str) -> Option<&'static str> {
+    match profile {
+        "release" => Some("bench"),
+        "dev" => Some("test"),
+        _ => None,
+    }
 }
 
 fn profile_of_out_dir(out: &Path) -> Option<String> {

@@ -54,6 +54,10 @@ pub struct Inputs {
     /// What this front could not read and says so (never a finding or an error): the
     /// attribute's `[target]` rustflags.
     pub unread: Vec<String>,
+    /// Variables the config files' `[env]` sets (name, value) that cargo reads for its own
+    /// settings but never from `[env]`: in a build script and in rustc, where `[env]` is
+    /// set, they are not the build's, and the check reads past them.
+    pub unapplied_env: Vec<(String, String)>,
     /// In a build script, why the build is not the package's own workspace's (the package is
     /// a dependency of another project, which ships): then the check says nothing.
     pub dependency_of: Option<String>,
@@ -92,8 +96,12 @@ pub enum FlagsFrom {
     /// and `CARGO_CFG_*` name the target, so the config's flags can be matched to name where
     /// each one is written.
     BuildScript,
-    /// Anywhere else: found as cargo finds them (see the `rustflags` module), for this target
-    /// when it is known; without it `[target]` tables are not read.
+    /// Inside rustc (the attribute): found as cargo finds them, with no target known (so
+    /// `[target]` tables are not read), from rustc's environment, which holds the config's
+    /// `[env]` as a build script's does.
+    Rustc,
+    /// Anywhere else (the CLI): found as cargo finds them (see the `rustflags` module), for
+    /// this target when it is known; without it `[target]` tables are not read.
     Config(Option<Target>),
 }
 
@@ -179,6 +187,14 @@ fn gather_inner(
         }
     }
 
+    // a build script and rustc get the config's `[env]`, which cargo never reads for its own
+    // settings: those variables are not the build's
+    let unapplied_env = match flags {
+        FlagsFrom::Config(_) => Vec::new(),
+        FlagsFrom::BuildScript | FlagsFrom::Rustc => unapplied(&configs, flags),
+    };
+    let env = &Unapplied::new(env, &unapplied_env);
+    let env: &dyn Env = env;
     let (target, features) = match flags {
         FlagsFrom::BuildScript => {
             let on = env
@@ -189,6 +205,7 @@ fn gather_inner(
             (Target::from_build_script(env), Some(on))
         }
         FlagsFrom::Config(target) => (target.clone(), None),
+        FlagsFrom::Rustc => (None, None),
     };
     let mut unread = Vec::new();
     let mut from_config = |problems: &mut Vec<Problem>| -> Option<Rustflags> {
@@ -212,7 +229,7 @@ fn gather_inner(
             }
             None => (None, None),
         },
-        FlagsFrom::Config(_) => match rustflags::from_env(env) {
+        FlagsFrom::Config(_) | FlagsFrom::Rustc => match rustflags::from_env(env) {
             Some(set) => {
                 let by = set
                     .flags
@@ -248,9 +265,11 @@ fn gather_inner(
 
     let dependency_of = match flags {
         FlagsFrom::BuildScript => dependency_build(manifest_dir, &root_dir, env, files),
-        FlagsFrom::Config(_) => None,
+        FlagsFrom::Config(_) | FlagsFrom::Rustc => None,
     };
+    let built = (*flags == FlagsFrom::BuildScript).then(|| Built::read(env));
     Ok(Inputs {
+        unapplied_env: unapplied_env.clone(),
         dependency_of,
         root_dir,
         root,
@@ -260,7 +279,7 @@ fn gather_inner(
         rustflags,
         target,
         features,
-        built: (*flags == FlagsFrom::BuildScript).then(|| Built::read(env)),
+        built,
         unread,
         ignored_rustflags,
         savings,
@@ -415,6 +434,70 @@ fn dependency_build(
     let doc = Document::parse(SourceFile::new(dir.join("Cargo.toml"), text)).ok()?;
     let building = find_root(dir, &doc, env, files, &mut Vec::new());
     (building != own_root).then(|| format!("the workspace at {}", building.display()))
+}
+
+/// What the config files' `[env]` tables set, nearest file winning, for the variables cargo
+/// reads for its own settings (profiles, rustflags, `CARGO_BUILD_*`, `CARGO_TARGET_*`,
+/// `CARGO_INCREMENTAL`). Cargo gives `[env]` to build scripts and rustc only. In a build
+/// script, `CARGO_ENCODED_RUSTFLAGS` is cargo's own, set after `[env]`.
+fn unapplied(configs: &[Document], flags: &FlagsFrom) -> Vec<(String, String)> {
+    let cargo_reads = |name: &str| {
+        ["CARGO_PROFILE_", "CARGO_BUILD_", "CARGO_TARGET_"]
+            .iter()
+            .any(|p| name.starts_with(p))
+            || name == "CARGO_INCREMENTAL"
+            || name == "RUSTFLAGS"
+            || (name == "CARGO_ENCODED_RUSTFLAGS" && *flags != FlagsFrom::BuildScript)
+    };
+    let mut set: crate::map::NameMap<String> = crate::map::NameMap::default();
+    for doc in configs {
+        let Some(table) = doc.root.get("env").and_then(|n| n.table()) else {
+            continue;
+        };
+        for (name, node) in table {
+            let value = node
+                .str()
+                .or_else(|| node.table()?.get("value")?.str())
+                .map(str::to_owned);
+            if let (true, Some(value)) = (cargo_reads(name), value) {
+                set.insert(name.clone(), value);
+            }
+        }
+    }
+    set.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
+/// An environment without the variables of `[env]` that cargo does not apply (a name whose
+/// value is the one `[env]` gives it).
+pub(crate) struct Unapplied<'a> {
+    inner: &'a dyn Env,
+    hidden: &'a [(String, String)],
+}
+
+impl<'a> Unapplied<'a> {
+    pub(crate) fn new(inner: &'a dyn Env, hidden: &'a [(String, String)]) -> Unapplied<'a> {
+        Unapplied { inner, hidden }
+    }
+
+    fn shown(&self, name: &str, value: &str) -> bool {
+        !self.hidden.iter().any(|(n, v)| n == name && v == value)
+    }
+}
+
+impl Env for Unapplied<'_> {
+    fn var(&self, key: &str) -> Option<String> {
+        self.inner.var(key).filter(|v| self.shown(key, v))
+    }
+
+    fn vars_with_prefix(&self, prefix: &str) -> Vec<(String, String)> {
+        let mut vars = self.inner.vars_with_prefix(prefix);
+        vars.retain(|(k, v)| self.shown(k, v));
+        vars
+    }
+
+    fn rustc_version(&self) -> Option<String> {
+        self.inner.rustc_version()
+    }
 }
 
 /// `$CARGO_HOME`, else `~/.cargo`, as cargo finds it.
@@ -717,6 +800,60 @@ mod tests {
             of("/home/u/.cargo/registry/src/i/lib-1.0.0", &out("/shared")),
             copy
         );
+    }
+
+    #[test]
+    fn env_tables_of_the_config_are_read_past_where_cargo_ignores_them() {
+        let files = fs(&[
+            ("/p/Cargo.toml", "[package]\nname = \"p\"\n"),
+            (
+                "/.cargo/config.toml",
+                "[env]\nCARGO_PROFILE_RELEASE_LTO = \"thin\"\nCARGO_INCREMENTAL = \"1\"\n",
+            ),
+            (
+                "/p/.cargo/config.toml",
+                "[env]\nCARGO_PROFILE_RELEASE_LTO = { value = \"true\", force = true }\nRUSTFLAGS = \"-g\"\nCARGO_ENCODED_RUSTFLAGS = \"-g\"\nMY_VAR = \"x\"\n",
+            ),
+        ]);
+        let hidden = |flags: &FlagsFrom| {
+            gather(Path::new("/p"), &env(&[]), &files, flags)
+                .unwrap()
+                .unapplied_env
+        };
+        let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+            list.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        // the nearest file wins; a variable cargo does not read is none of ours
+        assert_eq!(
+            hidden(&FlagsFrom::Rustc),
+            pairs(&[
+                ("CARGO_ENCODED_RUSTFLAGS", "-g"),
+                ("CARGO_INCREMENTAL", "1"),
+                ("CARGO_PROFILE_RELEASE_LTO", "true"),
+                ("RUSTFLAGS", "-g"),
+            ])
+        );
+        // a build script's CARGO_ENCODED_RUSTFLAGS is cargo's, set after `[env]`
+        assert_eq!(
+            hidden(&FlagsFrom::BuildScript),
+            pairs(&[
+                ("CARGO_INCREMENTAL", "1"),
+                ("CARGO_PROFILE_RELEASE_LTO", "true"),
+                ("RUSTFLAGS", "-g"),
+            ])
+        );
+        // the CLI runs outside cargo: its variables are the shell's, which cargo reads
+        assert_eq!(hidden(&FlagsFrom::Config(None)), pairs(&[]));
+        // a variable with another value than `[env]`'s is the shell's, and is read
+        let seen = |value: &str| {
+            let e = env(&[("CARGO_PROFILE_RELEASE_LTO", value)]);
+            let inputs = gather(Path::new("/p"), &e, &files, &FlagsFrom::Rustc).unwrap();
+            Unapplied::new(&e, &inputs.unapplied_env).var("CARGO_PROFILE_RELEASE_LTO")
+        };
+        assert_eq!(seen("true"), None);
+        assert_eq!(seen("off"), Some("off".to_owned()));
     }
 
     #[test]

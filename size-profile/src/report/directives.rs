@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use crate::host::{Env, Files};
 use crate::inputs::FlagsFrom;
-use crate::inputs::build_env::{active_profile, cargo_manifest_dir, cargo_pkg_rust_version};
+use crate::inputs::build_env::{active_profile, cargo_manifest_dir, cargo_pkg_rust_version, twin};
 use crate::report::finding::Finding;
 use crate::report::project::Overrides;
 use crate::report::{Report, Request, Scope, report};
@@ -180,7 +180,12 @@ pub(crate) fn report_here(env: &dyn Env, files: &dyn Files) -> Option<(String, R
         cwd: &dir,
         flags: FlagsFrom::BuildScript,
         overrides: Overrides {
-            profiles: Some(vec![active.clone()]),
+            // the profile built may be the one cargo builds into the same directory
+            profiles: Some(
+                std::iter::once(active.clone())
+                    .chain(twin(&active).map(String::from))
+                    .collect(),
+            ),
             ..Overrides::default()
         },
         scope: Scope::Building(active.clone()),
@@ -530,6 +535,46 @@ mod tests {
             lines(Directive::RustcCheckCfg("cfg(x)".into())).1,
             "cargo:rustc-check-cfg=cfg(x)"
         );
+    }
+
+    #[test]
+    fn release_and_bench_share_a_directory_and_cargo_s_values_tell_them_apart() {
+        let release = "/p/target/release/build/p-1/out";
+        let warnings = |manifest: &str, opt: &str, debug: &str| {
+            run(&[("OPT_LEVEL", opt), ("DEBUG", debug)], release, manifest)
+                .into_iter()
+                .filter(|l| l.starts_with("cargo::warning") || l.starts_with("cargo::error"))
+                .collect::<Vec<_>>()
+        };
+        let deny = "[package.metadata.size-profile]\ndeny = true\n";
+        // `cargo bench` with its own opt-level: bench is built, which is not checked
+        let bench = format!("{DONE}{deny}[profile.bench]\nopt-level = 1\n");
+        assert_eq!(warnings(&bench, "1", "false"), Vec::<String>::new());
+        // `cargo build --release` beside it: release, and it is complete
+        assert_eq!(warnings(&bench, "z", "false"), Vec::<String>::new());
+        // a release that is not complete fails under deny, bench or not beside it
+        let short = bench.replace("panic = \"abort\"\n", "");
+        assert_eq!(warnings(&short, "z", "false").len(), 2);
+        assert!(
+            warnings(&short, "z", "false")[0]
+                .starts_with("cargo::error=size-profile: release: panic")
+        );
+        // both fit cargo's values and they differ: checked as release, said so, and no error
+        let alike = format!(
+            "{}{deny}[profile.bench]\nlto = false\n",
+            DONE.replace("panic = \"abort\"\n", "")
+        );
+        assert_eq!(
+            warnings(&alike, "z", "false"),
+            [
+                "cargo::warning=size-profile: cargo builds `release` and `bench` into one directory, and its OPT_LEVEL and DEBUG fit both: checked as `release`, and `deny` fails nothing",
+                "cargo::warning=size-profile: release: panic is \"unwind\" (cargo's default for release); want \"abort\": add `panic = \"abort\"` under [profile.release] in Cargo.toml",
+            ]
+        );
+        // neither fits: a value set where a build script cannot see
+        let hidden = warnings(DONE, "2", "false");
+        assert_eq!(hidden.len(), 1, "{hidden:?}");
+        assert!(hidden[0].contains("--config"), "{hidden:?}");
     }
 
     #[test]

@@ -134,7 +134,9 @@ pub fn report(request: &Request<'_>, env: &dyn Env, files: &dyn Files) -> Report
             };
             let project = Project::new(&inputs, &env, &request.overrides, &names);
             let mut report = project.report(&request.scope, request.no_std);
+            let notes = std::mem::take(&mut report.unread);
             report.unread = inputs.unread;
+            report.unread.extend(notes);
             report.dependency_of = inputs.dependency_of;
             // a build script watches the savings file's directory, so that a ladder run after
             // this build (the first one too) reruns it

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::host::Env;
 use crate::inputs::Inputs;
-use crate::inputs::build_env::Built;
+use crate::inputs::build_env::{Built, twin};
 use crate::inputs::options::Options;
 use crate::inputs::savings::{Quoted, Savings, older};
 use crate::profile::preset::{NO_STD_PANIC, Preset};
@@ -42,6 +42,13 @@ pub struct Project {
     built: Option<Built>,
 }
 
+/// Whether two resolved profiles build the crate alike in every setting the check reads.
+fn same_values(a: &Resolved, b: &Resolved) -> bool {
+    crate::profile::setting::Setting::ALL
+        .iter()
+        .all(|s| a.settings[*s].value == b.settings[*s].value)
+}
+
 /// Options set in code (the `Check` builder, the attribute), which win over the metadata.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Overrides {
@@ -68,6 +75,8 @@ impl Project {
         overrides: &Overrides,
         profile_names: &[&str],
     ) -> Project {
+        let env = &crate::inputs::Unapplied::new(env, &inputs.unapplied_env);
+        let env: &dyn Env = env;
         let mut problems = inputs.problems.clone();
         let mut layers = vec![Layer::from_document(&inputs.root, FileKind::Manifest)];
         layers.extend(
@@ -240,12 +249,27 @@ impl Project {
     /// which records them.
     pub fn report(&self, scope: &Scope, no_std: bool) -> Report {
         let checked = self.checked();
-        let (names, built) = match scope {
-            Scope::Checked => (checked, None),
-            Scope::Named(names) => (names.clone(), None),
+        let mut notes = Vec::new();
+        let mut deny = self.options.deny;
+        let building = match scope {
+            Scope::Building(dir) => {
+                let (name, unsure) = self.building(dir);
+                if let Some(note) = unsure {
+                    // findings about a profile that may not be the one built fail nothing
+                    notes.push(note);
+                    deny = false;
+                }
+                Some(name)
+            }
+            _ => None,
+        };
+        let (names, built) = match (scope, building) {
+            (Scope::Checked, _) => (checked, None),
+            (Scope::Named(names), _) => (names.clone(), None),
             // a profile the project does not check is built in silence
-            Scope::Building(name) if !checked.contains(name) => (Vec::new(), None),
-            Scope::Building(name) => (vec![name.clone()], self.built),
+            (_, Some(name)) if !checked.contains(&name) => (Vec::new(), None),
+            (_, Some(name)) => (vec![name], self.built),
+            (Scope::Building(_), None) => (Vec::new(), None),
         };
         let mut profiles: Vec<ProfileReport> = names
             .iter()
@@ -277,9 +301,35 @@ impl Project {
             } else {
                 self.problems.clone()
             },
+            unread: if silent { Vec::new() } else { notes },
             profiles,
-            deny: self.options.deny,
+            deny,
             ..Report::default()
+        }
+    }
+
+    /// Which profile a build script runs under, from the profile its directory names
+    /// (`dir_profile`): cargo builds `release` and `bench` into one directory, and `dev` and
+    /// `test` into another, so the one whose opt-level and debug info are what cargo says it
+    /// compiles with (`OPT_LEVEL`, `DEBUG`) is it. When both fit and they differ, the
+    /// directory's own profile is checked and the note says why it may not be the one built.
+    fn building(&self, dir_profile: &str) -> (String, Option<String>) {
+        let own = (dir_profile.to_owned(), None);
+        let (Some(twin), Some(built)) = (twin(dir_profile), self.built) else {
+            return own;
+        };
+        let (Ok(mine), Ok(other)) = (self.resolve(dir_profile), self.resolve(twin)) else {
+            return own;
+        };
+        match (built.fits(&mine.settings), built.fits(&other.settings)) {
+            (false, true) => (twin.to_owned(), None),
+            (true, true) if !same_values(&mine, &other) => {
+                let note = format!(
+                    "cargo builds `{dir_profile}` and `{twin}` into one directory, and its OPT_LEVEL and DEBUG fit both: checked as `{dir_profile}`, and `deny` fails nothing"
+                );
+                (dir_profile.to_owned(), Some(note))
+            }
+            _ => own,
         }
     }
 

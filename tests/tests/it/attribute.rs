@@ -215,3 +215,27 @@ fn target_rustflags_it_cannot_read_are_said_and_never_fail_a_denied_build() {
         got[0].1
     );
 }
+
+#[test]
+fn a_config_s_env_table_is_not_the_profile_cargo_builds_with() {
+    // cargo gives `[env]` to rustc, where the attribute runs, but never reads its own
+    // settings from it: rustc gets no `-C lto` and no `-C codegen-units=7`
+    let p = Scratch::attributed("attrenv", "", &MIN_SIZE.replace("lto = true\n", ""));
+    p.write(
+        ".cargo/config.toml",
+        "[env]\nCARGO_PROFILE_RELEASE_LTO = \"true\"\nRUSTFLAGS = { value = \"-C codegen-units=7\" }\n",
+    );
+    let build = p.cargo(&["build", "--release", "-v"]).ok();
+    let args = build.rustc_args("attrenv").expect("rustc ran").join(" ");
+    assert!(
+        !args.contains("-C lto") && !args.contains("codegen-units=7"),
+        "{args}"
+    );
+    assert_eq!(
+        findings(&p, &[]),
+        [(
+            3,
+            "release: lto is false (cargo's default for release); want true: add `lto = true` under [profile.release] in Cargo.toml".to_owned()
+        )]
+    );
+}

@@ -527,3 +527,69 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+#[test]
+fn cargo_bench_and_test_release_are_checked_as_the_profile_cargo_builds() {
+    // release is one setting short; bench, built into the same target/release, has its own
+    // opt-level: `cargo bench` builds bench, which is not checked, and must not fail
+    let short = MIN_SIZE.replace("strip = true\n", "");
+    let p = Scratch::checked(
+        "benchprof",
+        &format!(
+            "[package.metadata.size-profile]\ndeny = true\n\n{short}\n[profile.bench]\nopt-level = 1\n"
+        ),
+    );
+    p.write("benches/b.rs", "fn main() {}\n").edit(
+        "Cargo.toml",
+        "[build-dependencies]",
+        "[[bench]]\nname = \"b\"\nharness = false\n\n[build-dependencies]",
+    );
+    let bench = p.cargo(&["bench", "--no-run"]);
+    assert!(bench.success, "{}", bench.stderr);
+    assert_eq!(bench.warnings(), Vec::<String>::new());
+    // `cargo test --release` and `cargo install` build release: checked, and deny fails
+    let strip = r#"release: strip is "debuginfo" (cargo's default for release); want true: add `strip = true` under [profile.release] in Cargo.toml"#;
+    for args in [
+        &["test", "--release", "--no-run"][..],
+        &["build", "--release"],
+    ] {
+        let run = p.cargo(args);
+        assert!(!run.success, "{args:?}: {}", run.stderr);
+        assert_eq!(run.errors()[0], strip, "{args:?}");
+    }
+}
+
+#[test]
+fn a_config_s_env_table_is_not_the_profile_cargo_builds_with() {
+    // cargo gives `[env]` to build scripts but never reads its own settings from it
+    let p = Scratch::checked("envtable", &MIN_SIZE.replace("lto = true\n", ""));
+    p.write(
+        ".cargo/config.toml",
+        "[env]\nCARGO_PROFILE_RELEASE_LTO = \"true\"\nCARGO_BUILD_RUSTFLAGS = \"-C strip=none\"\nCARGO_ENCODED_RUSTFLAGS = \"-Copt-level=2\"\n",
+    );
+    let run = p.cargo(&["build", "--release", "-v"]).ok();
+    let args = run.rustc_args("envtable").expect("rustc ran").join(" ");
+    assert!(
+        !args.contains("-C lto") && !args.contains("strip=none"),
+        "{args}"
+    );
+    assert_eq!(
+        run.warnings(),
+        [
+            r#"release: lto is false (cargo's default for release); want true: add `lto = true` under [profile.release] in Cargo.toml"#
+        ]
+    );
+    // the same variable set where cargo does read it is the build's
+    let run = p
+        .cargo_with(
+            &["build", "--release"],
+            &[("CARGO_PROFILE_RELEASE_LTO", "thin")],
+        )
+        .ok();
+    assert_eq!(
+        run.warnings(),
+        [
+            "release: lto is \"thin\" (env CARGO_PROFILE_RELEASE_LTO); want true: unset CARGO_PROFILE_RELEASE_LTO (or set it to true)"
+        ]
+    );
+}
