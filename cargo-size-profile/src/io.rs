@@ -308,6 +308,44 @@ pub(crate) fn run_timed(cmd: &mut Command) -> Result<(Output, Duration)> {
     Ok((output, start.elapsed()))
 }
 
+/// The processes [`Child`] started that have not ended: what a signal that ends the tool
+/// stops first.
+static RUNNING: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
+
+fn running() -> std::sync::MutexGuard<'static, Vec<u32>> {
+    RUNNING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// On SIGINT, SIGTERM or SIGHUP, stops every process the tool started and what they started
+/// (a terminal's Ctrl-C reaches them all, but `kill` and a closed session reach the tool
+/// alone), then ends the tool as the signal would. Files of ours are written whole or not at
+/// all ([`write_ours`]), so what the tool kept stays readable.
+pub(crate) fn stop_children_on_signals() {
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+            return;
+        };
+        std::thread::spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                for pid in running().drain(..) {
+                    kill_tree(pid);
+                }
+                std::process::exit(128 + signal);
+            }
+        });
+    }
+}
+
+/// Kills `pid` and, on Linux, every process it started.
+fn kill_tree(pid: u32) {
+    let mut all = descendants(pid);
+    all.push(pid);
+    let pids: Vec<String> = all.iter().map(u32::to_string).collect();
+    let _ = Command::new("kill").arg("-KILL").args(&pids).output();
+}
+
 /// A process run with its output read as it comes. Dropped before [`Child::wait`], it is
 /// killed (see [`Child::kill`]): a build the ladder started ahead does not outlive it.
 pub(crate) struct Child {
@@ -331,6 +369,7 @@ impl Child {
             .stderr(Stdio::piped())
             .spawn()
             .with_context(|| format!("cannot run {:?}", cmd.get_program()))?;
+        running().push(child.id());
         let stdout = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let out = child.stdout.take().map(|pipe| {
             let lines = stdout.clone();
@@ -384,6 +423,7 @@ impl Child {
     pub(crate) fn wait(mut self) -> Result<(Vec<String>, String, bool, Duration)> {
         let mut child = self.child.take().context("the build was stopped")?;
         let status = child.wait().context("cannot wait for a build")?;
+        running().retain(|p| *p != child.id());
         let time = self.started.elapsed();
         let stderr = self.join_readers();
         let stdout = std::mem::take(&mut *self.stdout.lock().unwrap_or_else(|e| e.into_inner()));
@@ -402,6 +442,7 @@ impl Child {
         let mut all = descendants(child.id());
         let _ = child.kill();
         let _ = child.wait();
+        running().retain(|p| *p != child.id());
         all.retain(|p| *p != child.id());
         if !all.is_empty() {
             let pids: Vec<String> = all.iter().map(u32::to_string).collect();

@@ -11,6 +11,8 @@ mod budget;
 mod cargo;
 mod check;
 mod cli;
+#[cfg(test)]
+mod corrupt;
 mod edit;
 mod io;
 mod ladder;
@@ -32,6 +34,13 @@ fn main() -> ExitCode {
         args.remove(1);
     }
     let cli = Cli::parse_from(args);
+    if matches!(
+        cli.command,
+        Command::Ladder(_) | Command::Budget(_) | Command::Why(_)
+    ) {
+        // the builds they start end with them
+        io::stop_children_on_signals();
+    }
     let result = match &cli.command {
         Command::Check(args) => check::run(args),
         Command::Apply(args) => apply::run(args),

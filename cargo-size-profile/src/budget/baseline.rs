@@ -315,6 +315,35 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_damaged_baseline_is_an_error_or_a_measurement_never_a_panic() {
+        let good = measurement(2_000_000, &[("std", 300_000), ("app", 1_000)]);
+        let text = good.to_json();
+        let variants = crate::corrupt::variants(&text);
+        assert!(variants.len() > 100);
+        for damaged in variants {
+            let Ok(read) = Measurement::from_json(&damaged) else {
+                continue;
+            };
+            // what budget --baseline does with it, either way round
+            for (old, new) in [(&read, &good), (&good, &read)] {
+                for change in compare(old, new) {
+                    let _ = change.size.describe();
+                    for growth in [
+                        Growth::Percent(u64::MAX),
+                        Growth::Bytes(0),
+                        Growth::Percent(1),
+                    ] {
+                        let _ = over_growth(&change, growth);
+                    }
+                    for c in &change.crates {
+                        let _ = c.describe();
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn the_file_reads_back_and_refuses_what_is_not_one() {
         let m = measurement(1000, &[("std", 600), ("app", 100)]);
         assert_eq!(Measurement::from_json(&m.to_json()).unwrap(), m);

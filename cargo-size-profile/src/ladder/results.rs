@@ -41,11 +41,7 @@ pub(crate) struct Results {
 impl Results {
     /// The file at `path`; a missing, unreadable or older file is an empty one.
     pub(crate) fn open(path: PathBuf) -> Results {
-        let entries = io::bytes(&path)
-            .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
-            .filter(|v| v["version"] == VERSION)
-            .and_then(|v| v["entries"].as_object().map(parse_entries))
-            .unwrap_or_default();
+        let entries = io::bytes(&path).map(|b| parse(&b)).unwrap_or_default();
         Results { path, entries }
     }
 
@@ -97,6 +93,19 @@ impl Results {
     }
 }
 
+/// The entries of a results file's bytes: none when it is not one of this version, and an
+/// entry left out when it does not read (the file is ours, but may have been edited or cut).
+fn parse(bytes: &[u8]) -> BTreeMap<String, Entry> {
+    serde_json::from_slice::<Value>(bytes)
+        .ok()
+        .filter(|v| v["version"] == VERSION)
+        .and_then(|v| v["entries"].as_object().map(parse_entries))
+        .unwrap_or_default()
+}
+
+/// The longest build time an entry may say: a longer one is not a measurement.
+const LONGEST_BUILD: Duration = Duration::from_secs(7 * 24 * 3600);
+
 fn parse_entries(map: &serde_json::Map<String, Value>) -> BTreeMap<String, Entry> {
     map.iter()
         .filter_map(|(k, v)| {
@@ -109,7 +118,9 @@ fn parse_entries(map: &serde_json::Map<String, Value>) -> BTreeMap<String, Entry
                 step: v["step"].as_str()?.to_owned(),
                 binary: v["binary"].as_str()?.to_owned(),
                 bytes: v["bytes"].as_u64()?,
-                time: Duration::from_secs_f64(v["build_seconds"].as_f64()?.max(0.0)),
+                time: Duration::try_from_secs_f64(v["build_seconds"].as_f64()?)
+                    .ok()
+                    .filter(|t| *t <= LONGEST_BUILD)?,
                 date: v["date"].as_str()?.to_owned(),
                 sources,
             };
@@ -205,6 +216,34 @@ fn dep_info_paths(text: &str) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_damaged_results_file_reads_as_fewer_entries_never_a_panic() {
+        let text = r#"{
+  "version": 1,
+  "written_by": "cargo size-profile ladder",
+  "entries": {
+    "k": {
+      "step": "lto = true",
+      "binary": "app",
+      "bytes": 1000,
+      "build_seconds": 1.5,
+      "date": "2026-11-25",
+      "sources": {"/p/src/main.rs": "00000000000000ff"}
+    }
+  }
+}"#;
+        assert_eq!(parse(text.as_bytes()).len(), 1);
+        let variants = crate::corrupt::variants(text);
+        assert!(variants.len() > 100);
+        for damaged in variants {
+            for entry in parse(damaged.as_bytes()).values() {
+                // what the ladder does with an entry: its time shown and added up
+                assert!(entry.time <= LONGEST_BUILD, "{damaged}");
+                let _ = entry.time + entry.time;
+            }
+        }
+    }
 
     #[test]
     fn a_measurement_is_found_while_its_sources_are_as_they_were() {

@@ -443,3 +443,103 @@ fn nightly_without_cargo_plus_nightly_stops_before_anything_is_built() {
     // nothing was built: cargo made no target directory
     assert!(!project.dir.join("target").exists(), "a build ran first");
 }
+
+/// The processes started by `pid` and by those (Linux lists them in `/proc`).
+#[cfg(target_os = "linux")]
+fn descendants(pid: u32) -> Vec<u32> {
+    let mut found = Vec::new();
+    let mut todo = vec![pid];
+    while let Some(p) = todo.pop() {
+        let Ok(tasks) = std::fs::read_dir(format!("/proc/{p}/task")) else {
+            continue;
+        };
+        for task in tasks.flatten() {
+            let children =
+                std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
+            for c in children.split_whitespace().filter_map(|c| c.parse().ok()) {
+                found.push(c);
+                todo.push(c);
+            }
+        }
+    }
+    found
+}
+
+/// Whether `pid` is a process that has not ended (a zombie has ended).
+#[cfg(target_os = "linux")]
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        !stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .trim_start()
+            .starts_with('Z')
+    })
+}
+
+/// `kill -TERM` (or `-HUP`, `-INT`) sent to the ladder alone, as a supervisor or a closed
+/// session sends it, stops every build it started, and what it kept stays readable.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_signal_to_the_ladder_alone_stops_every_build_it_started() {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    let dir = fixture("ladder-signal");
+    for (signal, number) in [("TERM", 15), ("HUP", 1), ("INT", 2)] {
+        let mut ladder = crate::support::cli()
+            .args(["ladder", "--bin", "app-cli"])
+            .env("CI", "true")
+            .current_dir(&dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the CLI runs");
+        let pid = ladder.id();
+        // once a step is building, its cargo is running
+        let stderr = ladder.stderr.take().unwrap();
+        let mut lines = std::io::BufReader::new(stderr).lines();
+        let mut seen = Vec::new();
+        for line in lines.by_ref() {
+            let line = line.unwrap();
+            seen.push(line.clone());
+            if line.contains("building") {
+                break;
+            }
+        }
+        let started = std::time::Instant::now();
+        let mut builds = Vec::new();
+        while builds.is_empty() && started.elapsed() < std::time::Duration::from_secs(20) {
+            builds = descendants(pid);
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert!(!builds.is_empty(), "no build started: {seen:?}");
+        // the whole tree at that moment, a little later
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        builds.extend(descendants(pid));
+        let sent = std::process::Command::new("kill")
+            .args([format!("-{signal}"), pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let status = ladder.wait().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let left: Vec<u32> = builds.iter().copied().filter(|p| alive(*p)).collect();
+        for p in &left {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", &p.to_string()])
+                .status();
+        }
+        assert!(
+            left.is_empty(),
+            "{signal}: processes left running: {left:?}"
+        );
+        // and it ends as the signal would end it
+        assert_eq!(status.code(), Some(128 + number), "{signal}");
+        let results = dir.join("target/size-profile/ladder/results.json");
+        if let Ok(text) = std::fs::read_to_string(&results) {
+            serde_json::from_str::<Value>(&text).expect("results.json is whole");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

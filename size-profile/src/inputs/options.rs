@@ -52,7 +52,8 @@ impl Growth {
     pub fn limit(self, before: u64) -> u64 {
         match self {
             Growth::Percent(hundredths) => {
-                (u128::from(before) * u128::from(hundredths) / 10_000) as u64
+                let limit = u128::from(before) * u128::from(hundredths) / 10_000;
+                u64::try_from(limit).unwrap_or(u64::MAX)
             }
             Growth::Bytes(n) => n,
         }
