@@ -181,7 +181,10 @@ pub(crate) fn commit(
     };
     show(&old, &new);
     let backup = if existed {
-        Some(keep_copy(&target, backup_dir, &name)?)
+        Some(
+            keep_copy(&target, backup_dir, &name)
+                .with_context(|| format!("{shown}: no copy could be kept, so it is as it was"))?,
+        )
     } else {
         None
     };
@@ -200,10 +203,15 @@ pub(crate) fn commit(
         std::fs::rename(&tmp, &target)
     })();
     if result.is_err() {
+        // a failed step leaves nothing behind: no temporary file, and no copy of a file that
+        // was not replaced
         let _ = std::fs::remove_file(&tmp);
+        if let Some(copy) = &backup {
+            let _ = std::fs::remove_file(copy);
+        }
     }
     drop(lock);
-    result.with_context(|| format!("{shown}: cannot be written"))?;
+    result.with_context(|| format!("{shown}: cannot be written, and is as it was"))?;
     Ok(Committed {
         new: Some(new),
         backup,
@@ -283,11 +291,16 @@ fn keep_copy(file: &Path, dir: &Path, name: &str) -> Result<PathBuf> {
             .open(&to)
         {
             Ok(mut out) => {
-                let bytes = std::fs::read(file)
-                    .with_context(|| format!("{}: cannot be read", file.display()))?;
-                out.write_all(&bytes)
-                    .and_then(|()| out.sync_all())
-                    .with_context(|| format!("{}: cannot be written", to.display()))?;
+                let copied = std::fs::read(file).and_then(|bytes| {
+                    out.write_all(&bytes)?;
+                    out.sync_all()
+                });
+                if let Err(e) = copied {
+                    // no half copy is left to take the next number
+                    drop(out);
+                    let _ = std::fs::remove_file(&to);
+                    return Err(e).with_context(|| format!("{}: cannot be written", to.display()));
+                }
                 return Ok(to);
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,

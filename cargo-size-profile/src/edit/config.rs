@@ -38,6 +38,8 @@ pub(crate) fn add_rustflags(text: &str, triple: &str, flags: &[String]) -> Resul
     let mut doc: toml_edit::DocumentMut = text
         .parse()
         .map_err(|e: toml_edit::TomlError| format!("invalid TOML: {}", e.message().trim()))?;
+    let has_table = doc.get("target").and_then(|t| t.get(triple)).is_some();
+    let new_table = (!has_table).then(|| crate::edit::new_table_at_end(&mut doc));
     let targets = doc.entry("target").or_insert_with(|| {
         let mut t = toml_edit::Table::new();
         t.set_implicit(true);
@@ -46,8 +48,8 @@ pub(crate) fn add_rustflags(text: &str, triple: &str, flags: &[String]) -> Resul
     let targets = targets
         .as_table_like_mut()
         .ok_or("`target` is not a table")?;
-    if targets.get(triple).is_none() {
-        targets.insert(triple, toml_edit::Item::Table(toml_edit::Table::new()));
+    if let Some(t) = new_table {
+        targets.insert(triple, toml_edit::Item::Table(t));
     }
     let table = targets
         .get_mut(triple)
@@ -106,6 +108,13 @@ mod tests {
         assert!(
             kept.contains(r#"rustflags = ["-Ctarget-cpu=native", "-C", "link-arg=-Wl,--icf=all"]"#),
             "{kept}"
+        );
+        // a comment that ends the table before stays in it
+        let after =
+            add_rustflags("[build]\njobs = 2\n# rustflags = [\"-g\"]\n", t, &flags).unwrap();
+        assert!(
+            after.starts_with("[build]\njobs = 2\n# rustflags = [\"-g\"]\n\n[target."),
+            "{after}"
         );
         assert!(
             add_rustflags(

@@ -74,6 +74,8 @@ pub(crate) fn plan(text: &str, profile: &str, wants: &[Want]) -> Result<Edit, St
         return Ok(Edit::NoChange);
     }
 
+    let has_table = doc.get("profile").and_then(|p| p.get(profile)).is_some();
+    let new_table = (!has_table).then(|| crate::edit::new_table_at_end(&mut doc));
     let profiles_item = doc.entry("profile").or_insert_with(|| {
         let mut t = Table::new();
         t.set_implicit(true);
@@ -82,8 +84,7 @@ pub(crate) fn plan(text: &str, profile: &str, wants: &[Want]) -> Result<Edit, St
     let profiles_table = profiles_item
         .as_table_like_mut()
         .ok_or("`profile` is not a table")?;
-    if profiles_table.get(profile).is_none() {
-        let mut t = Table::new();
+    if let Some(mut t) = new_table {
         if !builtin {
             t.insert("inherits", toml_edit::value("release"));
         }
@@ -314,6 +315,25 @@ mod tests {
             new_text(text, "release"),
             "# my app\n[package]\nname = \"app\" # the name\n\n[profile.release]\nopt-level = \"z\"\nlto = true\ncodegen-units = 1\npanic = \"abort\"\nstrip = true\n"
         );
+    }
+
+    #[test]
+    fn a_new_table_goes_after_the_comments_that_end_the_table_before_it() {
+        // uncommented, `serde` must stay a dependency, not become a profile key
+        for text in [
+            "[package]\nname = \"app\"\n\n[dependencies]\nclap = \"4\"\n# serde = \"1\"\n",
+            "[package]\nname = \"app\"\n\n[dependencies]\nclap = \"4\"\n\n# serde = \"1\"\n# later\n",
+            "[package]\nname = \"app\"\n[dependencies]\n# serde = \"1\"",
+        ] {
+            let new = new_text(text, "release");
+            let table = new.find("[profile.release]").expect("a new table");
+            let comment = new.find("# serde").expect("the comment is kept");
+            assert!(comment < table, "{new}");
+            assert!(new.starts_with(text.trim_end()), "{new}");
+            let uncommented = new.replace("# serde", "serde");
+            let doc: toml_edit::DocumentMut = uncommented.parse().unwrap();
+            assert!(doc["dependencies"].get("serde").is_some(), "{uncommented}");
+        }
     }
 
     #[test]

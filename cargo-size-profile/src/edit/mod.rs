@@ -43,6 +43,20 @@ pub(crate) fn in_own_form(
     Ok(format!("{bom}{new}"))
 }
 
+/// A new table for the end of `doc`: the comments after the document's last key belong to
+/// the table they end (a commented-out dependency, say), so they go above the new table's
+/// header, not under it, where uncommenting them would put them in the wrong table.
+pub(crate) fn new_table_at_end(doc: &mut toml_edit::DocumentMut) -> toml_edit::Table {
+    let mut table = toml_edit::Table::new();
+    let trailing = doc.trailing().as_str().unwrap_or_default().to_owned();
+    if !trailing.trim().is_empty() {
+        let end = if trailing.ends_with('\n') { "" } else { "\n" };
+        table.decor_mut().set_prefix(format!("{trailing}{end}\n"));
+        doc.set_trailing("");
+    }
+    table
+}
+
 /// A unified diff of two texts.
 pub(crate) fn diff(path: &str, old: &str, new: &str) -> String {
     similar::TextDiff::from_lines(old, new)

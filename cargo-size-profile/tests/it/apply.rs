@@ -337,3 +337,91 @@ fn the_dry_run_diff_has_three_lines_of_context_and_patches_to_what_apply_writes(
         std::fs::read_to_string(dir.join("Cargo.toml")).unwrap()
     );
 }
+
+/// Files under `dir`, recursively (none when it is missing).
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        if entry.path().is_dir() {
+            out.extend(files_under(&entry.path()));
+        } else {
+            out.push(entry.path());
+        }
+    }
+    out
+}
+
+/// `apply` on a full file system: whether the copy of the manifest or the manifest itself
+/// cannot be written, it exits 2, says the file is as it was, and leaves nothing behind (no
+/// empty copy taking a number, no temporary file). The test mounts a 64 KiB tmpfs, so it
+/// needs root, as this project's machines and CI have; `SIZE_PROFILE_NO_MOUNT=1` skips it
+/// elsewhere.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_leaves_the_manifest_as_it_was_and_nothing_behind() {
+    if std::env::var_os("SIZE_PROFILE_NO_MOUNT").is_some() {
+        return;
+    }
+    let base = project("");
+    let disk = base.join("disk");
+    std::fs::create_dir_all(&disk).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+        .arg(&disk)
+        .status()
+        .unwrap();
+    assert!(
+        mounted.success(),
+        "mount a tmpfs (root needed; SIZE_PROFILE_NO_MOUNT=1 skips)"
+    );
+    let unmount = || {
+        let _ = std::process::Command::new("umount").arg(&disk).status();
+    };
+    let result = std::panic::catch_unwind(|| {
+        // the manifest on the full disk, its copies there (a) or on another disk (b)
+        for (case, target) in [("a", disk.join("target")), ("b", base.join("elsewhere"))] {
+            let dir = disk.join(case);
+            std::fs::create_dir_all(dir.join("src")).unwrap();
+            std::fs::write(dir.join("src/main.rs"), "fn main() {}\n").unwrap();
+            let manifest = "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n";
+            std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+            if case == "a" {
+                std::fs::create_dir_all(target.join("size-profile/backup")).unwrap();
+            }
+            // fill what is left
+            let filler = disk.join(format!("filler-{case}"));
+            let mut file = std::fs::File::create(&filler).unwrap();
+            let block = vec![0u8; 1024];
+            while std::io::Write::write_all(&mut file, &block).is_ok() {}
+            drop(file);
+            let out = crate::support::cli()
+                .arg("apply")
+                .current_dir(&dir)
+                .env("CARGO_TARGET_DIR", &target)
+                .output()
+                .unwrap();
+            let said = text(&out);
+            assert_eq!(out.status.code(), Some(2), "{case}: {said}");
+            assert!(said.contains("is as it was"), "{case}: {said}");
+            assert_eq!(
+                std::fs::read_to_string(dir.join("Cargo.toml")).unwrap(),
+                manifest
+            );
+            let left: Vec<PathBuf> = files_under(&dir)
+                .into_iter()
+                .chain(files_under(&target.join("size-profile/backup")))
+                .filter(|p| !p.ends_with("Cargo.toml") && !p.ends_with("src/main.rs"))
+                .collect();
+            assert!(left.is_empty(), "{case}: left behind: {left:?}");
+            std::fs::remove_file(&filler).unwrap();
+        }
+    });
+    unmount();
+    let _ = std::fs::remove_dir_all(&base);
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
+}

@@ -543,3 +543,28 @@ fn a_signal_to_the_ladder_alone_stops_every_build_it_started() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The exit codes the README gives: a project that does not build with cargo's own profile
+/// stops the ladder with 2 (a step whose setting does not build is a row and exits 0, as
+/// `a_step_not_kept_stops_the_build_started_ahead_for_the_step_after_it` shows).
+#[test]
+fn a_project_that_does_not_build_stops_the_ladder_with_exit_code_2() {
+    let dir = fixture("ladder-broken");
+    write(
+        &dir,
+        "crates/app/src/main.rs",
+        "fn main() { not_a_function(); }\n",
+    );
+    let out = crate::support::cli()
+        .args(["ladder", "--bin", "app-cli"])
+        .current_dir(&dir)
+        .output()
+        .expect("the CLI runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("error: cargo failed (cargo build --profile dev)"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

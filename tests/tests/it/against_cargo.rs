@@ -323,6 +323,17 @@ fn generate(n: u64, host: &str) -> Case {
         "release" if context.chance(30) => vec!["test", "--release", "--no-run"],
         _ => vec!["build", "--profile"],
     };
+    if command[0] != "build" {
+        // rustc refuses a test harness with `-C panic=abort` ("not supported without
+        // -Zpanic_abort_tests"), whatever the profile: that flag is left to `cargo build`
+        let harmless = |t: &str| t.replace("-Cpanic=abort", "-Ccodegen-units=2");
+        for config in [&mut far, &mut near].into_iter().flatten() {
+            *config = harmless(config);
+        }
+        for (_, value) in &mut env {
+            *value = harmless(value);
+        }
+    }
     let rust_version = [None, Some("1.60"), Some("1.76"), Some("1.77"), Some("1.85")][rng.below(5)];
     // a variable set in the shell with the value `[env]` gives it cannot be told apart from
     // `[env]`'s (a documented limit): the generator keeps them apart
