@@ -161,6 +161,7 @@ impl Check {
 pub mod __private {
     pub use crate::host::{Env, Files};
     pub use crate::inputs::build_env::Built;
+    pub use crate::inputs::lock::linked_lock;
     pub use crate::inputs::manifest::Dependency;
     pub use crate::inputs::options::{Budget, Growth, Options};
     pub use crate::inputs::savings::{Quoted, SAVINGS_FILE, Saving, Savings, thousands};

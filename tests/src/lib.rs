@@ -276,10 +276,13 @@ impl Scratch {
         self
     }
 
-    /// The fingerprint of its `Cargo.lock`, as the ladder records it.
+    /// The fingerprint of what its `Cargo.lock` locks for its binary, as the ladder records it.
     pub fn lock_fingerprint(&self) -> u64 {
-        let lock = std::fs::read(self.dir.join("Cargo.lock")).expect("a Cargo.lock");
-        size_profile::__private::fingerprint(&lock)
+        use size_profile::__private::{Document, SourceFile, linked_lock};
+        let lock = std::fs::read_to_string(self.dir.join("Cargo.lock")).expect("a Cargo.lock");
+        let manifest = std::fs::read_to_string(self.dir.join("Cargo.toml")).expect("a manifest");
+        let manifest = Document::parse(SourceFile::new("Cargo.toml", manifest)).expect("TOML");
+        linked_lock(&lock, &manifest)
     }
 
     /// Writes `<target>/size-profile/measured/savings.toml` as the ladder does after a run on

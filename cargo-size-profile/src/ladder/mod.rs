@@ -16,7 +16,7 @@ mod strategy;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use size_profile::__private::{Env, Overrides, ProcessEnv, SAVINGS_FILE, Savings, fingerprint};
+use size_profile::__private::{Env, Overrides, ProcessEnv, SAVINGS_FILE, Savings, linked_lock};
 
 use crate::cli::{LadderArgs, Target};
 use crate::edit::config::write_link_flags;
@@ -47,16 +47,18 @@ fn as_state(at: &Located, profile: &str) -> Option<State> {
 
 /// Writes what each kept setting saved where the findings read it
 /// (`<target-dir>/size-profile/measured/savings.toml`), with what tells a later build that the
-/// numbers are from an older one: the fingerprint of `Cargo.lock` and `rustc -V`.
+/// numbers are from an older one: the fingerprint of what `Cargo.lock` locks for the binary
+/// and `rustc -V`.
 fn write_savings(at: &Located, bin: &str, climb: &Climb) -> Result<std::path::PathBuf> {
     let path = at.target_dir().join(SAVINGS_FILE);
-    let lock = io::bytes(&at.inputs.root_dir.join("Cargo.lock"));
+    let lock = io::read(&at.inputs.root_dir.join("Cargo.lock")).ok();
+    let package = at.inputs.package.as_ref().unwrap_or(&at.inputs.root);
     let file = Savings {
         package: at.package.clone().unwrap_or_default(),
         binary: bin.to_owned(),
         date: io::today(),
         rustc: ProcessEnv.rustc_version().unwrap_or_default(),
-        cargo_lock: lock.map(|b| fingerprint(&b)),
+        cargo_lock: lock.map(|text| linked_lock(&text, package)),
         saves: savings(&climb.rows),
     };
     io::write_ours(&path, &file.to_toml())?;

@@ -735,19 +735,19 @@ pub(crate) fn savings(rows: &[Row]) -> Vec<Saving> {
         if bytes >= before {
             continue;
         }
+        // one row of the table, with its own base: a later kept row of the same setting
+        // (opt-level "z" again, after the rest) is the one for its final value
+        let saving = Saving {
+            value,
+            bytes: before - bytes,
+            before,
+        };
         match out
             .iter_mut()
             .find(|s| s.value.setting() == value.setting())
         {
-            Some(s) => {
-                s.value = value;
-                s.bytes += before - bytes;
-            }
-            None => out.push(Saving {
-                value,
-                bytes: before - bytes,
-                before,
-            }),
+            Some(s) => *s = saving,
+            None => out.push(saving),
         }
     }
     out
@@ -960,11 +960,19 @@ mod tests {
             .iter()
             .map(|s| (s.value.assignment(), s.bytes, s.before))
             .collect();
+        // each is one row of the table with its own base: "z" again, after the rest, not the
+        // "s" row's 50 of 500 added to it
+        let z_again = climb
+            .rows
+            .iter()
+            .rfind(|r| r.kept && r.added == Some(Value::OptLevel(OptLevel::Z)))
+            .unwrap();
+        let (z_bytes, z_before) = (z_again.bytes.unwrap(), z_again.previous.unwrap());
+        assert_eq!((z_before - z_bytes, z_before), (1, 300));
         assert_eq!(
             saved,
             [
-                // "s" saved 50 of 500, then "z" one more after the rest
-                ("opt-level = \"z\"".to_owned(), 51, 500),
+                ("opt-level = \"z\"".to_owned(), z_before - z_bytes, z_before),
                 ("lto = true".to_owned(), 30, 450),
                 ("strip = true".to_owned(), 120, 420),
             ]

@@ -9,6 +9,7 @@
 //! <https://doc.rust-lang.org/cargo/reference/config.html#hierarchical-structure>.
 
 pub(crate) mod build_env;
+pub(crate) mod lock;
 pub(crate) mod manifest;
 pub(crate) mod options;
 pub(crate) mod record;

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::host::{Env, Files};
 use crate::profile::setting::{Raw, Setting, Value};
-use crate::source::{SourceFile, fingerprint};
+use crate::source::SourceFile;
 use crate::toml_tree::{Document, Item, Problem};
 
 /// The file's place under a target directory.
@@ -269,15 +269,17 @@ pub(crate) fn read(
     Ok(None)
 }
 
-/// Why savings are from an older build: `Cargo.lock` (its fingerprint now is `lock`) or the
+/// Why savings are from an older build: what `Cargo.lock` locks for `package`'s binary
+/// (`lock` is its text now; see [`linked_lock`](crate::inputs::lock::linked_lock)) or the
 /// toolchain (`rustc -V` now, when known) changed since.
 /// The toolchain is asked for only when the lock is unchanged.
 pub(crate) fn older(
     savings: &Savings,
     lock: Option<&str>,
+    package: &Document,
     rustc: impl FnOnce() -> Option<String>,
 ) -> Option<&'static str> {
-    if savings.cargo_lock != lock.map(|t| fingerprint(t.as_bytes())) {
+    if savings.cargo_lock != lock.map(|t| crate::inputs::lock::linked_lock(t, package)) {
         return Some("Cargo.lock");
     }
     if rustc().is_some_and(|r| r.trim() != savings.rustc.trim()) {
@@ -290,6 +292,7 @@ pub(crate) fn older(
 mod tests {
     use super::*;
     use crate::profile::setting::{Lto, OptLevel, Strip};
+    use crate::source::fingerprint;
 
     fn sample() -> Savings {
         Savings {
@@ -361,17 +364,21 @@ mod tests {
     #[test]
     fn older_when_the_lock_or_the_toolchain_changed() {
         let s = sample();
+        let package = crate::toml_tree::doc("Cargo.toml", "[package]\nname = \"foldersync\"\n");
+        let older = |s: &Savings, lock: Option<&str>, rustc: &dyn Fn() -> Option<String>| {
+            older(s, lock, &package, rustc)
+        };
         let now = || Some("rustc 1.95.0 (abc 2026-04-14)\n".to_owned());
-        assert_eq!(older(&s, Some("lock v1"), now), None);
+        assert_eq!(older(&s, Some("lock v1"), &now), None);
         assert_eq!(
-            older(&s, Some("lock v1"), || None),
+            older(&s, Some("lock v1"), &|| None),
             None,
             "toolchain unknown"
         );
-        assert_eq!(older(&s, Some("lock v2"), now), Some("Cargo.lock"));
-        assert_eq!(older(&s, None, now), Some("Cargo.lock"));
+        assert_eq!(older(&s, Some("lock v2"), &now), Some("Cargo.lock"));
+        assert_eq!(older(&s, None, &now), Some("Cargo.lock"));
         let next = || Some("rustc 1.96.0 (def 2026-05-28)".to_owned());
-        assert_eq!(older(&s, Some("lock v1"), next), Some("the toolchain"));
+        assert_eq!(older(&s, Some("lock v1"), &next), Some("the toolchain"));
     }
 
     #[test]

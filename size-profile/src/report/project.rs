@@ -157,7 +157,7 @@ impl Project {
             ignored_profiles,
             ignored_rustflags,
             savings: inputs.savings.as_ref().map(|(savings, lock)| {
-                let older = older(savings, lock.as_deref(), || env.rustc_version());
+                let older = older(savings, lock.as_deref(), manifest, || env.rustc_version());
                 (savings.clone(), older)
             }),
             built: inputs.built,

@@ -266,11 +266,6 @@ fn a_config_file_created_since_the_last_compile_is_read_after_the_next_source_ch
     // that says why, until the crate is compiled again
     p.write(".cargo/config.toml", MIN_SIZE);
     assert_eq!(findings(&p, &[]).len(), 5);
-    p.write(
-        "src/main.rs",
-        &std::fs::read_to_string(p.dir.join("src/main.rs"))
-            .unwrap()
-            .replace("hello", "hello!"),
-    );
+    p.edit("src/main.rs", "hello", "hello!");
     assert_eq!(findings(&p, &[]), Vec::<(u64, String)>::new());
 }
