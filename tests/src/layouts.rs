@@ -2,7 +2,8 @@
 //! cargo's: trees of packages and `[workspace]` manifests with `members` globs and literal
 //! paths, every spelling of `exclude`, nested workspaces, `package.workspace` pointers (to the
 //! root and to a workspace beside it) and path dependencies inside and outside the tree. The
-//! truth is `cargo metadata`'s `workspace_root`, asked in each package's directory.
+//! truth is `cargo metadata`'s `workspace_root`, asked in each package's directory, and the
+//! opt-level rustc gets: each manifest's `[profile.release]` has its own.
 
 use std::path::{Path, PathBuf};
 
@@ -183,6 +184,17 @@ pub fn generate(n: u64) -> Layout {
         "[package]\nname = \"outside\"\nversion = \"0.1.0\"\nedition = \"2021\"\n".to_owned(),
     ));
     files.push(("outside/src/lib.rs".to_owned(), String::new()));
+    // each manifest's own opt-level, so rustc's tells whose profile cargo built with (a
+    // member's is ignored): the top's "s", the workspace beside it 2, a nested root 1, others 0
+    for (rel, text) in files.iter_mut().filter(|(r, _)| r.ends_with("Cargo.toml")) {
+        let level = match rel.as_str() {
+            "top/Cargo.toml" => "\"s\"",
+            "ws/Cargo.toml" => "2",
+            _ if text.contains("[workspace]") => "1",
+            _ => "0",
+        };
+        text.push_str(&format!("\n[profile.release]\nopt-level = {level}\n"));
+    }
     let mut packages: Vec<String> = present.iter().map(|d| format!("top/{d}")).collect();
     packages.push("top".to_owned());
     Layout { n, files, packages }

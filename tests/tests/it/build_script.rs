@@ -547,11 +547,22 @@ fn cargo_bench_and_test_release_are_checked_as_the_profile_cargo_builds() {
     let bench = p.cargo(&["bench", "--no-run"]);
     assert!(bench.success, "{}", bench.stderr);
     assert_eq!(bench.warnings(), Vec::<String>::new());
-    // `cargo test --release` and `cargo install` build release: checked, and deny fails
+    // `cargo test --release` and `cargo install` build release: checked, and deny fails (the
+    // install too, in the target directory it builds in)
     let strip = r#"release: strip is "debuginfo" (cargo's default for release); want true: add `strip = true` under [profile.release] in Cargo.toml"#;
+    let root = p.dir.join("installed").display().to_string();
+    let install = [
+        "install",
+        "--path",
+        ".",
+        "--root",
+        root.as_str(),
+        "--offline",
+    ];
     for args in [
         &["test", "--release", "--no-run"][..],
         &["build", "--release"],
+        &install,
     ] {
         let run = p.cargo(args);
         assert!(!run.success, "{args:?}: {}", run.stderr);

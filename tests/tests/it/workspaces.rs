@@ -31,6 +31,78 @@ fn core_root(dir: &Path) -> Result<std::path::PathBuf, String> {
         .map_err(|p| p.to_string())
 }
 
+/// The opt-level the root manifest at `root` gives release, as the layouts write it.
+#[allow(clippy::disallowed_methods)] // the test reads the layouts' manifests
+fn root_opt_level(root: &Path) -> String {
+    let text = std::fs::read_to_string(root.join("Cargo.toml")).expect("the root manifest");
+    let line = text
+        .lines()
+        .rfind(|l| l.starts_with("opt-level = "))
+        .expect("each layout manifest sets one");
+    line.trim_start_matches("opt-level = ")
+        .trim_matches('"')
+        .to_owned()
+}
+
+#[test]
+fn the_root_the_core_finds_is_the_one_whose_profile_rustc_gets() {
+    let scratch = Scratch::new("layout-builds", "");
+    std::fs::remove_file(scratch.dir.join("Cargo.toml")).expect("the scratch manifest");
+    let target = size_profile_tests::shared_target().join("layouts");
+    let (mut built, mut n) = (0, 0);
+    let mut wrong = Vec::new();
+    // a build of the first packages cargo accepts, in the first layouts
+    while built < 12 && n < cases() {
+        let layout = generate(n);
+        let dir = scratch.dir.join(format!("case-{n}"));
+        layout.write(&dir);
+        for package in layout.packages.iter().take(2) {
+            let pkg = dir.join(package);
+            if cargo_root(&pkg).is_err() {
+                continue;
+            }
+            let name = match package.as_str() {
+                "top" => "top".to_owned(),
+                other => other.trim_start_matches("top/").replace('/', "-"),
+            };
+            let out = hermetic::cargo()
+                .args(["build", "--release", "-v", "--offline", "-p", &name])
+                .current_dir(&pkg)
+                .env("CARGO_TARGET_DIR", &target)
+                .output()
+                .expect("cargo runs");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let crate_name = format!("--crate-name {} ", name.replace('-', "_"));
+            let Some(line) = stderr
+                .lines()
+                .find(|l| l.contains("Running `") && l.contains(&crate_name))
+            else {
+                wrong.push(format!(
+                    "case {n}, {package}: no rustc line
+{stderr}"
+                ));
+                continue;
+            };
+            let rustc = line
+                .split(" -C ")
+                .find_map(|f| f.strip_prefix("opt-level="))
+                .map(|v| v.split(' ').next().unwrap_or_default().to_owned())
+                .unwrap_or_else(|| "0".to_owned());
+            let ours = root_opt_level(&core_root(&pkg).expect("the core finds a root"));
+            if rustc != ours {
+                wrong.push(format!(
+                    "case {n}, {package}: rustc opt-level {rustc}, the core's root gives {ours}\n{}",
+                    layout.show()
+                ));
+            }
+            built += 1;
+        }
+        n += 1;
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert!(built >= 12, "only {built} packages built");
+}
+
 #[test]
 fn the_core_finds_the_workspace_root_cargo_finds() {
     let scratch = Scratch::new("layouts", "");
