@@ -8,6 +8,15 @@ pub(crate) fn cli() -> Command {
     size_profile_tests::hermetic::command(env!("CARGO_BIN_EXE_cargo-size-profile"))
 }
 
+/// The CLI run with `args` in `dir`, to the end.
+pub(crate) fn run_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    cli()
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the CLI runs")
+}
+
 /// A size as the CLI prints it: `445,904` (the tests check the CLI's output against it, so it
 /// is written here again rather than taken from the binary's `render` module).
 pub(crate) fn with_commas(n: u64) -> String {

@@ -5,10 +5,12 @@
 // the test writes its fixture and reads the saved files
 #![allow(clippy::disallowed_methods)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Output;
 
 use serde_json::Value;
+
+use crate::support::run_in as cli;
 
 /// The number of distinct functions in `bigdep`.
 const FUNCTIONS: usize = 800;
@@ -70,14 +72,6 @@ fn fixture(max_growth: Option<&str>) -> PathBuf {
         std::fs::write(path, text).unwrap();
     }
     dir
-}
-
-fn cli(dir: &Path, args: &[&str]) -> Output {
-    crate::support::cli()
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the CLI runs")
 }
 
 fn json_of(out: &Output) -> Value {

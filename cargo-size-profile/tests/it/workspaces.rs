@@ -6,10 +6,11 @@
 #![allow(clippy::disallowed_methods)]
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
 use serde_json::Value;
 use size_profile_tests::layouts::{cargo_root, generate};
+
+use crate::support::run_in as cli;
 
 /// A fresh directory for one test's files, outside any workspace.
 fn scratch(name: &str) -> PathBuf {
@@ -27,14 +28,6 @@ fn write(dir: &Path, files: &[(&str, &str)]) {
         std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
         std::fs::write(path, text).expect("write");
     }
-}
-
-fn cli(dir: &Path, args: &[&str]) -> Output {
-    crate::support::cli()
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the CLI runs")
 }
 
 #[test]
