@@ -130,6 +130,9 @@ struct Case {
     command: Vec<&'static str>,
     /// The package's declared `rust-version`, if any.
     rust_version: Option<&'static str>,
+    /// Whether cargo builds it as a path dependency of another workspace (`outer/`, in its
+    /// own `target/`), which then ships: the build script must say nothing of its own.
+    dependency: bool,
 }
 
 fn generate(n: u64, host: &str) -> Case {
@@ -337,7 +340,9 @@ fn generate(n: u64, host: &str) -> Case {
             *value = harmless(value);
         }
     }
-    let rust_version = [None, Some("1.60"), Some("1.76"), Some("1.77"), Some("1.85")][rng.below(5)];
+    let rust_version =
+        [None, Some("1.60"), Some("1.76"), Some("1.77"), Some("1.85")][context.below(5)];
+    let dependency = command[0] == "build" && context.chance(8);
     // a variable set in the shell with the value `[env]` gives it cannot be told apart from
     // `[env]`'s (a documented limit): the generator keeps them apart
     env.retain(|(k, v)| {
@@ -348,6 +353,7 @@ fn generate(n: u64, host: &str) -> Case {
     Case {
         command,
         rust_version,
+        dependency,
         package,
         manifest,
         far,
@@ -479,7 +485,7 @@ fn build_script_front(run: &size_profile_tests::Run) -> Result<BTreeMap<Setting,
         let Some(rest) = line.strip_prefix("oracle ") else {
             continue;
         };
-        if rest.starts_with("note ") {
+        if rest.starts_with("note ") || rest.starts_with("dependency of ") {
             continue;
         }
         let Some((key, value)) = rest.split_once('=') else {
@@ -544,6 +550,9 @@ fn main() {
     if let Some((_, report)) = &report {
         for note in &report.unread {
             say(format!("note {note}"));
+        }
+        if let Some(whose) = &report.dependency_of {
+            say(format!("dependency of {whose}"));
         }
     }
     let reported = report.and_then(|(_, r)| r.profiles.into_iter().next());
@@ -680,6 +689,19 @@ fn run_case(n: u64, triple: &str, target: &std::path::Path) -> Outcome {
         ),
     );
     p.write("app/src/main.rs", "fn main() {}\n");
+    if case.dependency {
+        // a library too, so that another workspace can depend on the package (else the
+        // first rustc line of the package would be the library's, which never gets `-C lto`)
+        p.write("app/src/lib.rs", "pub fn f() {}\n");
+        p.write(
+            "outer/Cargo.toml",
+            &format!(
+                "[package]\nname = \"outer\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n{} = {{ path = \"../app\" }}\n\n[workspace]\n\n{}",
+                case.package, case.manifest
+            ),
+        );
+        p.write("outer/src/main.rs", "fn main() {}\n");
+    }
     for (dir, name) in [("helper", "helper"), ("app/inner", "inner")] {
         p.write(
             &format!("{dir}/Cargo.toml"),
@@ -700,7 +722,16 @@ fn run_case(n: u64, triple: &str, target: &std::path::Path) -> Outcome {
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    env.push(("CARGO_TARGET_DIR", &target));
+    // a dependency case builds where cargo builds the other workspace by default
+    let outer_target = p.dir.join("outer/target").display().to_string();
+    env.push((
+        "CARGO_TARGET_DIR",
+        if case.dependency {
+            &outer_target
+        } else {
+            &target
+        },
+    ));
     // three cases in four name the host with `--target`, as a cross build does: then cargo
     // gives build scripts and build dependencies no rustflags (so the build dependency is not
     // rebuilt for each case's flags), the profile's directory is under the triple, and the
@@ -718,7 +749,7 @@ fn run_case(n: u64, triple: &str, target: &std::path::Path) -> Outcome {
     if n % 4 != 0 {
         args.extend(["--target", triple]);
     }
-    let run = p.cargo_in("app", &args, &env);
+    let run = p.cargo_in(if case.dependency { "outer" } else { "app" }, &args, &env);
     let describe = || {
         format!(
             "case {n}: cargo {} ({}), rust-version {:?}\nenv {:?}\n--- Cargo.toml\n{}\n--- .cargo/config.toml\n{}\n--- app/.cargo/config.toml\n{}\n",
@@ -731,6 +762,30 @@ fn run_case(n: u64, triple: &str, target: &std::path::Path) -> Outcome {
             case.near.as_deref().unwrap_or("(none)"),
         )
     };
+    // cargo built the package for another workspace: the build script must say so and
+    // nothing of its own, and nowhere else
+    let said_dependency = run
+        .warnings()
+        .iter()
+        .any(|w| w.starts_with("oracle dependency of the workspace at "));
+    if case.dependency {
+        return match (run.success, said_dependency) {
+            (false, _) => Outcome::Refused,
+            (true, true) => Outcome::Agreed,
+            (true, false) => Outcome::Failed(format!(
+                "{}built as a dependency of outer/, the build script did not say so:\n{}",
+                describe(),
+                run.stderr
+            )),
+        };
+    }
+    if said_dependency {
+        return Outcome::Failed(format!(
+            "{}its own build taken for another workspace's:\n{}",
+            describe(),
+            run.stderr
+        ));
+    }
     let ours = cli_front(&p, &case);
     if !run.success {
         // a configuration cargo refuses must not pass silently here either
@@ -900,6 +955,10 @@ fn the_generated_configurations_cover_every_source() {
             count(&|c| c.command.contains(&"--release")),
         ),
         ("cargo install", count(&|c| c.command[0] == "install")),
+        (
+            "a path dependency of another workspace",
+            count(&|c| c.dependency),
+        ),
         ("an [env] table", count(&|c| config_has(c, "[env]"))),
         (
             "a rust-version before 1.77",
