@@ -346,7 +346,7 @@ fn display(path: &Path, root_dir: &Path) -> PathBuf {
 /// to a root with `package.workspace` (a package without either is passed over). The walk
 /// stops below `target/package` and does not go above `$CARGO_HOME`; without any root the
 /// package is its own.
-pub(crate) fn find_root(
+fn find_root(
     manifest_dir: &Path,
     package: &Document,
     env: &dyn Env,

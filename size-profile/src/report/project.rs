@@ -266,10 +266,9 @@ impl Project {
         let (names, built) = match (scope, building) {
             (Scope::Checked, _) => (checked, None),
             (Scope::Named(names), _) => (names.clone(), None),
+            (Scope::Building(_), Some(name)) if checked.contains(&name) => (vec![name], self.built),
             // a profile the project does not check is built in silence
-            (_, Some(name)) if !checked.contains(&name) => (Vec::new(), None),
-            (_, Some(name)) => (vec![name], self.built),
-            (Scope::Building(_), None) => (Vec::new(), None),
+            (Scope::Building(_), _) => (Vec::new(), None),
         };
         let mut profiles: Vec<ProfileReport> = names
             .iter()
