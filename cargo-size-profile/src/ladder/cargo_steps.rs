@@ -26,7 +26,7 @@ use size_profile::__private::{Setting, Source, Value, fingerprint};
 use crate::cargo::{Build, Built, Running, UnitKind, rustc_of, rustc_vv, spawn};
 use crate::io;
 use crate::ladder::results::{Entry, Results, sources};
-use crate::ladder::strategy::{Builder, How, Measured, State, Step, What};
+use crate::ladder::strategy::{Builder, Measured, Origin, Profile, Progress, State, Step};
 use crate::render;
 use crate::target::Located;
 
@@ -40,10 +40,8 @@ pub(crate) struct CargoBuilder<'a> {
     pub(crate) bin: Option<String>,
     /// Cargo's build options, as given (`--features`, `--target`, ...).
     pub(crate) selection: Vec<String>,
+    /// Whether progress is one line rewritten in place (on a terminal).
     pub(crate) progress: bool,
-    pub(crate) count: usize,
-    /// How many steps the ladder will run, for the progress line.
-    pub(crate) total: usize,
     /// The values the project's `release` takes from cargo's defaults: a step leaves these
     /// unset rather than writing them out, since an explicit value can change cargo's
     /// metadata hash (`codegen-units = 16` moves a hello world by 256 bytes), and the
@@ -61,9 +59,9 @@ pub(crate) struct CargoBuilder<'a> {
     pub(crate) host_units: BTreeSet<String>,
     /// What of the last release build's step decides its build scripts' profile (see
     /// [`host_profile`]).
-    pub(crate) host_of: Option<String>,
+    pub(crate) host_profile: Option<String>,
     /// The lane of the last release build (the one with `host_units`).
-    pub(crate) last: Option<usize>,
+    pub(crate) host_lane: Option<usize>,
     /// The build started ahead: the step expected next, while the step before links.
     pub(crate) ahead: Option<Ahead>,
     /// How many units the last build had: when a build has all but one done, only the final
@@ -154,9 +152,9 @@ impl CargoBuilder<'_> {
     }
 
     /// The key a step's measurement is kept under.
-    fn key(&mut self, what: &What<'_>) -> Result<String> {
-        let mut text = format!("{}\n{}", self.inputs, what.key());
-        if matches!(what, What::Ladder(s) if s.nightly) {
+    fn key(&mut self, profile: &Profile) -> Result<String> {
+        let mut text = format!("{}\n{}", self.inputs, profile.key());
+        if matches!(profile, Profile::Release(s) if s.nightly) {
             if self.nightly.is_none() {
                 self.nightly = Some(rustc_vv(Some("nightly"))?);
             }
@@ -187,35 +185,27 @@ fn decides_the_build(name: &str) -> bool {
 }
 
 impl Builder for CargoBuilder<'_> {
-    fn one_more(&mut self) {
-        self.total += 1;
-    }
-
-    fn one_fewer(&mut self) {
-        self.total -= 1;
-    }
-
-    fn reuse(&mut self, label: &str, what: &What<'_>) -> Option<Measured> {
+    fn reuse(&mut self, step: &Step, progress: Progress) -> Option<Measured> {
         if self.clean {
             return None;
         }
-        let key = self.key(what).ok()?;
+        let key = self.key(&step.profile).ok()?;
         let entry = self.results.find(&key)?;
         if self.bin.as_ref().is_some_and(|b| *b != entry.binary) {
             return None;
         }
         let (bytes, time, binary) = (entry.bytes, entry.time, entry.binary.clone());
         self.bin = Some(binary);
-        self.count += 1;
         // a build started ahead is never of a step measured before: the guess was wrong
         if let Some(wrong) = self.ahead.take() {
             wrong.running.cancel();
         }
         if !self.progress {
             io::err(&format!(
-                "[{}/{}] {label}: {} bytes, measured by an earlier run\n",
-                self.count,
-                self.total,
+                "[{}/{}] {}: {} bytes, measured by an earlier run\n",
+                progress.number,
+                progress.of,
+                step.label,
                 render::bytes(bytes)
             ));
         }
@@ -223,21 +213,20 @@ impl Builder for CargoBuilder<'_> {
             bytes: Some(bytes),
             time,
             note: String::new(),
-            how: How::Reused,
+            origin: Origin::Reused,
         })
     }
 
     /// Shows progress: on a terminal one line rewritten in place; elsewhere (a CI log) one
     /// plain line as each step starts and one as it ends, so a long ladder is never silent.
-    fn build(&mut self, step: &Step<'_>) -> Result<Measured> {
-        self.count += 1;
-        let line = format!("[{}/{}] {}", self.count, self.total, step.label);
+    fn build(&mut self, step: &Step, next: Option<&Step>, progress: Progress) -> Result<Measured> {
+        let line = format!("[{}/{}] {}", progress.number, progress.of, step.label);
         if self.progress {
             io::err(&format!("\r\x1b[K{line}: building …"));
         } else {
             io::err(&format!("{line}: building\n"));
         }
-        let measured = self.measure(step);
+        let measured = self.measure(step, next);
         if !self.progress {
             match &measured {
                 Ok(Measured {
@@ -259,7 +248,7 @@ impl Builder for CargoBuilder<'_> {
 
 impl CargoBuilder<'_> {
     /// The cargo command for a step.
-    fn command(&self, what: &What<'_>) -> Result<Build> {
+    fn command(&self, profile: &Profile) -> Result<Build> {
         let mut b = Build {
             profile: "release".into(),
             target_dir: Some(self.work.clone()),
@@ -267,16 +256,16 @@ impl CargoBuilder<'_> {
             cargo_args: self.selection.clone(),
             ..Build::default()
         };
-        let state = match what {
-            What::Dev => {
+        let state = match profile {
+            Profile::Dev => {
                 b.profile = "dev".into();
                 return Ok(b);
             }
-            What::Yours(profile) => {
-                b.profile = (*profile).to_owned();
+            Profile::Project(name) => {
+                b.profile.clone_from(name);
                 return Ok(b);
             }
-            What::Ladder(state) => state,
+            Profile::Release(state) => state,
         };
         for (setting, value) in &state.settings {
             if self.untouched.contains(&(*setting, *value)) {
@@ -323,8 +312,8 @@ impl CargoBuilder<'_> {
     /// Builds one step, measures its binary and keeps the measurement: with the build started
     /// ahead for it, if there is one, else in a lane made ready for it. While it builds, the
     /// step expected next may start in the other lane (see [`CargoBuilder::ahead`]).
-    fn measure(&mut self, step: &Step<'_>) -> Result<Measured> {
-        let key = self.key(&step.what)?;
+    fn measure(&mut self, step: &Step, next: Option<&Step>) -> Result<Measured> {
+        let key = self.key(&step.profile)?;
         let ahead = match self.ahead.take() {
             Some(a) if a.key == key => Some(a),
             Some(wrong) => {
@@ -338,28 +327,28 @@ impl CargoBuilder<'_> {
                 // the step before is done, and what this one relinks over, if it does, is in
                 // its own lane: the build before goes, but for the build scripts and
                 // proc-macros the next steps may want
-                let same = self.same_host(&step.what);
+                let same = self.same_host(&step.profile);
                 self.trim(1 - a.lane, None, same)?;
                 (a.lane, a.running)
             }
             None => {
-                let lane = self.lane_for(step.kept)?;
-                self.ready(lane, step.kept, &step.what)?;
-                (lane, self.start(&step.what, lane)?)
+                let lane = self.lane_for(step.over.as_ref())?;
+                self.ready(lane, step.over.as_ref(), &step.profile)?;
+                (lane, self.start(&step.profile, lane)?)
             }
         };
-        let running = self.wait_ahead(running, lane, step)?;
+        let running = self.wait_ahead(running, lane, step, next)?;
         let built = match running.wait() {
             Ok(built) => built,
             // a step after release (your own profile too) that fails is a row with a note; dev
             // or release failing stops the ladder
-            Err(e) if !matches!(step.what, What::Dev) && step.slug != "release" => {
+            Err(e) if step.profile != Profile::Dev && step.slug != "release" => {
                 let first = e.to_string().lines().last().unwrap_or_default().to_owned();
                 return Ok(Measured {
                     bytes: None,
                     time: Duration::ZERO,
                     note: format!("build failed: {first}"),
-                    how: How::Built,
+                    origin: Origin::Built,
                 });
             }
             Err(e) => return Err(e),
@@ -370,7 +359,7 @@ impl CargoBuilder<'_> {
             self.results.insert(
                 key.clone(),
                 Entry {
-                    step: step.what.key(),
+                    step: step.profile.key(),
                     binary: name,
                     bytes,
                     time: built.time,
@@ -380,7 +369,7 @@ impl CargoBuilder<'_> {
             )?;
         }
         self.units = Some(built.units);
-        self.note_host(&built.artifacts, &step.what, lane);
+        self.note_host(&built.artifacts, &step.profile, lane);
         // a relink over this build needs its runs as well as its crates
         let units = hashes(&built.artifacts, [UnitKind::Target, UnitKind::Run]);
         self.lanes[lane].builds.insert(key, units);
@@ -394,10 +383,10 @@ impl CargoBuilder<'_> {
             time: built.time,
             note: String::new(),
             // what cargo did, not what was planned: a relink that compiled more is a build
-            how: if step.relink && built.compiled == 1 {
-                How::Relinked
+            origin: if step.over.is_some() && built.compiled == 1 {
+                Origin::Relinked
             } else {
-                How::Built
+                Origin::Built
             },
         })
     }
@@ -415,15 +404,14 @@ impl CargoBuilder<'_> {
         &mut self,
         mut running: Running,
         lane: usize,
-        step: &Step<'_>,
+        step: &Step,
+        next: Option<&Step>,
     ) -> Result<Running> {
-        let next = step
-            .next
-            .filter(|_| !self.clean && !self.one_at_a_time && self.ahead.is_none());
+        let next = next.filter(|_| !self.clean && !self.one_at_a_time && self.ahead.is_none());
         let (Some(next), Some(units)) = (next, self.units) else {
             return Ok(running);
         };
-        let next_key = self.key(&next.planned.what())?;
+        let next_key = self.key(&next.profile)?;
         if self.results.find(&next_key).is_some() {
             return Ok(running);
         }
@@ -439,28 +427,28 @@ impl CargoBuilder<'_> {
         // every build script and proc-macro of this build is done: the next step goes on
         // from them
         let so_far = running.artifacts_so_far();
-        self.note_host(&so_far, &step.what, lane);
+        self.note_host(&so_far, &step.profile, lane);
         let other = 1 - lane;
-        self.ready(other, None, &next.planned.what())?;
-        if let Some(kept) = &next.kept {
+        self.ready(other, None, &next.profile)?;
+        if let Some(kept) = &next.over {
             // the crates it relinks over, linked over as the build scripts are: the lane
             // holds that build from now on
             let crates = hashes(&so_far, [UnitKind::Target, UnitKind::Run]);
             copy_units(&self.lanes[lane].dir, &self.lanes[other].dir, &crates)?;
-            let key = self.key(&What::Ladder(kept))?;
+            let key = self.key(&Profile::Release(kept.clone()))?;
             self.lanes[other].builds.insert(key, crates);
         }
         self.ahead = Some(Ahead {
             key: next_key,
             lane: other,
-            running: self.start(&next.planned.what(), other)?,
+            running: self.start(&next.profile, other)?,
         });
         Ok(running)
     }
 
     /// Starts the build of `what` in `lane`.
-    fn start(&self, what: &What<'_>, lane: usize) -> Result<Running> {
-        let mut b = self.command(what)?;
+    fn start(&self, profile: &Profile, lane: usize) -> Result<Running> {
+        let mut b = self.command(profile)?;
         b.target_dir = Some(self.lanes[lane].dir.clone());
         spawn(self.at, &b)
     }
@@ -470,19 +458,19 @@ impl CargoBuilder<'_> {
     /// unless it changes their profile. The last build's only: a step that changes strip or
     /// LTO changes that profile, so an older step's are seldom of use. The runs too: without
     /// them cargo compiles again what they build, proc-macros included.
-    fn note_host(&mut self, artifacts: &[(PathBuf, UnitKind)], what: &What<'_>, lane: usize) {
-        if matches!(what, What::Dev) {
+    fn note_host(&mut self, artifacts: &[(PathBuf, UnitKind)], profile: &Profile, lane: usize) {
+        if *profile == Profile::Dev {
             return;
         }
         self.host_units = hashes(artifacts, [UnitKind::Host, UnitKind::Run]);
-        self.host_of = host_profile(what);
-        self.last = Some(lane);
+        self.host_profile = host_profile(profile);
+        self.host_lane = Some(lane);
     }
 
     /// Whether the build scripts and proc-macros of the last build are of use to `what`: they
     /// are when its [`host_profile`] is theirs, or either is not known.
-    fn same_host(&self, what: &What<'_>) -> bool {
-        match (host_profile(what), &self.host_of) {
+    fn same_host(&self, profile: &Profile) -> bool {
+        match (host_profile(profile), &self.host_profile) {
             (Some(next), Some(last)) => next == *last,
             _ => true,
         }
@@ -492,21 +480,21 @@ impl CargoBuilder<'_> {
     /// the last build's build scripts and proc-macros.
     fn lane_for(&mut self, kept: Option<&State>) -> Result<usize> {
         if let Some(state) = kept {
-            let key = self.key(&What::Ladder(state))?;
+            let key = self.key(&Profile::Release(state.clone()))?;
             if let Some(lane) = (0..2).find(|l| self.lanes[*l].builds.contains_key(&key)) {
                 return Ok(lane);
             }
         }
-        Ok(self.last.unwrap_or(0))
+        Ok(self.host_lane.unwrap_or(0))
     }
 
     /// Makes a lane ready for a build of `what`: trims it, then copies in the last build's
     /// build scripts, proc-macros and runs from the other lane when they are there. Unless
     /// `what` changes their profile: then they are of no use to it, and none are kept.
-    fn ready(&mut self, lane: usize, kept: Option<&State>, what: &What<'_>) -> Result<()> {
-        let same = self.same_host(what);
+    fn ready(&mut self, lane: usize, kept: Option<&State>, profile: &Profile) -> Result<()> {
+        let same = self.same_host(profile);
         self.trim(lane, kept, same)?;
-        if let Some(from) = self.last.filter(|l| *l != lane && same) {
+        if let Some(from) = self.host_lane.filter(|l| *l != lane && same) {
             copy_units(
                 &self.lanes[from].dir,
                 &self.lanes[lane].dir,
@@ -544,7 +532,7 @@ impl CargoBuilder<'_> {
             return io::remove(&dir);
         }
         let kept_key = match kept {
-            Some(state) => Some(self.key(&What::Ladder(state))?),
+            Some(state) => Some(self.key(&Profile::Release(state.clone()))?),
             None => None,
         };
         let builds = &mut self.lanes[lane].builds;
@@ -574,11 +562,11 @@ impl CargoBuilder<'_> {
 /// build on: `lto` and `strip` (cargo keeps them for the build-override profile, and a change
 /// of either builds them again, as `cargo build -v` shows), the toolchain and its flags.
 /// `None` for your own profile, whose settings the builder does not know.
-fn host_profile(what: &What<'_>) -> Option<String> {
-    let state = match what {
-        What::Dev => return Some("dev".into()),
-        What::Yours(_) => return None,
-        What::Ladder(state) => state,
+fn host_profile(profile: &Profile) -> Option<String> {
+    let state = match profile {
+        Profile::Dev => return Some("dev".into()),
+        Profile::Project(_) => return None,
+        Profile::Release(state) => state,
     };
     let keep = [Setting::Lto, Setting::Strip];
     let mut parts: Vec<String> = keep

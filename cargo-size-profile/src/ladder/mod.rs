@@ -26,7 +26,7 @@ use crate::target::{Located, locate};
 
 use cargo_steps::{CargoBuilder, Lane, jobs_limited, nightly_src_installed};
 use results::Results;
-use strategy::{Climb, State, Yours, best_settings, climb_all, planned_builds, savings};
+use strategy::{Climb, Plan, State, best_settings, climb, savings};
 
 /// The project's `release` as a state of the chain: its resolved settings. A step with the
 /// same settings is the same cargo profile, so the same build. `None` for another profile
@@ -109,25 +109,21 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
         bin: args.bin.clone(),
         selection,
         progress: io::progress_on(),
-        count: 0,
-        total: planned_builds(nightly),
         untouched: CargoBuilder::defaults_of(&at),
         results: Results::open(home.join("results.json")),
         nightly: None,
         host_units: std::collections::BTreeSet::new(),
-        host_of: None,
-        last: None,
+        host_profile: None,
+        host_lane: None,
         ahead: None,
         units: None,
         clean: io::var("SIZE_PROFILE_LADDER_CLEAN_BUILDS").is_some_and(|v| v == "1"),
         one_at_a_time,
     };
-    let yours = Yours {
-        profile: &args.profile,
-        // every step built, for the benchmark's comparison: your profile too
-        as_state: as_state(&at, &args.profile).filter(|_| !builder.clean),
-    };
-    let climb = climb_all(&mut builder, &yours, nightly)?;
+    // every step built, for the benchmark's comparison: your profile too
+    let yours = as_state(&at, &args.profile).filter(|_| !builder.clean);
+    let plan = Plan::new(&args.profile, yours, nightly);
+    let climb = climb(&plan, &mut builder)?;
     if builder.progress {
         io::err("\r\x1b[K");
     }

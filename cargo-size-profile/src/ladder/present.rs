@@ -4,7 +4,7 @@ use serde_json::json;
 
 use crate::cli::TableFormat;
 use crate::io;
-use crate::ladder::strategy::{Climb, How, Row, State, best_settings};
+use crate::ladder::strategy::{Climb, Origin, Row, State, best_settings};
 use crate::render::{self, Style};
 
 /// Prints the outcome for the binary `bin` in `format`.
@@ -93,11 +93,11 @@ fn table(rows: &[Row], release: u64, markdown: bool) -> String {
                 .bytes
                 .map(|b| render::ratio(b, release))
                 .unwrap_or_default();
-            let time = match (r.bytes, r.how) {
+            let time = match (r.bytes, r.origin) {
                 (None, _) => String::new(),
-                (Some(_), How::Reused) => format!("{} (reused)", render::seconds(r.time)),
-                (Some(_), How::Relinked) => format!("{} (relink)", render::seconds(r.time)),
-                (Some(_), How::Built) => render::seconds(r.time),
+                (Some(_), Origin::Reused) => format!("{} (reused)", render::seconds(r.time)),
+                (Some(_), Origin::Relinked) => format!("{} (relink)", render::seconds(r.time)),
+                (Some(_), Origin::Built) => render::seconds(r.time),
             };
             vec![
                 r.step.clone(),
@@ -141,7 +141,7 @@ fn json(bin: &str, climb: &Climb) -> serde_json::Value {
             "bytes": r.bytes,
             "kept": r.kept,
             "build_seconds": r.time.as_secs_f64(),
-            "build": r.how.word(),
+            "build": r.origin.word(),
             "note": (!r.note.is_empty()).then_some(&r.note),
         })).collect::<Vec<_>>(),
         "best": {
@@ -173,7 +173,7 @@ mod tests {
             value: None,
             bytes,
             time: Duration::from_millis(1500),
-            how: How::Built,
+            origin: Origin::Built,
             kept,
             previous,
             note: note.into(),

@@ -196,9 +196,17 @@ fn one_real_ladder_keeps_its_numbers_consistent_and_apply_best_gives_the_best() 
     let mut before_strip = 0;
     for step in &steps[3..] {
         if step["bytes"].is_null() {
-            // a linker without a flag's support fails that step, which the ladder says
+            // only the ICF step may fail, and only with a linker that has no `--icf` (rustc's
+            // default on x86_64 Linux, rust-lld, has it): then the relink is not checked, and
+            // the test says so
             let note = step["note"].as_str().unwrap_or_default();
-            assert!(note.starts_with("build failed"), "{step}");
+            let no_icf = step["step"] == "flags" && note.starts_with("build failed");
+            let lld = cfg!(all(target_os = "linux", target_arch = "x86_64"));
+            assert!(no_icf && !lld, "a step failed: {step}");
+            #[allow(clippy::disallowed_macros, clippy::print_stderr)]
+            {
+                eprintln!("note: the linker has no --icf: the ICF step's relink is not checked");
+            }
             continue;
         }
         let b = bytes(step);
