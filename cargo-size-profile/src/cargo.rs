@@ -4,8 +4,10 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
+use std::sync::{Arc, Mutex, MutexGuard};
+
 use anyhow::{Result, bail};
-use serde_json::Value;
+use cargo_metadata::{Artifact, Message};
 use size_profile::__private::Target;
 
 use crate::io;
@@ -93,9 +95,11 @@ pub(crate) fn build(at: &Located, b: &Build) -> Result<Built> {
     spawn(at, b)?.wait()
 }
 
-/// A cargo build under way, whose messages can be read as they come.
+/// A cargo build under way, whose messages are read as they come.
 pub(crate) struct Running {
     child: io::Child,
+    /// Cargo's messages so far (`--message-format=json`), as `cargo_metadata` reads them.
+    messages: Arc<Mutex<Vec<Message>>>,
     describe: String,
 }
 
@@ -136,21 +140,35 @@ pub(crate) fn spawn(at: &Located, b: &Build) -> Result<Running> {
     for (k, v) in &b.env {
         cmd.env(k, v);
     }
+    let messages = Arc::new(Mutex::new(Vec::new()));
+    let read = {
+        let messages = messages.clone();
+        move |stdout| {
+            for message in Message::parse_stream(stdout).map_while(Result::ok) {
+                lock(&messages).push(message);
+            }
+        }
+    };
     Ok(Running {
-        child: io::Child::spawn(&mut cmd)?,
+        child: io::Child::spawn(&mut cmd, read)?,
+        messages,
         describe: describe(b),
     })
+}
+
+fn lock(messages: &Mutex<Vec<Message>>) -> MutexGuard<'_, Vec<Message>> {
+    messages.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Running {
     /// How many of its units cargo has finished so far, fresh, compiled or run.
     pub(crate) fn units_done(&self) -> usize {
-        self.child.lines(units)
+        units(&lock(&self.messages))
     }
 
     /// The files of the units finished so far (see [`Built::artifacts`]).
     pub(crate) fn artifacts_so_far(&self) -> Vec<(PathBuf, UnitKind)> {
-        unit_files(&self.child.lines(parse))
+        unit_files(&lock(&self.messages))
     }
 
     /// Whether cargo has exited.
@@ -166,89 +184,68 @@ impl Running {
 
     /// Waits for the build to end and collects what it made.
     pub(crate) fn wait(self) -> Result<Built> {
-        let (stdout, stderr, success, time) = self.child.wait()?;
+        let (stderr, success, time) = self.child.wait()?;
         if !success {
             let tail: Vec<&str> = stderr.lines().rev().take(15).collect();
             let tail: Vec<&str> = tail.into_iter().rev().collect();
             bail!("cargo failed ({}):\n{}", self.describe, tail.join("\n"));
         }
-        Ok(collect(&stdout, time))
+        Ok(collect(&lock(&self.messages), time))
     }
 }
 
-/// How many units the lines of cargo's JSON messages say are done: fresh, compiled or run.
-/// Each message is a line that starts with its `reason`; read this way the count stays cheap
-/// however often it is asked during a build.
-fn units(lines: &[String]) -> usize {
-    let kinds = [
-        "{\"reason\":\"compiler-artifact\"",
-        "{\"reason\":\"build-script-executed\"",
-    ];
-    let done = lines.iter();
-    done.filter(|l| kinds.iter().any(|k| l.starts_with(k)))
-        .count()
+/// How many units cargo's messages say are done: crates fresh or compiled, and build
+/// scripts run.
+fn units(messages: &[Message]) -> usize {
+    let done = messages.iter().filter(|m| {
+        matches!(
+            m,
+            Message::CompilerArtifact(_) | Message::BuildScriptExecuted(_)
+        )
+    });
+    done.count()
 }
 
-fn parse(lines: &[String]) -> Vec<Value> {
-    lines
-        .iter()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .collect()
+/// The crates cargo's messages say are built, fresh or compiled.
+fn artifacts(messages: &[Message]) -> impl Iterator<Item = &Artifact> {
+    messages.iter().filter_map(|m| match m {
+        Message::CompilerArtifact(a) => Some(a),
+        _ => None,
+    })
 }
 
-/// What cargo's messages, its lines of JSON, say a build made.
-fn collect(lines: &[String], time: Duration) -> Built {
-    let messages = &parse(lines);
-    let mut binaries: Vec<(String, PathBuf)> = messages
-        .iter()
-        .filter(|m| m["reason"] == "compiler-artifact")
-        .filter(|m| {
-            m["target"]["kind"]
-                .as_array()
-                .is_some_and(|k| k.iter().any(|k| k == "bin"))
-        })
-        .filter_map(|m| {
+/// What cargo's messages say a build made.
+fn collect(messages: &[Message], time: Duration) -> Built {
+    let mut binaries: Vec<(String, PathBuf)> = artifacts(messages)
+        .filter(|a| a.target.is_bin())
+        .filter_map(|a| {
             Some((
-                m["target"]["name"].as_str()?.to_owned(),
-                PathBuf::from(m["executable"].as_str()?),
+                a.target.name.clone(),
+                a.executable.clone()?.into_std_path_buf(),
             ))
         })
         .collect();
     // cargo reports artifacts as they finish: sort for stable output
     binaries.sort();
-    let artifacts = unit_files(messages);
-    let libraries = messages
-        .iter()
-        .filter(|m| m["reason"] == "compiler-artifact")
-        .filter(|m| {
-            let kinds = m["target"]["kind"].as_array();
-            kinds.is_some_and(|k| k.iter().any(|k| k == "lib" || k == "rlib"))
-        })
-        .filter_map(|m| {
-            let name = m["target"]["name"].as_str()?.replace('-', "_");
-            let files = m["filenames"].as_array().into_iter().flatten();
-            let rlib = files
-                .filter_map(|f| f.as_str())
-                .find(|f| f.ends_with(".rlib"))
-                .map(PathBuf::from);
-            let version = m["package_id"].as_str().and_then(version_of);
-            Some(Library {
-                name,
-                version,
-                rlib,
-            })
+    let libraries = artifacts(messages)
+        .filter(|a| a.target.is_lib() || a.target.is_rlib())
+        .map(|a| Library {
+            name: a.target.name.replace('-', "_"),
+            version: version_of(&a.package_id.repr),
+            rlib: a
+                .filenames
+                .iter()
+                .find(|f| f.extension() == Some("rlib"))
+                .map(|f| f.clone().into_std_path_buf()),
         })
         .collect();
     Built {
         binaries,
         time,
-        artifacts,
+        artifacts: unit_files(messages),
         libraries,
-        units: units(lines),
-        compiled: messages
-            .iter()
-            .filter(|m| m["reason"] == "compiler-artifact" && m["fresh"] == false)
-            .count(),
+        units: units(messages),
+        compiled: artifacts(messages).filter(|a| !a.fresh).count(),
     }
 }
 
@@ -256,38 +253,31 @@ fn collect(lines: &[String], time: Duration) -> Built {
 /// A crate is built for a build script or proc-macro when its opt-level is not the binaries'
 /// (cargo's build-override gives such crates `opt-level` 0 unless the project sets another);
 /// with no binary among the messages, when it is 0.
-fn unit_files(messages: &[Value]) -> Vec<(PathBuf, UnitKind)> {
-    let is_kind = |m: &Value, names: &[&str]| {
-        m["target"]["kind"]
-            .as_array()
-            .is_some_and(|k| k.iter().any(|k| names.iter().any(|n| k == n)))
-    };
-    let own = messages
-        .iter()
-        .find(|m| m["reason"] == "compiler-artifact" && is_kind(m, &["bin"]))
-        .map_or(&Value::Null, |m| &m["profile"]["opt_level"]);
-    messages
-        .iter()
-        .flat_map(|m| {
-            let opt_level = &m["profile"]["opt_level"];
-            let for_host = if own.is_null() {
-                opt_level == "0"
-            } else {
-                opt_level != own
-            };
-            let kind = if m["reason"] == "build-script-executed" {
-                UnitKind::Run
-            } else if is_kind(m, &["proc-macro", "custom-build"]) || for_host {
-                UnitKind::Host
-            } else {
-                UnitKind::Target
-            };
-            let files = m["filenames"].as_array().into_iter().flatten();
-            files
-                .chain([&m["executable"], &m["out_dir"]])
-                .filter_map(move |p| p.as_str().map(|p| (PathBuf::from(p), kind)))
-        })
-        .collect()
+fn unit_files(messages: &[Message]) -> Vec<(PathBuf, UnitKind)> {
+    let own = artifacts(messages)
+        .find(|a| a.target.is_bin())
+        .map(|a| a.profile.opt_level.as_str());
+    let mut files = Vec::new();
+    for m in messages {
+        match m {
+            Message::BuildScriptExecuted(run) => {
+                files.push((run.out_dir.clone().into_std_path_buf(), UnitKind::Run));
+            }
+            Message::CompilerArtifact(a) => {
+                let opt_level = a.profile.opt_level.as_str();
+                let for_host = own.map_or(opt_level == "0", |own| opt_level != own);
+                let kind = if a.target.is_proc_macro() || a.target.is_custom_build() || for_host {
+                    UnitKind::Host
+                } else {
+                    UnitKind::Target
+                };
+                let paths = a.filenames.iter().chain(&a.executable);
+                files.extend(paths.map(|p| (p.clone().into_std_path_buf(), kind)));
+            }
+            _ => {}
+        }
+    }
+    files
 }
 
 /// The build as a command line, for messages.
@@ -488,88 +478,79 @@ fn one_line(stderr: &str) -> String {
 mod tests {
     use super::*;
 
-    /// A unit is done when cargo says a crate is built (fresh or not) or a build script ran;
-    /// its other messages are not units. Of the crates, those not fresh were compiled. The
-    /// lines are cargo's own, shortened.
-    #[test]
-    fn the_units_done_are_the_artifacts_and_the_script_runs() {
-        let lines: Vec<String> = [
-            r#"{"reason":"compiler-artifact","package_id":"path+file:///w#0.1.0","fresh":true}"#,
-            r#"{"reason":"build-script-executed","package_id":"path+file:///w#0.1.0"}"#,
-            r#"{"reason":"compiler-artifact","package_id":"path+file:///w#0.1.0","fresh":false}"#,
-            r#"{"reason":"compiler-message","message":{"rendered":"{\"reason\":\"compiler-artifact\""}}"#,
-            r#"{"reason":"build-finished","success":true}"#,
-        ]
-        .map(String::from)
-        .into();
-        assert_eq!(units(&lines), 3);
-        let built = collect(&lines, Duration::ZERO);
-        assert_eq!((built.units, built.compiled), (3, 1));
+    /// Cargo's messages as it printed them (cargo 1.95, `--release
+    /// --message-format=json-render-diagnostics`, opt-level "z"): a binary `app` on a library
+    /// `dep` with a build script, whose proc-macro `mac` uses `hostdep`; the build-override
+    /// opt-level as the file says.
+    fn messages(jsonl: &str) -> Vec<Message> {
+        Message::parse_stream(jsonl.as_bytes())
+            .map(Result::unwrap)
+            .collect()
     }
 
-    /// A build's units as the ladder keeps them, from cargo's own messages: the crates built
-    /// for a proc-macro by their opt-level, the project's build-override one too.
+    const OVERRIDE_0: &str = include_str!("testdata/release-build-override-0.jsonl");
+    const OVERRIDE_3: &str = include_str!("testdata/release-build-override-3.jsonl");
+    const RELINK: &str = include_str!("testdata/release-relink.jsonl");
+
+    /// A unit is done when cargo says a crate is built (fresh or not) or a build script ran;
+    /// of the crates, those not fresh were compiled: all five in a first build, the final
+    /// crate alone after its source changed.
+    #[test]
+    fn the_units_done_are_the_artifacts_and_the_script_runs() {
+        let first = collect(&messages(OVERRIDE_3), Duration::ZERO);
+        assert_eq!((first.units, first.compiled), (6, 5));
+        let relink = collect(&messages(RELINK), Duration::ZERO);
+        assert_eq!((relink.units, relink.compiled), (6, 1));
+        assert_eq!(relink.binaries.len(), 1);
+        assert_eq!(relink.binaries[0].0, "app");
+        assert!(relink.binaries[0].1.ends_with("target/release/app"));
+        let libraries: Vec<(&str, Option<&str>, bool)> = first
+            .libraries
+            .iter()
+            .map(|l| (l.name.as_str(), l.version.as_deref(), l.rlib.is_some()))
+            .collect();
+        // the proc-macro is no library of the binary
+        assert_eq!(
+            libraries,
+            [
+                ("hostdep", Some("0.1.0"), true),
+                ("dep", Some("0.1.0"), true)
+            ]
+        );
+    }
+
+    /// A build's units as the ladder keeps them: a crate built for a proc-macro is told by its
+    /// opt-level, cargo's default build-override one (0) or the project's own (3).
     #[test]
     fn a_unit_is_a_crate_of_the_binary_one_for_the_host_or_a_script_run() {
-        let artifact = |name: &str, kind: &str, opt: &str, file: &str| {
-            serde_json::json!({
-                "reason": "compiler-artifact",
-                "target": { "name": name, "kind": [kind] },
-                "profile": { "opt_level": opt },
-                "filenames": [file],
-                "executable": if kind == "bin" { Value::from(file) } else { Value::Null },
-            })
-        };
-        let run = serde_json::json!({
-            "reason": "build-script-executed",
-            "out_dir": "/t/release/build/proc-macro2-1111111111111111/out",
-        });
-        let kinds = |messages: &[Value]| -> Vec<(String, UnitKind)> {
-            unit_files(messages)
+        let kinds = |jsonl: &str| -> Vec<(String, UnitKind)> {
+            let mut named: Vec<(String, UnitKind)> = unit_files(&messages(jsonl))
                 .into_iter()
-                .map(|(p, k)| (p.file_name().unwrap().to_string_lossy().into_owned(), k))
-                .collect()
+                .map(|(p, k)| {
+                    let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                    let name = name.split('-').next().unwrap().trim_start_matches("lib");
+                    (name.split('.').next().unwrap().to_owned(), k)
+                })
+                .collect();
+            named.sort_by(|a, b| a.0.cmp(&b.0));
+            named.dedup();
+            named
         };
-        let serde = artifact(
-            "serde",
-            "lib",
-            "z",
-            "/t/release/deps/libserde-2222222222222222.rlib",
+        let host = UnitKind::Host;
+        let own = UnitKind::Target;
+        assert_eq!(
+            kinds(OVERRIDE_0),
+            [
+                ("app".to_owned(), own),
+                ("build".to_owned(), host),
+                ("dep".to_owned(), own),
+                ("hostdep".to_owned(), host),
+                ("mac".to_owned(), host),
+                ("out".to_owned(), UnitKind::Run),
+            ]
         );
-        let app = artifact("app", "bin", "z", "/t/release/deps/app-3333333333333333");
-        let derive = artifact(
-            "serde_derive",
-            "proc-macro",
-            "0",
-            "/t/release/deps/libserde_derive-4444444444444444.so",
-        );
-        for syn_opt in ["0", "3"] {
-            let syn = artifact(
-                "syn",
-                "lib",
-                syn_opt,
-                "/t/release/deps/libsyn-5555555555555555.rlib",
-            );
-            let messages = [syn, derive.clone(), run.clone(), serde.clone(), app.clone()];
-            assert_eq!(
-                kinds(&messages),
-                [
-                    ("libsyn-5555555555555555.rlib".to_owned(), UnitKind::Host),
-                    (
-                        "libserde_derive-4444444444444444.so".to_owned(),
-                        UnitKind::Host
-                    ),
-                    ("out".to_owned(), UnitKind::Run),
-                    (
-                        "libserde-2222222222222222.rlib".to_owned(),
-                        UnitKind::Target
-                    ),
-                    ("app-3333333333333333".to_owned(), UnitKind::Target),
-                    ("app-3333333333333333".to_owned(), UnitKind::Target),
-                ],
-                "syn at opt-level {syn_opt}"
-            );
-        }
+        // with build-override opt-level 3 and the binary at "z": the same kinds
+        assert_eq!(kinds(OVERRIDE_3), kinds(OVERRIDE_0));
     }
 
     /// A target whose standard library is missing names the toolchain it is missing for, and

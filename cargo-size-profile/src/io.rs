@@ -359,21 +359,25 @@ fn kill_tree(pid: u32) {
     let _ = Command::new("kill").arg("-KILL").args(&pids).output();
 }
 
-/// A process run with its output read as it comes. Dropped before [`Child::wait`], it is
-/// killed (see [`Child::kill`]): a build the ladder started ahead does not outlive it.
+/// A process run with its stdout read as it comes, by a reader of the caller's. Dropped
+/// before [`Child::wait`], it is killed (see [`Child::kill`]): a build the ladder started
+/// ahead does not outlive it.
 pub(crate) struct Child {
     child: Option<std::process::Child>,
     started: Instant,
-    stdout: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
-    /// The threads reading stdout (into `stdout`) and stderr (their result).
+    /// The threads reading stdout (with the caller's reader) and stderr (their result).
     out: Option<std::thread::JoinHandle<()>>,
     err: Option<std::thread::JoinHandle<String>>,
 }
 
 impl Child {
-    /// Starts `cmd` with its stdout read line by line and its stderr kept.
-    pub(crate) fn spawn(cmd: &mut Command) -> Result<Child> {
-        use std::io::{BufRead, Read};
+    /// Starts `cmd` with its stdout given to `read` on a thread of its own, and its stderr
+    /// kept.
+    pub(crate) fn spawn(
+        cmd: &mut Command,
+        read: impl FnOnce(std::io::BufReader<std::process::ChildStdout>) + Send + 'static,
+    ) -> Result<Child> {
+        use std::io::Read;
         use std::process::Stdio;
         let started = Instant::now();
         let mut child = cmd
@@ -383,15 +387,10 @@ impl Child {
             .spawn()
             .with_context(|| format!("cannot run {:?}", cmd.get_program()))?;
         running().push(child.id());
-        let stdout = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let out = child.stdout.take().map(|pipe| {
-            let lines = stdout.clone();
-            std::thread::spawn(move || {
-                for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
-                    lines.lock().unwrap_or_else(|e| e.into_inner()).push(line);
-                }
-            })
-        });
+        let out = child
+            .stdout
+            .take()
+            .map(|pipe| std::thread::spawn(move || read(std::io::BufReader::new(pipe))));
         let err = child.stderr.take().map(|mut pipe| {
             std::thread::spawn(move || {
                 let mut text = Vec::new();
@@ -402,7 +401,6 @@ impl Child {
         Ok(Child {
             child: Some(child),
             started,
-            stdout,
             out,
             err,
         })
@@ -420,11 +418,6 @@ impl Child {
             .unwrap_or_default()
     }
 
-    /// `f` of the lines of stdout so far.
-    pub(crate) fn lines<T>(&self, f: impl FnOnce(&[String]) -> T) -> T {
-        f(&self.stdout.lock().unwrap_or_else(|e| e.into_inner()))
-    }
-
     /// Whether the process has exited.
     pub(crate) fn done(&mut self) -> bool {
         self.child
@@ -432,15 +425,15 @@ impl Child {
             .is_none_or(|c| !matches!(c.try_wait(), Ok(None)))
     }
 
-    /// Waits for the end: stdout, stderr, success and the time since the start.
-    pub(crate) fn wait(mut self) -> Result<(Vec<String>, String, bool, Duration)> {
+    /// Waits for the end, and for stdout's reader: stderr, success and the time since the
+    /// start.
+    pub(crate) fn wait(mut self) -> Result<(String, bool, Duration)> {
         let mut child = self.child.take().context("the build was stopped")?;
         let status = child.wait().context("cannot wait for a build")?;
         running().retain(|p| *p != child.id());
         let time = self.started.elapsed();
         let stderr = self.join_readers();
-        let stdout = std::mem::take(&mut *self.stdout.lock().unwrap_or_else(|e| e.into_inner()));
-        Ok((stdout, stderr, status.success(), time))
+        Ok((stderr, status.success(), time))
     }
 
     /// Kills the process and, on Linux, every process it started, then waits for them to go.
