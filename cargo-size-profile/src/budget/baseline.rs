@@ -25,33 +25,60 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 use size_profile::__private::Growth;
 
 /// The format's name and version.
 const FORMAT: &str = "cargo-size-profile budget";
 const VERSION: u64 = 1;
 
+/// One crate of a binary as measured.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct CrateSize {
+    pub(crate) name: String,
+    /// `Cargo.lock`'s version (none for std's crates).
+    pub(crate) version: Option<String>,
+    pub(crate) bytes: u64,
+}
+
 /// One binary as measured.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct BinarySize {
     pub(crate) package: String,
     pub(crate) binary: String,
     /// As it ships.
     pub(crate) bytes: u64,
-    /// By crate: name, version, bytes.
-    pub(crate) crates: Vec<(String, Option<String>, u64)>,
+    /// By crate.
+    pub(crate) crates: Vec<CrateSize>,
 }
 
 /// What `budget --save` writes.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Measurement {
     pub(crate) toolchain: String,
     pub(crate) target: String,
     pub(crate) profile: String,
-    pub(crate) settings: serde_json::Map<String, Value>,
+    #[serde(default)]
+    pub(crate) settings: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
     pub(crate) commit: Option<String>,
     pub(crate) binaries: Vec<BinarySize>,
+}
+
+/// The file: the format's name and version, then the measurement.
+#[derive(Serialize)]
+struct MeasurementFile<'m> {
+    format: &'static str,
+    version: u64,
+    #[serde(flatten)]
+    measurement: &'m Measurement,
+}
+
+/// What tells a file of ours and its version, read before the rest.
+#[derive(Deserialize)]
+struct Header {
+    format: Option<serde_json::Value>,
+    version: Option<serde_json::Value>,
 }
 
 /// Why a file is not a measurement.
@@ -59,8 +86,9 @@ pub(crate) struct Measurement {
 pub(crate) enum ReadError {
     NotJson(String),
     NotOurs,
-    Version(u64),
-    Missing(String),
+    Version(String),
+    /// A key with a wrong or missing value: its path and serde's message.
+    Invalid(String, String),
 }
 
 impl fmt::Display for ReadError {
@@ -75,7 +103,7 @@ impl fmt::Display for ReadError {
                 f,
                 "version {v} of the format; this cargo-size-profile reads version {VERSION}"
             ),
-            ReadError::Missing(key) => write!(f, "`{key}` is missing or of the wrong type"),
+            ReadError::Invalid(key, e) => write!(f, "`{key}`: {e}"),
         }
     }
 }
@@ -83,86 +111,37 @@ impl fmt::Display for ReadError {
 impl Measurement {
     /// The file's text.
     pub(crate) fn to_json(&self) -> String {
-        let doc = json!({
-            "format": FORMAT,
-            "version": VERSION,
-            "toolchain": self.toolchain,
-            "target": self.target,
-            "profile": self.profile,
-            "settings": self.settings,
-            "commit": self.commit,
-            "binaries": self.binaries.iter().map(|b| json!({
-                "package": b.package,
-                "binary": b.binary,
-                "bytes": b.bytes,
-                "crates": b.crates.iter().map(|(name, version, bytes)| json!({
-                    "name": name, "version": version, "bytes": bytes,
-                })).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-        });
-        format!("{doc:#}\n")
+        let file = MeasurementFile {
+            format: FORMAT,
+            version: VERSION,
+            measurement: self,
+        };
+        let text = serde_json::to_string_pretty(&file).expect("a measurement is JSON");
+        format!("{text}\n")
     }
 
     /// Reads a file's text.
     pub(crate) fn from_json(text: &str) -> Result<Measurement, ReadError> {
-        let doc: Value =
+        let header: Header =
             serde_json::from_str(text).map_err(|e| ReadError::NotJson(e.to_string()))?;
-        if doc["format"] != FORMAT {
+        if header.format.as_ref().and_then(|f| f.as_str()) != Some(FORMAT) {
             return Err(ReadError::NotOurs);
         }
-        match doc["version"].as_u64() {
-            Some(VERSION) => {}
-            Some(other) => return Err(ReadError::Version(other)),
-            None => return Err(ReadError::Missing("version".into())),
+        match header.version {
+            Some(v) if v.as_u64() == Some(VERSION) => {}
+            Some(other) => return Err(ReadError::Version(other.to_string())),
+            None => return Err(ReadError::Invalid("version".into(), "missing".into())),
         }
-        let missing = |key: &str| ReadError::Missing(key.to_owned());
-        let string = |key: &str| {
-            doc[key]
-                .as_str()
-                .map(str::to_owned)
-                .ok_or_else(|| missing(key))
-        };
-        let mut binaries = Vec::new();
-        let list = doc["binaries"]
-            .as_array()
-            .ok_or_else(|| missing("binaries"))?;
-        for (i, b) in list.iter().enumerate() {
-            let at = |key: &str| format!("binaries[{i}].{key}");
-            let text = |key: &str| {
-                b[key]
-                    .as_str()
-                    .map(str::to_owned)
-                    .ok_or_else(|| missing(&at(key)))
+        let mut json = serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(&mut json).map_err(|e| {
+            let key = e.path().to_string();
+            let message = e.into_inner().to_string();
+            // serde's position is of the file, not of the key: the key names the place
+            let message = match message.rsplit_once(" at line ") {
+                Some((what, _)) => what.to_owned(),
+                None => message,
             };
-            let mut crates = Vec::new();
-            let items = b["crates"]
-                .as_array()
-                .ok_or_else(|| missing(&at("crates")))?;
-            for (j, c) in items.iter().enumerate() {
-                let at = |key: &str| format!("binaries[{i}].crates[{j}].{key}");
-                crates.push((
-                    c["name"]
-                        .as_str()
-                        .ok_or_else(|| missing(&at("name")))?
-                        .to_owned(),
-                    c["version"].as_str().map(str::to_owned),
-                    c["bytes"].as_u64().ok_or_else(|| missing(&at("bytes")))?,
-                ));
-            }
-            binaries.push(BinarySize {
-                package: text("package")?,
-                binary: text("binary")?,
-                bytes: b["bytes"].as_u64().ok_or_else(|| missing(&at("bytes")))?,
-                crates,
-            });
-        }
-        Ok(Measurement {
-            toolchain: string("toolchain")?,
-            target: string("target")?,
-            profile: string("profile")?,
-            settings: doc["settings"].as_object().cloned().unwrap_or_default(),
-            commit: doc["commit"].as_str().map(str::to_owned),
-            binaries,
+            ReadError::Invalid(key, message)
         })
     }
 }
@@ -225,7 +204,7 @@ pub(crate) fn compare(old: &Measurement, new: &Measurement) -> Vec<BinaryChange>
         .map(|k| {
             let (b, a) = (before.get(&k), after.get(&k));
             let sizes = |m: Option<&&BinarySize>| -> BTreeMap<String, u64> {
-                m.map(|m| m.crates.iter().map(|c| (c.0.clone(), c.2)).collect())
+                m.map(|m| m.crates.iter().map(|c| (c.name.clone(), c.bytes)).collect())
                     .unwrap_or_default()
             };
             let (cb, ca) = (sizes(b), sizes(a));
@@ -308,7 +287,11 @@ pub(crate) mod tests {
                 bytes,
                 crates: crates
                     .iter()
-                    .map(|(n, b)| ((*n).to_owned(), None, *b))
+                    .map(|(n, b)| CrateSize {
+                        name: (*n).to_owned(),
+                        version: None,
+                        bytes: *b,
+                    })
                     .collect(),
             }],
         }
@@ -349,8 +332,8 @@ pub(crate) mod tests {
         assert_eq!(Measurement::from_json(&m.to_json()).unwrap(), m);
         let newer = m.to_json().replace("\"version\": 1", "\"version\": 2");
         assert_eq!(
-            Measurement::from_json(&newer).unwrap_err(),
-            ReadError::Version(2)
+            Measurement::from_json(&newer).unwrap_err().to_string(),
+            "version 2 of the format; this cargo-size-profile reads version 1"
         );
         assert_eq!(
             Measurement::from_json("{\"binaries\": []}").unwrap_err(),
@@ -363,7 +346,7 @@ pub(crate) mod tests {
         let broken = m.to_json().replace("\"bytes\": 600", "\"bytes\": \"many\"");
         assert_eq!(
             Measurement::from_json(&broken).unwrap_err().to_string(),
-            "`binaries[0].crates[0].bytes` is missing or of the wrong type"
+            "`binaries[0].crates[0].bytes`: invalid type: string \"many\", expected u64"
         );
     }
 

@@ -19,7 +19,7 @@ use crate::io;
 use crate::render::{self, Style};
 use crate::target::{Located, locate, members};
 
-use baseline::{BinaryChange, BinarySize, Measurement, compare, over_growth, signed};
+use baseline::{BinaryChange, BinarySize, CrateSize, Measurement, compare, over_growth, signed};
 
 /// What a package allows: its `max-size` and `max-growth`.
 #[derive(Clone, Debug, Default)]
@@ -164,7 +164,11 @@ fn measure(args: &BudgetArgs, packages: &[Located]) -> Result<Measurement> {
                 .map(|s| {
                     s.crates
                         .iter()
-                        .map(|c| (c.name.clone(), c.version.clone(), c.code + c.data))
+                        .map(|c| CrateSize {
+                            name: c.name.clone(),
+                            version: c.version.clone(),
+                            bytes: c.code + c.data,
+                        })
                         .collect()
                 })
                 .unwrap_or_default();

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Result;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 use size_profile::__private::fingerprint;
 
 use crate::io;
@@ -18,18 +18,29 @@ use crate::io;
 /// The version of the results file; a file of another version is ignored.
 const VERSION: u64 = 1;
 
-/// One kept measurement.
-#[derive(Clone, Debug, PartialEq)]
+/// One kept measurement, as the file has it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Entry {
     /// What the step built, for a reader of the file.
     pub(crate) step: String,
     pub(crate) binary: String,
     pub(crate) bytes: u64,
+    #[serde(rename = "build_seconds", with = "seconds")]
     pub(crate) time: Duration,
     /// The day it was measured, `YYYY-MM-DD`.
     pub(crate) date: String,
-    /// Each source file the build read, with its fingerprint.
+    /// Each source file the build read, with its fingerprint (16 hex digits in the file).
+    #[serde(with = "hex_fingerprints")]
     pub(crate) sources: BTreeMap<PathBuf, u64>,
+}
+
+/// The results file: its version, a line for a reader, and the entries by key.
+#[derive(Serialize, Deserialize)]
+struct ResultsFile<Entries> {
+    version: u64,
+    #[serde(default)]
+    written_by: String,
+    entries: Entries,
 }
 
 /// The results file of one target directory.
@@ -64,69 +75,81 @@ impl Results {
     /// measured).
     pub(crate) fn insert(&mut self, key: String, entry: Entry) -> Result<()> {
         self.entries.insert(key, entry);
-        let entries: serde_json::Map<String, Value> = self
-            .entries
-            .iter()
-            .map(|(k, e)| {
-                let sources: serde_json::Map<String, Value> = e
-                    .sources
-                    .iter()
-                    .map(|(p, h)| (p.display().to_string(), json!(format!("{h:016x}"))))
-                    .collect();
-                let value = json!({
-                    "step": e.step,
-                    "binary": e.binary,
-                    "bytes": e.bytes,
-                    "build_seconds": e.time.as_secs_f64(),
-                    "date": e.date,
-                    "sources": sources,
-                });
-                (k.clone(), value)
-            })
-            .collect();
-        let doc = json!({
-            "version": VERSION,
-            "written_by": "cargo size-profile ladder; remove this directory to measure afresh",
-            "entries": entries,
-        });
-        io::write_ours(&self.path, &format!("{doc:#}\n"))
+        let file = ResultsFile {
+            version: VERSION,
+            written_by: "cargo size-profile ladder; remove this directory to measure afresh".into(),
+            entries: &self.entries,
+        };
+        let text = serde_json::to_string_pretty(&file)?;
+        io::write_ours(&self.path, &format!("{text}\n"))
     }
 }
 
 /// The entries of a results file's bytes: none when it is not one of this version, and an
 /// entry left out when it does not read (the file is ours, but may have been edited or cut).
 fn parse(bytes: &[u8]) -> BTreeMap<String, Entry> {
-    serde_json::from_slice::<Value>(bytes)
-        .ok()
-        .filter(|v| v["version"] == VERSION)
-        .and_then(|v| v["entries"].as_object().map(parse_entries))
-        .unwrap_or_default()
+    let Ok(file) =
+        serde_json::from_slice::<ResultsFile<BTreeMap<String, serde_json::Value>>>(bytes)
+    else {
+        return BTreeMap::new();
+    };
+    if file.version != VERSION {
+        return BTreeMap::new();
+    }
+    let entries = file.entries.into_iter();
+    entries
+        .filter_map(|(k, v)| Some((k, serde_json::from_value::<Entry>(v).ok()?)))
+        .collect()
 }
 
 /// The longest build time an entry may say: a longer one is not a measurement.
 const LONGEST_BUILD: Duration = Duration::from_secs(7 * 24 * 3600);
 
-fn parse_entries(map: &serde_json::Map<String, Value>) -> BTreeMap<String, Entry> {
-    map.iter()
-        .filter_map(|(k, v)| {
-            let sources = v["sources"]
-                .as_object()?
-                .iter()
-                .map(|(p, h)| Some((PathBuf::from(p), u64::from_str_radix(h.as_str()?, 16).ok()?)))
-                .collect::<Option<BTreeMap<_, _>>>()?;
-            let entry = Entry {
-                step: v["step"].as_str()?.to_owned(),
-                binary: v["binary"].as_str()?.to_owned(),
-                bytes: v["bytes"].as_u64()?,
-                time: Duration::try_from_secs_f64(v["build_seconds"].as_f64()?)
-                    .ok()
-                    .filter(|t| *t <= LONGEST_BUILD)?,
-                date: v["date"].as_str()?.to_owned(),
-                sources,
-            };
-            Some((k.clone(), entry))
-        })
-        .collect()
+/// A build time as seconds (`1.5`); one below zero, not finite, or longer than
+/// [`LONGEST_BUILD`] does not read.
+mod seconds {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub(super) fn serialize<S: Serializer>(time: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(time.as_secs_f64())
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        let secs = f64::deserialize(d)?;
+        Duration::try_from_secs_f64(secs)
+            .ok()
+            .filter(|t| *t <= super::LONGEST_BUILD)
+            .ok_or_else(|| D::Error::custom(format!("{secs} is not a build time")))
+    }
+}
+
+/// Fingerprints by path, each as 16 hex digits.
+mod hex_fingerprints {
+    use std::collections::BTreeMap;
+    use std::path::PathBuf;
+
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub(super) fn serialize<S: Serializer>(
+        map: &BTreeMap<PathBuf, u64>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_map(map.iter().map(|(p, h)| (p, format!("{h:016x}"))))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<PathBuf, u64>, D::Error> {
+        let hex = BTreeMap::<PathBuf, String>::deserialize(d)?;
+        hex.into_iter()
+            .map(|(p, h)| match u64::from_str_radix(&h, 16) {
+                Ok(hash) => Ok((p, hash)),
+                Err(_) => Err(D::Error::custom(format!("{h} is not a fingerprint"))),
+            })
+            .collect()
+    }
 }
 
 /// The source files a binary was built from, as its dep-info file (`<binary>.d`, beside it)

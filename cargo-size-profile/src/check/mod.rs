@@ -1,12 +1,13 @@
-//! `cargo size-profile check`: the resolved profile and its findings, for people or as JSON.
+//! `cargo size-profile check`: the resolved profile and its findings, for people or as JSON
+//! ([`json`]).
+
+mod json;
 
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
-use serde_json::{Value as Json, json};
-use size_profile::__private::{
-    Finding, Overrides, Plain, Problem, Resolved, Scope, Setting, Source, Value,
-};
+use serde_json::Value as Json;
+use size_profile::__private::{Finding, Overrides, Resolved, Scope, Setting, Source, Value};
 
 use crate::cli::{CheckArgs, Format};
 use crate::io;
@@ -150,126 +151,11 @@ fn plural(n: usize) -> &'static str {
 
 /// The JSON document of `check --format json`; its shape is documented in the README.
 pub(crate) fn document(at: &crate::target::Located, checked: &[(Resolved, Vec<Finding>)]) -> Json {
-    let project = &at.project;
-    json!({
-        "version": JSON_VERSION,
-        "root_manifest": at.root_manifest().display().to_string(),
-        "package": at.package,
-        "preset": project.options.preset.name(),
-        "problems": project.problems.iter().map(problem).collect::<Vec<_>>(),
-        "notes": at.inputs.unread,
-        "profiles": checked.iter().map(|(r, f)| profile(r, f)).collect::<Vec<_>>(),
-    })
-}
-
-fn profile(r: &Resolved, findings: &[Finding]) -> Json {
-    let settings: serde_json::Map<String, Json> = Setting::ALL
-        .iter()
-        .map(|s| {
-            let e = r.get(*s);
-            (
-                s.key().to_owned(),
-                json!({
-                    "value": value(e.value),
-                    "source": source(&e.source),
-                    "inherited_from": e.inherited_from,
-                }),
-            )
-        })
-        .collect();
-    json!({
-        "name": r.profile,
-        "inherits": r.chain,
-        "settings": settings,
-        "findings": findings.iter().map(finding).collect::<Vec<_>>(),
-    })
+    let report = json::Report::new(at, checked);
+    serde_json::to_value(report).expect("the report is JSON")
 }
 
 /// A value in its JSON form: numbers and booleans as such, names as strings.
 pub(crate) fn value(v: Value) -> Json {
-    match v.plain() {
-        Plain::Bool(b) => json!(b),
-        Plain::Int(n) => json!(n),
-        Plain::Str(s) => json!(s),
-    }
-}
-
-fn source(s: &Source) -> Json {
-    match s {
-        Source::Manifest(l) => {
-            json!({"kind": "manifest", "file": l.file.display().to_string(), "line": l.line})
-        }
-        Source::Config(l) => {
-            json!({"kind": "config", "file": l.file.display().to_string(), "line": l.line})
-        }
-        Source::Env(var) => json!({"kind": "env", "var": var}),
-        Source::Rustflags { origin, flag } => {
-            json!({"kind": "rustflags", "origin": origin, "flag": flag})
-        }
-        Source::Default(profile) => json!({"kind": "default", "profile": profile}),
-        Source::PackageDefault { table, at } => json!({
-            "kind": "package-default",
-            "table": table,
-            "file": at.as_ref().map(|l| l.file.display().to_string()),
-            "line": at.as_ref().map(|l| l.line),
-        }),
-        Source::Hidden(var) => json!({"kind": "hidden", "var": var}),
-    }
-}
-
-fn finding(f: &Finding) -> Json {
-    let message = f.to_string();
-    match f {
-        Finding::Setting(s) => json!({
-            "kind": "setting",
-            "setting": s.setting.key(),
-            "package": s.package,
-            "current": value(s.current),
-            "source": source(&s.source),
-            "inherited_from": s.inherited_from,
-            "wanted": value(s.wanted),
-            "reason": s.reason,
-            "fix": s.fix.to_string(),
-            "measured": s.measured.as_ref().map(|m| json!({
-                "value": value(m.saving.value),
-                "saves_bytes": m.saving.bytes,
-                "before_bytes": m.saving.before,
-                "binary": m.binary,
-                "date": m.date,
-                "older_build": m.older,
-            })),
-            "message": message,
-        }),
-        Finding::Invalid(i) => json!({
-            "kind": "invalid",
-            "key": i.key,
-            "value": i.value,
-            "source": source(&i.source),
-            "problem": i.problem,
-            "message": message,
-        }),
-        Finding::Allocator { dependency, at, .. } => json!({
-            "kind": "allocator",
-            "dependency": dependency,
-            "source": {"kind": "manifest", "file": at.file.display().to_string(), "line": at.line},
-            "message": message,
-        }),
-        Finding::IgnoredRustflags { flags, at, by } => json!({
-            "kind": "ignored-rustflags",
-            "flags": flags,
-            "source": {"kind": "config", "at": at},
-            "overridden_by": by,
-            "message": message,
-        }),
-        Finding::IgnoredProfiles { at, root } => json!({
-            "kind": "ignored-profiles",
-            "source": {"kind": "manifest", "file": at.file.display().to_string(), "line": at.line},
-            "root": root.display().to_string(),
-            "message": message,
-        }),
-    }
-}
-
-fn problem(p: &Problem) -> Json {
-    json!({"file": p.file.display().to_string(), "line": p.line, "key": p.key, "message": p.message, "text": p.to_string()})
+    serde_json::to_value(json::Plainly(v)).expect("a value is JSON")
 }
