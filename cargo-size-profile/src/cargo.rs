@@ -176,8 +176,7 @@ impl Running {
         self.child.done()
     }
 
-    /// Stops the build: cargo and what it runs (on Linux; elsewhere cargo's compilers finish
-    /// the crate they compile, and cargo's fingerprints keep that from being taken for whole).
+    /// Stops the build: cargo and everything it runs (its process group).
     pub(crate) fn cancel(self) {
         self.child.kill();
     }

@@ -59,17 +59,31 @@ pub(crate) fn bytes(path: &Path) -> Option<Vec<u8>> {
     std::fs::read(path).ok()
 }
 
-/// A path with every symlink followed, or `None` when it cannot be resolved.
-pub(crate) fn canonical(path: &Path) -> Option<PathBuf> {
-    std::fs::canonicalize(path).ok()
-}
-
 /// The entries of a directory (none when it cannot be read).
 pub(crate) fn entries(dir: &Path) -> Vec<PathBuf> {
     let Ok(read) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
     read.filter_map(|e| e.ok().map(|e| e.path())).collect()
+}
+
+/// Every file under `dir`, sorted, following symlinks (a directory met again through one, a
+/// loop, is walked once); `None` when some part cannot be read.
+pub(crate) fn files_under(dir: &Path) -> Option<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        match entry {
+            Ok(e) if !e.file_type().is_dir() => files.push(e.into_path()),
+            Ok(_) => {}
+            Err(e) if e.loop_ancestor().is_some() => {}
+            Err(_) => return None,
+        }
+    }
+    files.sort();
+    Some(files)
 }
 
 /// Removes a file or a directory with everything in it; a missing one is no error.
@@ -88,10 +102,13 @@ pub(crate) fn write_ours(path: &Path, text: &str) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)
         .with_context(|| format!("{}: cannot be created", dir.display()))?;
-    let temp = dir.join(format!(".{}.{}", std::process::id(), "tmp"));
-    std::fs::write(&temp, text)
-        .with_context(|| format!("{}: cannot be written", temp.display()))?;
-    std::fs::rename(&temp, path).with_context(|| format!("{}: cannot be written", path.display()))
+    let mut temp = tempfile::NamedTempFile::new_in(dir)
+        .and_then(|mut t| t.write_all(text.as_bytes()).map(|()| t))
+        .with_context(|| format!("{}: cannot be written", path.display()))?;
+    temp.flush()?;
+    temp.persist(path)
+        .map(|_| ())
+        .with_context(|| format!("{}: cannot be written", path.display()))
 }
 
 /// Every environment variable with a name and value in UTF-8.
@@ -103,10 +120,10 @@ pub(crate) fn vars() -> Vec<(String, String)> {
 
 /// Today's date in UTC, `YYYY-MM-DD`.
 pub(crate) fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    crate::render::date(secs / 86_400)
+    jiff::Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date()
+        .to_string()
 }
 
 /// The size of a file in bytes.
@@ -188,27 +205,22 @@ pub(crate) fn commit(
     } else {
         None
     };
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let tmp = dir.join(format!("{tmp_prefix}{}-{nanos}.tmp", std::process::id()));
+    // a failed step leaves nothing behind: the temporary file goes when dropped, and the
+    // copy of a file that was not replaced is removed
     let result = (|| -> std::io::Result<()> {
-        let mut file = std::fs::OpenOptions::new()
-            .create_new(true)
-            .write(true)
-            .open(&tmp)?;
+        let mut file = tempfile::Builder::new()
+            .prefix(&tmp_prefix)
+            .suffix(".tmp")
+            .tempfile_in(&dir)?;
         file.write_all(new.as_bytes())?;
-        file.sync_all()?;
-        std::fs::set_permissions(&tmp, std::fs::metadata(&target)?.permissions())?;
-        std::fs::rename(&tmp, &target)
+        file.as_file().sync_all()?;
+        std::fs::set_permissions(file.path(), std::fs::metadata(&target)?.permissions())?;
+        file.persist(&target).map(|_| ()).map_err(|e| e.error)
     })();
-    if result.is_err() {
-        // a failed step leaves nothing behind: no temporary file, and no copy of a file that
-        // was not replaced
-        let _ = std::fs::remove_file(&tmp);
-        if let Some(copy) = &backup {
-            let _ = std::fs::remove_file(copy);
-        }
+    if result.is_err()
+        && let Some(copy) = &backup
+    {
+        let _ = std::fs::remove_file(copy);
     }
     drop(lock);
     result.with_context(|| format!("{shown}: cannot be written, and is as it was"))?;
@@ -250,18 +262,13 @@ fn lock(path: &Path) -> std::io::Result<std::fs::File> {
     }
 }
 
-#[cfg(unix)]
+/// Whether the open `file` is the one at `path` now.
 fn same_file(file: &std::fs::File, path: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (file.metadata(), std::fs::metadata(path)) {
-        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+    let open = file.try_clone().and_then(same_file::Handle::from_file);
+    match (open, same_file::Handle::from_path(path)) {
+        (Ok(a), Ok(b)) => a == b,
         _ => false,
     }
-}
-
-#[cfg(not(unix))]
-fn same_file(_: &std::fs::File, _: &Path) -> bool {
-    true
 }
 
 /// Removes temporary files a killed run left beside the target (only ever written under the
@@ -343,7 +350,7 @@ pub(crate) fn stop_children_on_signals() {
         std::thread::spawn(move || {
             if let Some(signal) = signals.forever().next() {
                 for pid in running().drain(..) {
-                    kill_tree(pid);
+                    kill_group(pid);
                 }
                 std::process::exit(128 + signal);
             }
@@ -351,12 +358,15 @@ pub(crate) fn stop_children_on_signals() {
     }
 }
 
-/// Kills `pid` and, on Linux, every process it started.
-fn kill_tree(pid: u32) {
-    let mut all = descendants(pid);
-    all.push(pid);
-    let pids: Vec<String> = all.iter().map(u32::to_string).collect();
-    let _ = Command::new("kill").arg("-KILL").args(&pids).output();
+/// Kills the process group `pid` leads: a child of [`Child::spawn`] and every process it
+/// started (cargo's rustc, linkers and build scripts), with one signal.
+fn kill_group(pid: u32) {
+    #[cfg(unix)]
+    let _ = Command::new("kill")
+        .args(["-s", "KILL", "--", &format!("-{pid}")])
+        .output();
+    #[cfg(not(unix))]
+    let _ = pid;
 }
 
 /// A process run with its stdout read as it comes, by a reader of the caller's. Dropped
@@ -380,6 +390,9 @@ impl Child {
         use std::io::Read;
         use std::process::Stdio;
         let started = Instant::now();
+        // a group of its own, so that one signal stops it and all it starts
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(cmd, 0);
         let mut child = cmd
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -436,7 +449,7 @@ impl Child {
         Ok((stderr, status.success(), time))
     }
 
-    /// Kills the process and, on Linux, every process it started, then waits for them to go.
+    /// Kills the process and every process it started (its group), then waits for it.
     pub(crate) fn kill(mut self) {
         self.stop();
     }
@@ -445,15 +458,10 @@ impl Child {
         let Some(mut child) = self.child.take() else {
             return;
         };
-        let mut all = descendants(child.id());
+        kill_group(child.id());
         let _ = child.kill();
         let _ = child.wait();
         running().retain(|p| *p != child.id());
-        all.retain(|p| *p != child.id());
-        if !all.is_empty() {
-            let pids: Vec<String> = all.iter().map(u32::to_string).collect();
-            let _ = Command::new("kill").arg("-KILL").args(&pids).output();
-        }
         self.join_readers();
     }
 }
@@ -462,22 +470,6 @@ impl Drop for Child {
     fn drop(&mut self) {
         self.stop();
     }
-}
-
-/// The processes started by `pid` and by those, as Linux lists them (none elsewhere).
-fn descendants(pid: u32) -> Vec<u32> {
-    let mut found = Vec::new();
-    let mut todo = vec![pid];
-    while let Some(p) = todo.pop() {
-        for task in entries(Path::new(&format!("/proc/{p}/task"))) {
-            let children = std::fs::read_to_string(task.join("children")).unwrap_or_default();
-            for c in children.split_whitespace().filter_map(|c| c.parse().ok()) {
-                found.push(c);
-                todo.push(c);
-            }
-        }
-    }
-    found
 }
 
 /// Makes `to` a hard link to the file `from`, or where that cannot be (another file system),

@@ -34,12 +34,10 @@ impl Style {
     }
 }
 
-/// How many columns `text` takes on a terminal: its characters, less colour escapes.
+/// How many columns `text` takes on a terminal, less colour escapes (a wide character takes
+/// two).
 fn width(text: &str) -> usize {
-    anstream::adapter::strip_str(text)
-        .to_string()
-        .chars()
-        .count()
+    unicode_width::UnicodeWidthStr::width(anstream::adapter::strip_str(text).to_string().as_str())
 }
 
 /// `1234567` as `1,234,567`, as the findings write it.
@@ -62,21 +60,6 @@ pub(crate) fn ratio(of: u64, to: u64) -> String {
         return String::new();
     }
     format!("{:.2}x", of as f64 / to as f64)
-}
-
-/// The civil date (`YYYY-MM-DD`, proleptic Gregorian) of a day counted from 1970-01-01
-/// (Howard Hinnant's `civil_from_days`).
-pub(crate) fn date(days: u64) -> String {
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
 }
 
 /// A path as a message shows it: relative to `cwd` when it is under it.
@@ -163,6 +146,9 @@ mod tests {
             shown,
             "the escapes are there"
         );
+        // a wide character takes two columns
+        let wide = vec![vec!["日本".to_string(), "1".to_string()]];
+        assert_eq!(table(&["k", "v"], &wide, false), "k     v\n日本  1\n");
         assert_eq!(
             table(&["k", "v"], &rows, true),
             "| k | v |\n|---|---|\n| a | 1 |\n| bbb | 22 |\n"

@@ -178,21 +178,7 @@ fn fingerprint_of(path: &Path) -> Option<u64> {
     if !io::is_dir(path) {
         return Some(fingerprint(&io::bytes(path)?));
     }
-    let mut files = Vec::new();
-    let mut seen = std::collections::BTreeSet::from([io::canonical(path)?]);
-    let mut dirs = vec![path.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        for entry in io::entries(&dir) {
-            if io::is_dir(&entry) {
-                if seen.insert(io::canonical(&entry)?) {
-                    dirs.push(entry);
-                }
-            } else {
-                files.push(entry);
-            }
-        }
-    }
-    files.sort();
+    let files = io::files_under(path)?;
     let mut all = Vec::new();
     for file in files {
         let name = file.strip_prefix(path).unwrap_or(&file);
