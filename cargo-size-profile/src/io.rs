@@ -44,8 +44,13 @@ pub(crate) fn read(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("{}: cannot be read", path.display()))
 }
 
-/// Whether a file exists.
+/// Whether anything is at `path`: a file, a directory or a symlink.
 pub(crate) fn exists(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok()
+}
+
+/// Whether `path` is a file (or a symlink to one).
+pub(crate) fn is_file(path: &Path) -> bool {
     path.is_file()
 }
 
@@ -55,7 +60,7 @@ pub(crate) fn is_dir(path: &Path) -> bool {
 }
 
 /// A file's bytes, or `None` when it cannot be read.
-pub(crate) fn bytes(path: &Path) -> Option<Vec<u8>> {
+pub(crate) fn read_bytes(path: &Path) -> Option<Vec<u8>> {
     std::fs::read(path).ok()
 }
 
@@ -336,6 +341,29 @@ fn running() -> std::sync::MutexGuard<'static, Vec<u32>> {
     RUNNING.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// The signal that is ending the tool, once one came (0 before): a build it stopped fails,
+/// and that failure is not the tool's outcome.
+static STOPPED_BY: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+/// Waits for the end, if a signal is ending the tool: its handler stops the builds and ends
+/// the tool as the signal would. Called before a build starts and before the outcome of a
+/// command is printed, so a build the signal stopped is not reported as failed.
+pub(crate) fn wait_if_stopped() {
+    if stopping() {
+        wait_for_the_end();
+    }
+}
+
+fn stopping() -> bool {
+    STOPPED_BY.load(std::sync::atomic::Ordering::SeqCst) != 0
+}
+
+fn wait_for_the_end() -> ! {
+    loop {
+        std::thread::park();
+    }
+}
+
 /// On SIGINT, SIGTERM or SIGHUP, stops every process the tool started and what they started
 /// (a terminal's Ctrl-C reaches them all, but `kill` and a closed session reach the tool
 /// alone), then ends the tool as the signal would. Files of ours are written whole or not at
@@ -349,7 +377,10 @@ pub(crate) fn stop_children_on_signals() {
         };
         std::thread::spawn(move || {
             if let Some(signal) = signals.forever().next() {
-                for pid in running().drain(..) {
+                STOPPED_BY.store(signal, std::sync::atomic::Ordering::SeqCst);
+                // the lock stays held to the end: no build starts after these are stopped
+                let mut running = running();
+                for pid in running.drain(..) {
                     kill_group(pid);
                 }
                 std::process::exit(128 + signal);
@@ -393,13 +424,21 @@ impl Child {
         // a group of its own, so that one signal stops it and all it starts
         #[cfg(unix)]
         std::os::unix::process::CommandExt::process_group(cmd, 0);
+        // under the lock a signal's handler holds while it stops the builds: a build starts
+        // before them, and is stopped with them, or not at all
+        let mut running = running();
+        if stopping() {
+            drop(running);
+            wait_for_the_end();
+        }
         let mut child = cmd
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .with_context(|| format!("cannot run {:?}", cmd.get_program()))?;
-        running().push(child.id());
+        running.push(child.id());
+        drop(running);
         let out = child
             .stdout
             .take()

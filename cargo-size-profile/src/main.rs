@@ -48,6 +48,7 @@ fn main() -> ExitCode {
         Command::Budget(args) => budget::run(args),
         Command::Why(args) => why::run(args),
     };
+    io::wait_if_stopped();
     match result {
         Ok(code) => code,
         Err(error) => {

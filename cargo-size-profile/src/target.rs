@@ -227,7 +227,7 @@ pub(crate) fn locate(
         None => cwd
             .ancestors()
             .map(|d| d.join("Cargo.toml"))
-            .find(|p| io::exists(p))
+            .find(|p| io::is_file(p))
             .ok_or_else(|| {
                 anyhow!(
                     "could not find Cargo.toml in {} or any parent directory: run it in a Cargo project, or name one with `--manifest-path <path>/Cargo.toml`",

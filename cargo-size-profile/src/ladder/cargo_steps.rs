@@ -131,7 +131,7 @@ impl CargoBuilder<'_> {
         files.sort();
         files.dedup();
         for file in files {
-            let text = io::bytes(&file).unwrap_or_default();
+            let text = io::read_bytes(&file).unwrap_or_default();
             parts.push(format!("{} {:016x}", file.display(), fingerprint(&text)));
         }
         // the config files as they were read
@@ -693,7 +693,7 @@ pub(crate) fn nightly_src_installed() -> bool {
         return false;
     }
     let sysroot = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-    io::exists(&sysroot.join("lib/rustlib/src/rust/library/Cargo.toml"))
+    io::is_file(&sysroot.join("lib/rustlib/src/rust/library/Cargo.toml"))
 }
 
 #[cfg(test)]

@@ -52,7 +52,7 @@ pub(crate) struct Results {
 impl Results {
     /// The file at `path`; a missing, unreadable or older file is an empty one.
     pub(crate) fn open(path: PathBuf) -> Results {
-        let entries = io::bytes(&path).map(|b| parse(&b)).unwrap_or_default();
+        let entries = io::read_bytes(&path).map(|b| parse(&b)).unwrap_or_default();
         Results { path, entries }
     }
 
@@ -159,7 +159,7 @@ mod hex_fingerprints {
 /// it. `None` when there is no dep-info to read, or a source cannot be read.
 pub(crate) fn sources(binary: &Path) -> Option<BTreeMap<PathBuf, u64>> {
     let dep_info = binary.with_extension("d");
-    let text = String::from_utf8(io::bytes(&dep_info)?).ok()?;
+    let text = String::from_utf8(io::read_bytes(&dep_info)?).ok()?;
     let mut out = BTreeMap::new();
     for path in dep_info_paths(&text) {
         let shown = path.to_string_lossy();
@@ -176,7 +176,7 @@ pub(crate) fn sources(binary: &Path) -> Option<BTreeMap<PathBuf, u64>> {
 /// directory met twice through symlinks is walked once.
 fn fingerprint_of(path: &Path) -> Option<u64> {
     if !io::is_dir(path) {
-        return Some(fingerprint(&io::bytes(path)?));
+        return Some(fingerprint(&io::read_bytes(path)?));
     }
     let files = io::files_under(path)?;
     let mut all = Vec::new();
@@ -184,7 +184,7 @@ fn fingerprint_of(path: &Path) -> Option<u64> {
         let name = file.strip_prefix(path).unwrap_or(&file);
         all.extend(name.to_string_lossy().as_bytes());
         all.push(0);
-        all.extend(fingerprint(&io::bytes(&file)?).to_le_bytes());
+        all.extend(fingerprint(&io::read_bytes(&file)?).to_le_bytes());
     }
     Some(fingerprint(&all))
 }

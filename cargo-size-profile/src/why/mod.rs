@@ -156,7 +156,7 @@ pub(crate) fn measure(
         }
     }
     for (name, path) in archives {
-        let Some(data) = io::bytes(&path) else {
+        let Some(data) = io::read_bytes(&path) else {
             continue;
         };
         for symbol in archive_symbols(&data) {
@@ -170,7 +170,7 @@ pub(crate) fn measure(
     let mut splits = Vec::new();
     for (name, path) in &built.binaries {
         let data =
-            io::bytes(path).with_context(|| format!("{}: cannot be read", path.display()))?;
+            io::read_bytes(path).with_context(|| format!("{}: cannot be read", path.display()))?;
         let image = read_image(&data).with_context(|| format!("{}", path.display()))?;
         splits.push(split(
             name,
