@@ -877,6 +877,26 @@ mod tests {
             .unwrap_or_else(|| panic!("no step {step}"))
     }
 
+    /// A ladder with a tie (codegen-units), two steps not kept (abort, ICF) and the other
+    /// opt-level kept again after the rest.
+    fn with_a_tie() -> Vec<StepSize> {
+        vec![
+            ("dev", Some(900)),
+            ("release", Some(500)),
+            ("yours", Some(470)),
+            ("opt-s", Some(450)),
+            ("opt-z", Some(460)),
+            ("lto-fat", Some(420)),
+            ("lto-thin", Some(430)),
+            // a tie is kept: the setting costs nothing and the next steps build on it
+            ("cgu1", Some(420)),
+            ("abort", Some(421)),
+            ("strip", Some(300)),
+            ("icf", Some(310)),
+            ("opt-z-again", Some(299)),
+        ]
+    }
+
     /// A ladder where every setting helps: dev, release, yours, then each step smaller.
     fn shrinking() -> Vec<(&'static str, Option<u64>)> {
         vec![
@@ -905,12 +925,7 @@ mod tests {
         #[rustfmt::skip]
         let cases: [(&[StepSize], &str, u64, &[&str]); 3] = [
             (
-                &[("dev", Some(900)), ("release", Some(500)), ("yours", Some(470)),
-                  ("opt-s", Some(450)), ("opt-z", Some(460)), ("lto-fat", Some(420)),
-                  ("lto-thin", Some(430)),
-                  // a tie is kept: the setting costs nothing and the next steps build on it
-                  ("cgu1", Some(420)), ("abort", Some(421)), ("strip", Some(300)),
-                  ("icf", Some(310)), ("opt-z-again", Some(299))],
+                &with_a_tie(),
                 // dev, release, yours, s, z, fat, thin, cgu1, abort, strip, icf, z again
                 "-+-+-+-+-+-+",
                 299,
@@ -1001,20 +1016,7 @@ mod tests {
     /// saved nothing, and a setting kept twice is its last row with that row's own base.
     #[test]
     fn a_quoted_saving_is_one_row_of_the_table() {
-        let mut table = Table::new(&[
-            ("dev", Some(900)),
-            ("release", Some(500)),
-            ("yours", Some(470)),
-            ("opt-s", Some(450)),
-            ("opt-z", Some(460)),
-            ("lto-fat", Some(420)),
-            ("lto-thin", Some(430)),
-            ("cgu1", Some(420)),
-            ("abort", Some(421)),
-            ("strip", Some(300)),
-            ("icf", Some(310)),
-            ("opt-z-again", Some(299)),
-        ]);
+        let mut table = Table::new(&with_a_tie());
         let climb = climb(&mine("release"), &mut table).unwrap();
         let saved: Vec<(String, u64, u64)> = savings(&climb.rows)
             .iter()
