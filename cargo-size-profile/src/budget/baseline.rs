@@ -326,6 +326,52 @@ pub(crate) mod tests {
         }
     }
 
+    /// The file as the module's text shows it: its keys in that order, a version of a crate
+    /// kept, std's as `null`.
+    #[test]
+    fn the_file_has_the_documented_keys_in_their_order() {
+        let mut m = measurement(2_034_104, &[("std", 301_234)]);
+        m.settings.insert("lto".into(), serde_json::json!(true));
+        m.commit = Some("0123abc".into());
+        m.binaries[0].crates.push(CrateSize {
+            name: "clap".into(),
+            version: Some("4.5.40".into()),
+            bytes: 90_000,
+        });
+        let expected = r#"{
+  "format": "cargo-size-profile budget",
+  "version": 1,
+  "toolchain": "rustc 1.95.0",
+  "target": "x86_64-unknown-linux-gnu",
+  "profile": "release",
+  "settings": {
+    "lto": true
+  },
+  "commit": "0123abc",
+  "binaries": [
+    {
+      "package": "app",
+      "binary": "app",
+      "bytes": 2034104,
+      "crates": [
+        {
+          "name": "std",
+          "version": null,
+          "bytes": 301234
+        },
+        {
+          "name": "clap",
+          "version": "4.5.40",
+          "bytes": 90000
+        }
+      ]
+    }
+  ]
+}
+"#;
+        assert_eq!(m.to_json(), expected);
+    }
+
     #[test]
     fn the_file_reads_back_and_refuses_what_is_not_one() {
         let m = measurement(1000, &[("std", 600), ("app", 100)]);

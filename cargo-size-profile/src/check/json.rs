@@ -1,5 +1,5 @@
 //! The document `check --format json` prints, version [`JSON_VERSION`]: one typed struct per
-//! part, borrowing from the core's report. Its shape is documented in docs/cli.md.
+//! part, borrowing from the core's report. Its shape is documented in the README ("As JSON").
 
 use std::path::Path;
 
@@ -298,4 +298,108 @@ impl<'a> FindingJson<'a> {
 /// A path as the document shows it.
 fn shown(path: &Path) -> String {
     path.display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use size_profile::__private::InvalidValue;
+
+    use super::*;
+
+    fn at(line: usize) -> Location {
+        Location {
+            file: PathBuf::from("Cargo.toml"),
+            line,
+        }
+    }
+
+    /// Every kind of source and of finding, with the keys and their order the README lists.
+    #[test]
+    fn each_source_and_finding_kind_has_the_keys_the_readme_lists() {
+        let sources = [
+            (
+                Source::Manifest(at(3)),
+                r#"{"kind":"manifest","file":"Cargo.toml","line":3}"#,
+            ),
+            (
+                Source::Config(at(4)),
+                r#"{"kind":"config","file":"Cargo.toml","line":4}"#,
+            ),
+            (
+                Source::Env("CARGO_PROFILE_RELEASE_LTO".into()),
+                r#"{"kind":"env","var":"CARGO_PROFILE_RELEASE_LTO"}"#,
+            ),
+            (
+                Source::Rustflags {
+                    origin: "RUSTFLAGS".into(),
+                    flag: "-C opt-level=1".into(),
+                },
+                r#"{"kind":"rustflags","origin":"RUSTFLAGS","flag":"-C opt-level=1"}"#,
+            ),
+            (
+                Source::Default("release".into()),
+                r#"{"kind":"default","profile":"release"}"#,
+            ),
+            (
+                Source::PackageDefault {
+                    table: "profile.release.package.\"app\"".into(),
+                    at: None,
+                },
+                r#"{"kind":"package-default","table":"profile.release.package.\"app\"","file":null,"line":null}"#,
+            ),
+            (
+                Source::Hidden("OPT_LEVEL".into()),
+                r#"{"kind":"hidden","var":"OPT_LEVEL"}"#,
+            ),
+        ];
+        for (source, json) in sources {
+            assert_eq!(
+                serde_json::to_string(&SourceJson::new(&source)).unwrap(),
+                json
+            );
+        }
+        let findings = [
+            (
+                Finding::Invalid(InvalidValue {
+                    profile: "release".into(),
+                    key: "profile.release.lto".into(),
+                    value: "\"fast\"".into(),
+                    source: Source::Manifest(at(7)),
+                    problem: "expected a boolean or \"thin\"".into(),
+                }),
+                r#"{"kind":"invalid","key":"profile.release.lto","value":"\"fast\"","source":{"kind":"manifest","file":"Cargo.toml","line":7},"problem":"expected a boolean or \"thin\"","message":"#,
+            ),
+            (
+                Finding::Allocator {
+                    profile: "release".into(),
+                    dependency: "mimalloc".into(),
+                    at: at(9),
+                },
+                r#"{"kind":"allocator","dependency":"mimalloc","source":{"kind":"manifest","file":"Cargo.toml","line":9},"message":"#,
+            ),
+            (
+                Finding::IgnoredRustflags {
+                    flags: vec!["-C".into(), "link-arg=-s".into()],
+                    at: ".cargo/config.toml:2".into(),
+                    by: "RUSTFLAGS".into(),
+                },
+                r#"{"kind":"ignored-rustflags","flags":["-C","link-arg=-s"],"source":{"kind":"config","at":".cargo/config.toml:2"},"overridden_by":"RUSTFLAGS","message":"#,
+            ),
+            (
+                Finding::IgnoredProfiles {
+                    at: at(12),
+                    root: PathBuf::from("/w"),
+                },
+                r#"{"kind":"ignored-profiles","source":{"kind":"manifest","file":"Cargo.toml","line":12},"root":"/w","message":"#,
+            ),
+        ];
+        for (finding, start) in findings {
+            let json = serde_json::to_string(&FindingJson::new(&finding)).unwrap();
+            // the message is the line a person reads, last
+            let message = serde_json::to_string(&finding.to_string()).unwrap();
+            assert_eq!(json, format!("{start}{message}}}"));
+        }
+    }
 }

@@ -720,6 +720,65 @@ mod tests {
         assert_eq!(unit_hash(".cargo-lock"), None);
     }
 
+    /// A unit already in the other lane stays as it is there, its directories too (a build
+    /// script's run is a directory); a missing one comes with its fingerprint; a unit not
+    /// asked for stays behind.
+    #[test]
+    fn copying_units_adds_the_missing_ones_and_leaves_those_there() {
+        #![allow(clippy::disallowed_methods)] // the test writes its lanes
+        let root = std::env::temp_dir().join(format!("size-profile-lanes-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let (from, to) = (root.join("0"), root.join("1"));
+        let (run, lib, other) = ("1111111111111111", "2222222222222222", "3333333333333333");
+        let write = |path: PathBuf, text: &str| {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        for lane in [&from, &to] {
+            write(
+                lane.join(format!("release/build/dep-{run}/out/data")),
+                "from",
+            );
+            write(
+                lane.join(format!("release/.fingerprint/dep-{run}/run")),
+                "from",
+            );
+        }
+        // what the other lane has of the run since it ran there: kept, not copied over
+        write(to.join(format!("release/build/dep-{run}/out/mine")), "to");
+        write(from.join(format!("release/deps/libdep-{lib}.rlib")), "rlib");
+        write(from.join(format!("release/deps/dep-{lib}.d")), "dep-info");
+        write(
+            from.join(format!("release/.fingerprint/dep-{lib}/lib")),
+            "fp",
+        );
+        write(
+            from.join(format!("release/deps/libother-{other}.rlib")),
+            "other",
+        );
+        let hashes = [run, lib].map(String::from).into_iter().collect();
+        copy_units(&from, &to, &hashes).unwrap();
+        let read = |p: &str| std::fs::read_to_string(to.join(p)).ok();
+        assert_eq!(
+            read(&format!("release/build/dep-{run}/out/mine")).as_deref(),
+            Some("to")
+        );
+        assert_eq!(
+            read(&format!("release/deps/libdep-{lib}.rlib")).as_deref(),
+            Some("rlib")
+        );
+        assert_eq!(
+            read(&format!("release/deps/dep-{lib}.d")).as_deref(),
+            Some("dep-info")
+        );
+        assert_eq!(
+            read(&format!("release/.fingerprint/dep-{lib}/lib")).as_deref(),
+            Some("fp")
+        );
+        assert_eq!(read(&format!("release/deps/libother-{other}.rlib")), None);
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
     #[test]
     fn jobs_are_limited_by_the_option_the_variable_or_a_config_file() {
         let none: [&str; 0] = [];

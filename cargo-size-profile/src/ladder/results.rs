@@ -273,6 +273,30 @@ mod tests {
             sources: [(main.clone(), fingerprint(b"fn main() {}\n"))].into(),
         };
         results.insert("k1".into(), entry.clone()).unwrap();
+        // the file as earlier versions wrote it: its keys in this order, fingerprints in hex
+        let written = std::fs::read_to_string(&path).unwrap();
+        let expected = format!(
+            r#"{{
+  "version": 1,
+  "written_by": "cargo size-profile ladder; remove this directory to measure afresh",
+  "entries": {{
+    "k1": {{
+      "step": "dev",
+      "binary": "app",
+      "bytes": 4000,
+      "build_seconds": 1.5,
+      "date": "2026-11-27",
+      "sources": {{
+        {}: "{:016x}"
+      }}
+    }}
+  }}
+}}
+"#,
+            serde_json::to_string(&main).unwrap(),
+            fingerprint(b"fn main() {}\n")
+        );
+        assert_eq!(written, expected);
         // kept on disk: a later run reads it back whole
         let reopened = Results::open(path.clone());
         assert_eq!(reopened.find("k1"), Some(&entry));

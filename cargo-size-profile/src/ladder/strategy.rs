@@ -898,7 +898,7 @@ mod tests {
     }
 
     /// A ladder where every setting helps: dev, release, yours, then each step smaller.
-    fn shrinking() -> Vec<(&'static str, Option<u64>)> {
+    fn shrinking() -> Vec<StepSize> {
         vec![
             ("dev", Some(900)),
             ("release", Some(500)),
@@ -1399,6 +1399,9 @@ mod tests {
         let mut table = Table::new(&steps);
         let climb = super::climb(&Plan::new("release", None, Some(true)), &mut table).unwrap();
         assert_eq!(table.built.len(), 15);
+        // built or skipped, the step's JSON value is its cargo flags
+        assert_eq!(row(&climb, "build-std").value, Some(json!(BUILD_STD)));
+        assert_eq!(skipped.value, Some(json!(BUILD_STD)));
         let nightly = climb.nightly.unwrap();
         assert!(nightly.state.build_std);
         assert_eq!(nightly.best, 250);
