@@ -53,6 +53,48 @@ fn the_quick_start_says_how_long_and_ci_runs_its_test_command() {
     );
 }
 
+/// The tests the README's command leaves out are CI's: each `#[ignore]` says so, and
+/// `.ci/run` runs them after the README's command.
+#[test]
+fn every_test_the_quick_start_leaves_out_runs_in_ci() {
+    fn sources(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("a folder of the checkout") {
+            let path = entry.expect("an entry").path();
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            if path.is_dir() && name != "target" && !name.starts_with('.') {
+                sources(&path, out);
+            } else if name.ends_with(".rs") {
+                out.push(path);
+            }
+        }
+    }
+    let root = size_profile_tests::repo_root();
+    let mut files = Vec::new();
+    sources(&root, &mut files);
+    let mut ignored = 0;
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("a source file");
+        for (i, line) in text.lines().enumerate() {
+            if line.trim_start().starts_with("#[ignore") {
+                ignored += 1;
+                assert!(
+                    line.contains(".ci/run runs it"),
+                    "{}:{}: an ignored test that does not say CI runs it: {line}",
+                    file.display(),
+                    i + 1
+                );
+            }
+        }
+    }
+    assert!(ignored > 0, "no test is left to CI");
+    let ci = read_repo_file(".ci/run");
+    assert!(
+        ci.lines()
+            .any(|line| line.trim() == "cargo test --workspace -- --ignored"),
+        "`.ci/run` does not run the ignored tests"
+    );
+}
+
 #[test]
 fn the_configuration_example_is_valid() {
     let readme = read_repo_file("README.md");
