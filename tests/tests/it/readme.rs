@@ -56,6 +56,7 @@ fn the_quick_start_says_how_long_and_ci_runs_its_test_command() {
 /// The tests the README's command leaves out are CI's: each `#[ignore]` says so, and
 /// `.ci/run` runs them after the README's command.
 #[test]
+#[allow(clippy::disallowed_methods)] // the test reads the checkout's sources
 fn every_test_the_quick_start_leaves_out_runs_in_ci() {
     fn sources(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
         for entry in std::fs::read_dir(dir).expect("a folder of the checkout") {
