@@ -11,7 +11,18 @@ use cargo_metadata::{Artifact, Message};
 use size_profile::__private::Target;
 
 use crate::io;
-use crate::target::Located;
+
+/// Where cargo runs a build: the directory it starts in (config files are found from there),
+/// the manifest, and the package when the manifest is a workspace's.
+#[derive(Clone, Debug)]
+pub(crate) struct Place {
+    /// The directory cargo runs in.
+    pub(crate) cwd: PathBuf,
+    /// The manifest given with `--manifest-path`.
+    pub(crate) manifest: PathBuf,
+    /// The package given with `--package`.
+    pub(crate) package: Option<String>,
+}
 
 /// One build: how cargo is asked, and where it builds.
 #[derive(Clone, Debug, Default)]
@@ -91,8 +102,8 @@ pub(crate) fn version_of(package_id: &str) -> Option<String> {
 }
 
 /// Runs the build in the directory cargo would run in, and collects the binaries.
-pub(crate) fn build(at: &Located, b: &Build) -> Result<Built> {
-    spawn(at, b)?.wait()
+pub(crate) fn build(place: &Place, b: &Build) -> Result<Built> {
+    spawn(place, b)?.wait()
 }
 
 /// A cargo build under way, whose messages are read as they come.
@@ -104,7 +115,7 @@ pub(crate) struct Running {
 }
 
 /// Starts the build (see [`build`]).
-pub(crate) fn spawn(at: &Located, b: &Build) -> Result<Running> {
+pub(crate) fn spawn(place: &Place, b: &Build) -> Result<Running> {
     let mut cmd = match &b.toolchain {
         // the rustup proxy picks the toolchain; `CARGO` is the current toolchain's own cargo
         Some(toolchain) => {
@@ -114,10 +125,10 @@ pub(crate) fn spawn(at: &Located, b: &Build) -> Result<Running> {
         }
         None => Command::new(io::var("CARGO").unwrap_or_else(|| "cargo".into())),
     };
-    cmd.current_dir(&at.cwd)
+    cmd.current_dir(&place.cwd)
         .arg(if b.rustc { "rustc" } else { "build" });
-    cmd.arg("--manifest-path").arg(at.package_manifest());
-    if let Some(name) = &at.package {
+    cmd.arg("--manifest-path").arg(&place.manifest);
+    if let Some(name) = &place.package {
         cmd.args(["--package", name]);
     }
     if let Some(bin) = &b.bin {

@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(
     name = "cargo-size-profile",
     bin_name = "cargo size-profile",
+    styles = clap_cargo::style::CLAP_STYLING,
     version,
     about,
     long_about = None,
@@ -53,28 +54,29 @@ pub(crate) enum Command {
 }
 
 /// Which package, as in cargo's own commands.
-#[derive(Debug, Args, Clone)]
+#[derive(Debug, Args, Clone, Default)]
 pub(crate) struct Target {
-    /// Path to Cargo.toml (default: the nearest one above the current directory).
-    #[arg(long, value_name = "PATH")]
-    pub(crate) manifest_path: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) manifest: clap_cargo::Manifest,
     /// The workspace member to use.
     #[arg(short, long, value_name = "SPEC")]
     pub(crate) package: Option<String>,
 }
 
+impl Target {
+    /// The package of the manifest at `path` (`package`, when it is a workspace's).
+    pub(crate) fn at(path: PathBuf, package: Option<String>) -> Target {
+        let mut manifest = clap_cargo::Manifest::default();
+        manifest.manifest_path = Some(path);
+        Target { manifest, package }
+    }
+}
+
 /// What to build, as in `cargo build`: passed through to every build a command runs.
 #[derive(Debug, Args, Clone, Default)]
 pub(crate) struct Selection {
-    /// Space or comma separated features to activate.
-    #[arg(short = 'F', long, value_name = "FEATURES")]
-    pub(crate) features: Vec<String>,
-    /// Activate all available features.
-    #[arg(long)]
-    pub(crate) all_features: bool,
-    /// Do not activate the `default` feature.
-    #[arg(long)]
-    pub(crate) no_default_features: bool,
+    #[command(flatten)]
+    pub(crate) features: clap_cargo::Features,
     /// Build for the target triple (its standard library must be installed:
     /// `rustup target add <TRIPLE>`).
     #[arg(long = "target", value_name = "TRIPLE")]
@@ -97,12 +99,13 @@ impl Selection {
     /// The same options for cargo's command line.
     pub(crate) fn cargo_args(&self) -> Vec<String> {
         let mut args = Vec::new();
-        for f in &self.features {
-            args.extend(["--features".to_owned(), f.clone()]);
+        let features = &self.features;
+        if !features.features.is_empty() {
+            args.extend(["--features".to_owned(), features.features.join(" ")]);
         }
         let flags = [
-            (self.all_features, "--all-features"),
-            (self.no_default_features, "--no-default-features"),
+            (features.all_features, "--all-features"),
+            (features.no_default_features, "--no-default-features"),
             (self.locked, "--locked"),
             (self.offline, "--offline"),
             (self.frozen, "--frozen"),

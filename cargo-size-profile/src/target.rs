@@ -42,6 +42,15 @@ impl Located {
         self.manifest_dir.join("Cargo.toml")
     }
 
+    /// Where cargo builds it.
+    pub(crate) fn place(&self) -> crate::cargo::Place {
+        crate::cargo::Place {
+            cwd: self.cwd.clone(),
+            manifest: self.package_manifest(),
+            package: self.package.clone(),
+        }
+    }
+
     /// The target directory cargo uses, as `cargo metadata` says (`CARGO_TARGET_DIR`,
     /// `build.target-dir`, `CARGO_BUILD_TARGET_DIR`, else `<root>/target`).
     pub(crate) fn target_dir(&self) -> PathBuf {
@@ -211,7 +220,7 @@ pub(crate) fn locate(
     names: &[&str],
 ) -> Result<Located> {
     let cwd = io::cwd()?;
-    let manifest = match &target.manifest_path {
+    let manifest = match &target.manifest.manifest_path {
         Some(path) => {
             let path = cwd.join(path);
             // as cargo: the path names a `Cargo.toml` file, not its directory or another file

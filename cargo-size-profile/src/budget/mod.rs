@@ -101,10 +101,7 @@ fn locate_packages(args: &BudgetArgs) -> Result<Vec<Located>> {
             let mut found = Vec::new();
             let metadata = first.metadata.as_ref().expect("usable: cargo read it");
             for dir in members(metadata) {
-                let target = Target {
-                    manifest_path: Some(dir.join("Cargo.toml")),
-                    package: None,
-                };
+                let target = Target::at(dir.join("Cargo.toml"), None);
                 let at = locate(&target, triple, &Overrides::default(), &names)?;
                 at.usable()?;
                 if every || at.project.options.max_size.is_some() {
@@ -144,7 +141,7 @@ fn measure(args: &BudgetArgs, packages: &[Located]) -> Result<Measurement> {
             None => at.project.shipping_profile(),
         };
         let built = build(
-            at,
+            &at.place(),
             &Build {
                 profile: profile.clone(),
                 bin: args.bin.clone(),

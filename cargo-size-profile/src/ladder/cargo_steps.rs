@@ -450,7 +450,7 @@ impl CargoBuilder<'_> {
     fn start(&self, profile: &Profile, lane: usize) -> Result<Running> {
         let mut b = self.command(profile)?;
         b.target_dir = Some(self.lanes[lane].dir.clone());
-        spawn(self.at, &b)
+        spawn(&self.at.place(), &b)
     }
 
     /// Notes the build scripts, proc-macros and runs of a release build of `what` in `lane`

@@ -79,10 +79,7 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
     // at a virtual workspace root, the member with the binary (`cargo rustc`, which relinks
     // a step, needs a package)
     if let Some(member) = at.sole_binary_member("ladder", args.bin.as_deref())? {
-        let target = Target {
-            manifest_path: Some(at.root_manifest()),
-            package: Some(member),
-        };
+        let target = Target::at(at.root_manifest(), Some(member));
         at = locate(
             &target,
             triple,

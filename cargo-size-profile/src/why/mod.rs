@@ -112,7 +112,7 @@ pub(crate) fn measure(
         profile.to_ascii_uppercase().replace('-', "_")
     );
     let built = build(
-        at,
+        &at.place(),
         &Build {
             profile: profile.to_owned(),
             env: vec![(strip, "false".into())],

@@ -3,6 +3,7 @@
 //! (`size_profile_tests::hermetic`).
 
 mod apply;
+mod architecture;
 mod budget;
 mod cli;
 mod examples;
