@@ -146,6 +146,10 @@ pub(crate) struct CheckArgs {
     /// Check this profile (default: the metadata's `profiles`, else release and its descendants).
     #[arg(long, value_name = "NAME")]
     pub(crate) profile: Option<String>,
+    /// Check the build for this target triple, as `cargo build --target` makes it: its
+    /// `[target]` rustflags tables apply (default: `build.target`, else the host).
+    #[arg(long = "target", value_name = "TRIPLE")]
+    pub(crate) triple: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub(crate) format: Format,

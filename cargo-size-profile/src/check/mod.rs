@@ -23,7 +23,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
         ..Overrides::default()
     };
     let names: Vec<&str> = args.profile.iter().map(String::as_str).collect();
-    let at = locate(&args.target, None, &overrides, &names)?;
+    let at = locate(&args.target, args.triple.as_deref(), &overrides, &names)?;
     let project = &at.project;
     let scope = match &args.profile {
         Some(p) => Scope::Named(vec![p.clone()]),

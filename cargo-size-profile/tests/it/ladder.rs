@@ -344,7 +344,7 @@ fn one_real_ladder_keeps_its_numbers_consistent_and_apply_best_gives_the_best() 
 /// asks for), while the next step, `strip` over it, is building. The rows after it are the
 /// sizes plain builds of their settings give.
 #[test]
-#[ignore = "a second whole ladder: .ci/run runs it (cargo test --workspace -- --ignored)"]
+#[ignore = "a second whole ladder: .ci/run runs it (cargo test --workspace --tests -- --ignored)"]
 fn a_step_not_kept_stops_the_build_started_ahead_for_the_step_after_it() {
     let dir = fixture("ladder-abort");
     write(
@@ -401,7 +401,7 @@ fn a_step_not_kept_stops_the_build_started_ahead_for_the_step_after_it() {
 /// `CARGO_BUILD_JOBS` are decided by the same function, unit-tested). One lane is used, the
 /// other never made.
 #[test]
-#[ignore = "a second whole ladder: .ci/run runs it (cargo test --workspace -- --ignored)"]
+#[ignore = "a second whole ladder: .ci/run runs it (cargo test --workspace --tests -- --ignored)"]
 fn with_jobs_limited_one_step_builds_at_a_time() {
     let dir = fixture("ladder-jobs");
     write(&dir, ".cargo/config.toml", "[build]\njobs = 2\n");

@@ -597,7 +597,7 @@ fn both_fronts_resolve_what_cargo_gives_rustc() {
 }
 
 #[test]
-#[ignore = "the longer round: .ci/run runs it (cargo test --workspace -- --ignored)"]
+#[ignore = "the longer round: .ci/run runs it (cargo test --workspace --tests -- --ignored)"]
 fn both_fronts_resolve_what_cargo_gives_rustc_in_a_longer_round() {
     agree_on(QUICK.min(cases())..cases());
 }

@@ -160,7 +160,7 @@ fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 }
 
 #[test]
-#[ignore = "compiles the example's HTTPS and zip crates: .ci/run runs it (cargo test --workspace -- --ignored)"]
+#[ignore = "compiles the example's HTTPS and zip crates: .ci/run runs it (cargo test --workspace --tests -- --ignored)"]
 fn a_pushed_folder_comes_back_byte_for_byte() {
     let build = size_profile_tests::hermetic::cargo()
         .args(["build", "--quiet"])

@@ -342,7 +342,7 @@ fn denied(run: &size_profile_tests::Run) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "five toolchain syntaxes, a build each: .ci/run runs it (cargo test --workspace -- --ignored)"]
+#[ignore = "five toolchain syntaxes, a build each: .ci/run runs it (cargo test --workspace --tests -- --ignored)"]
 fn every_declared_rust_version_builds_and_deny_fails_in_its_syntax() {
     let deny = "[package.metadata.size-profile]\ndeny = true\n";
     let reference = Scratch::checked("rvnone", deny);

@@ -290,7 +290,7 @@ fn repository() -> String {
 }
 
 #[test]
-#[ignore = "installs the CLI: .ci/run runs it (cargo test --workspace -- --ignored)"]
+#[ignore = "installs the CLI: .ci/run runs it (cargo test --workspace --tests -- --ignored)"]
 fn install_and_dependency_lines_work_as_written_from_a_clone() {
     let root = scratch("doc-lines");
     let app = root.join("app");

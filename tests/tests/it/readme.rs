@@ -91,7 +91,7 @@ fn every_test_the_quick_start_leaves_out_runs_in_ci() {
     let ci = read_repo_file(".ci/run");
     assert!(
         ci.lines()
-            .any(|line| line.trim() == "cargo test --workspace -- --ignored"),
+            .any(|line| line.trim() == "cargo test --workspace --tests -- --ignored"),
         "`.ci/run` does not run the ignored tests"
     );
 }
