@@ -423,6 +423,28 @@ impl Scratch {
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
+/// The files of this checkout whose names end with `suffix` (`.md`, `.rs`), outside build
+/// output (`target`) and hidden folders, sorted.
+pub fn checkout_files(suffix: &str) -> Vec<PathBuf> {
+    fn walk(dir: &Path, suffix: &str, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("read a folder of the checkout") {
+            let path = entry.expect("dir entry").path();
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            if path.is_dir() {
+                if name != "target" && !name.starts_with('.') {
+                    walk(&path, suffix, out);
+                }
+            } else if name.ends_with(suffix) {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&repo_root(), suffix, &mut out);
+    out.sort();
+    out
+}
+
 /// The text of a file of this checkout.
 pub fn read_repo_file(rel: &str) -> String {
     std::fs::read_to_string(repo_root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))

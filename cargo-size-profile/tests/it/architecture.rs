@@ -37,17 +37,38 @@ fn files_of(module: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// The modules a source text names through `crate::`.
+/// The modules a source text names through `crate::`, also in a group (`crate::{io, cli}`).
 fn used(text: &str) -> Vec<String> {
+    let word = |s: &str| -> String {
+        s.trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect()
+    };
     let mut out = Vec::new();
     for (at, _) in text.match_indices("crate::") {
         let rest = &text[at + "crate::".len()..];
-        let name: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
-        if !name.is_empty() && !out.contains(&name) {
-            out.push(name);
+        let names: Vec<String> = match rest.strip_prefix('{') {
+            // the first word of each item of the group: after `{` and each `,` at its depth
+            Some(group) => {
+                let (mut depth, mut items) = (0, vec![word(group)]);
+                for (i, c) in group.char_indices() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' if depth == 0 => break,
+                        '}' => depth -= 1,
+                        ',' if depth == 0 => items.push(word(&group[i + 1..])),
+                        _ => {}
+                    }
+                }
+                items
+            }
+            None => vec![word(rest)],
+        };
+        for name in names {
+            if !name.is_empty() && !out.contains(&name) {
+                out.push(name);
+            }
         }
     }
     out
@@ -85,6 +106,10 @@ fn each_module_uses_only_the_layers_below_it() {
 
 #[test]
 fn the_reader_finds_the_uses_written_each_way() {
-    let text = "use crate::io;\nuse crate::target::{Located, locate};\ncrate::cargo::spawn(p, b)";
-    assert_eq!(used(text), ["io", "target", "cargo"]);
+    let text = "use crate::io;\nuse crate::target::{Located, locate};\ncrate::cargo::spawn(p, b)\n\
+                use crate::{render, check::{json, Report}, edit};";
+    assert_eq!(
+        used(text),
+        ["io", "target", "cargo", "render", "check", "edit"]
+    );
 }

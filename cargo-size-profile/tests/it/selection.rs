@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 /// A package with two binaries; the feature `big` (on by default) links 200,000 more bytes
-/// into `big-one`.
+/// into `big-one`, the feature `more` (off by default) 100,000 more into `small-one`.
 fn fixture() -> PathBuf {
     let dir = std::env::temp_dir()
         .join("size-profile-tests")
@@ -20,7 +20,7 @@ fn fixture() -> PathBuf {
         (
             "Cargo.toml",
             "[package]\nname = \"sel\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
-             [features]\ndefault = [\"big\"]\nbig = []\n\n\
+             [features]\ndefault = [\"big\"]\nbig = []\nmore = []\n\n\
              [package.metadata.size-profile]\nmax-size = \"100 MiB\"\n\n\
              [[bin]]\nname = \"big-one\"\npath = \"src/main.rs\"\n\n\
              [[bin]]\nname = \"small-one\"\npath = \"src/small.rs\"\n",
@@ -31,7 +31,12 @@ fn fixture() -> PathBuf {
              fn main() {\n    #[cfg(feature = \"big\")]\n    \
              println!(\"{}\", std::hint::black_box(&BIG)[std::env::args().count()]);\n}\n",
         ),
-        ("src/small.rs", "fn main() {}\n"),
+        (
+            "src/small.rs",
+            "#[cfg(feature = \"more\")]\nstatic MORE: [u8; 100_000] = [3; 100_000];\n\n\
+             fn main() {\n    #[cfg(feature = \"more\")]\n    \
+             println!(\"{}\", std::hint::black_box(&MORE)[std::env::args().count()]);\n}\n",
+        ),
     ];
     for (rel, text) in files {
         let path = dir.join(rel);
@@ -96,6 +101,26 @@ fn features_binaries_and_the_target_reach_the_build() {
     assert!(size(&default, "big-one") >= size(&without, "big-one") + 200_000);
     assert_eq!(size(&again, "big-one"), size(&default, "big-one"));
     assert_eq!(size(&without, "small-one"), size(&default, "small-one"));
+
+    // several features, in each spelling cargo takes: one space-separated argument, one
+    // comma-separated argument, the flag repeated; each reaches the build whole
+    let spellings = [
+        vec!["--no-default-features", "-F", "big more"],
+        vec!["--no-default-features", "--features", "big,more"],
+        vec!["--no-default-features", "-F", "big", "-F", "more"],
+    ];
+    for spelling in spellings {
+        let both = budget(&dir, &spelling);
+        assert_eq!(
+            size(&both, "big-one"),
+            size(&default, "big-one"),
+            "{spelling:?}"
+        );
+        assert!(
+            size(&both, "small-one") >= size(&default, "small-one") + 100_000,
+            "{spelling:?}: {both:?}"
+        );
+    }
 
     // --bin: only that binary is built and measured
     let one = budget(&dir, &["--bin", "small-one"]);

@@ -604,6 +604,11 @@ fn both_fronts_resolve_what_cargo_gives_rustc_in_a_longer_round() {
 
 /// Builds the cases of `range` and requires both fronts to give what cargo gave rustc.
 fn agree_on(range: std::ops::Range<u64>) {
+    assert!(
+        !range.is_empty(),
+        "SIZE_PROFILE_ORACLE_CASES={} leaves this round no case ({range:?})",
+        cases()
+    );
     let host = host_target();
     let cases = range.end - range.start;
     // cases run in a few workers, each with a target directory of its own (one cargo at a

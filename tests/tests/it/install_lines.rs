@@ -12,7 +12,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use size_profile_tests::{hermetic, repo_root, shared_target};
+use size_profile_tests::{checkout_files, hermetic, repo_root, shared_target};
 
 use crate::templates::CRATES;
 
@@ -21,27 +21,6 @@ struct Block {
     place: String,
     lang: String,
     lines: Vec<String>,
-}
-
-/// Every markdown file of the checkout, outside build output and hidden folders.
-fn docs() -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        for entry in fs::read_dir(dir).expect("read a folder of the checkout") {
-            let path = entry.expect("dir entry").path();
-            let name = path.file_name().unwrap_or_default().to_string_lossy();
-            if path.is_dir() {
-                if name != "target" && !name.starts_with('.') {
-                    walk(&path, out);
-                }
-            } else if name.ends_with(".md") {
-                out.push(path);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(&repo_root(), &mut out);
-    out.sort();
-    out
 }
 
 fn blocks(path: &Path) -> Vec<Block> {
@@ -297,7 +276,10 @@ fn install_and_dependency_lines_work_as_written_from_a_clone() {
     fs::create_dir_all(&app).expect("scratch dir");
     let repository = repository();
 
-    let all: Vec<Block> = docs().iter().flat_map(|d| blocks(d)).collect();
+    let all: Vec<Block> = checkout_files(".md")
+        .iter()
+        .flat_map(|d| blocks(d))
+        .collect();
     let mut run: Vec<(String, String)> = Vec::new();
     for block in &all {
         for cmd in commands(block) {

@@ -58,22 +58,8 @@ fn the_quick_start_says_how_long_and_ci_runs_its_test_command() {
 #[test]
 #[allow(clippy::disallowed_methods)] // the test reads the checkout's sources
 fn every_test_the_quick_start_leaves_out_runs_in_ci() {
-    fn sources(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).expect("a folder of the checkout") {
-            let path = entry.expect("an entry").path();
-            let name = path.file_name().unwrap_or_default().to_string_lossy();
-            if path.is_dir() && name != "target" && !name.starts_with('.') {
-                sources(&path, out);
-            } else if name.ends_with(".rs") {
-                out.push(path);
-            }
-        }
-    }
-    let root = size_profile_tests::repo_root();
-    let mut files = Vec::new();
-    sources(&root, &mut files);
     let mut ignored = 0;
-    for file in files {
+    for file in size_profile_tests::checkout_files(".rs") {
         let text = std::fs::read_to_string(&file).expect("a source file");
         for (i, line) in text.lines().enumerate() {
             if line.trim_start().starts_with("#[ignore") {
