@@ -41,6 +41,8 @@ pub(crate) struct Build {
     pub(crate) rustc_args: Vec<String>,
     /// The target directory, when not cargo's own (the ladder builds in a directory of its own).
     pub(crate) target_dir: Option<PathBuf>,
+    /// The build directory, when not cargo's own (the ladder's lanes each have one).
+    pub(crate) build_dir: Option<PathBuf>,
     /// Only this binary.
     pub(crate) bin: Option<String>,
 }
@@ -147,6 +149,9 @@ pub(crate) fn spawn(place: &Place, b: &Build) -> Result<Running> {
     }
     if let Some(dir) = &b.target_dir {
         cmd.env("CARGO_TARGET_DIR", dir);
+    }
+    if let Some(dir) = &b.build_dir {
+        cmd.env("CARGO_BUILD_BUILD_DIR", dir);
     }
     for (k, v) in &b.env {
         cmd.env(k, v);
@@ -485,7 +490,7 @@ fn one_line(stderr: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// Cargo's messages as it printed them (cargo 1.95, `--release
@@ -501,6 +506,12 @@ mod tests {
     const OVERRIDE_0: &str = include_str!("testdata/release-build-override-0.jsonl");
     const OVERRIDE_3: &str = include_str!("testdata/release-build-override-3.jsonl");
     const RELINK: &str = include_str!("testdata/release-relink.jsonl");
+
+    /// The units' files of the build whose messages are `jsonl`, for the tests of the ladder's
+    /// layout.
+    pub(crate) fn unit_files_of(jsonl: &str) -> Vec<(PathBuf, UnitKind)> {
+        unit_files(&messages(jsonl))
+    }
 
     /// A unit is done when cargo says a crate is built (fresh or not) or a build script ran;
     /// of the crates, those not fresh were compiled: all five in a first build, the final

@@ -61,6 +61,19 @@ impl Located {
         }
     }
 
+    /// The build directory cargo uses, as `cargo metadata` says (`build.build-dir` or
+    /// `CARGO_BUILD_BUILD_DIR`, its templates filled in), else the target directory.
+    pub(crate) fn build_dir(&self) -> PathBuf {
+        match self
+            .metadata
+            .as_ref()
+            .and_then(|m| m.build_directory.as_ref())
+        {
+            Some(dir) => dir.as_std_path().to_path_buf(),
+            None => self.target_dir(),
+        }
+    }
+
     /// Reads everything again with the root manifest's text replaced: what the project would
     /// be after an edit.
     pub(crate) fn with_root_text(

@@ -5,7 +5,8 @@
 //! one when only linker flags change), so each binary is what a plain `cargo build` from
 //! scratch gives, byte for byte.
 //!
-//! The builds happen in two lanes, two target directories under the work directory. A build
+//! The builds happen in two lanes, two target directories under the work directory (and two
+//! build directories, under the project's `build.build-dir` when it has one). A build
 //! ends with its final crate compiling and linking alone (with fat LTO, a single thread for
 //! seconds): meanwhile the step expected next starts in the other lane, with the last build's
 //! build scripts, proc-macros and their runs (compiled crates hard-linked, the rest copied,
@@ -14,7 +15,8 @@
 //! compiles its final crate beside that build's. A lane is trimmed before each build to
 //! those and, for a step that relinks, the build it relinks over (always in its own lane);
 //! the lane a step leaves is trimmed when the next step goes on. So the two hold at most the
-//! build linking and the one started beside it.
+//! build linking and the one started beside it. What this assumes of cargo's layout is in
+//! [`layout`]: when a build does not match it, the steps left are plain builds in one lane.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -25,6 +27,7 @@ use size_profile::__private::{Setting, Source, Value, fingerprint};
 
 use crate::cargo::{Build, Built, Running, UnitKind, rustc_of, rustc_vv, spawn};
 use crate::io;
+use crate::ladder::layout::{self, copy_units, hashes};
 use crate::ladder::results::{Entry, Results, sources};
 use crate::ladder::strategy::{Builder, Measured, Origin, Profile, Progress, State, Step};
 use crate::render;
@@ -72,23 +75,40 @@ pub(crate) struct CargoBuilder<'a> {
     pub(crate) clean: bool,
     /// The user limits cargo's jobs (see [`jobs_limited`]): one build at a time.
     pub(crate) one_at_a_time: bool,
+    /// A build was not laid out as [`layout`] assumes: from then on every step is a plain
+    /// build in lane 0, one at a time, nothing trimmed or copied.
+    pub(crate) plain: bool,
 }
 
-/// One of the two directories builds happen in.
+/// One of the two places builds happen in.
 #[derive(Debug, Default)]
 pub(crate) struct Lane {
+    /// Its target directory, where cargo puts the binaries.
     pub(crate) dir: PathBuf,
+    /// Its build directory, where cargo puts the units (the target directory unless the
+    /// project sets `build.build-dir`).
+    pub(crate) build_dir: PathBuf,
     /// The units of each build of this run here (their hashes), by the step's key.
     pub(crate) builds: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl Lane {
-    /// The two lanes of a work directory.
-    pub(crate) fn two(work: &Path) -> [Lane; 2] {
+    /// The two lanes of a work directory, their build directories in `build_work`.
+    pub(crate) fn two(work: &Path, build_work: &Path) -> [Lane; 2] {
         ["0", "1"].map(|name| Lane {
             dir: work.join(name),
+            build_dir: build_work.join(name),
             builds: BTreeMap::new(),
         })
+    }
+
+    /// Its directories, each once.
+    fn dirs(&self) -> Vec<&Path> {
+        let mut dirs = vec![self.dir.as_path()];
+        if self.build_dir != self.dir {
+            dirs.push(&self.build_dir);
+        }
+        dirs
     }
 }
 
@@ -165,7 +185,8 @@ impl CargoBuilder<'_> {
     }
 }
 
-/// Whether cargo or rustc reads the variable `name` in a way that can change a binary.
+/// Whether cargo or rustc reads the variable `name` in a way that can change a binary. The
+/// target and build directories do not: the ladder sets its own.
 fn decides_the_build(name: &str) -> bool {
     let cargo = [
         "CARGO_PROFILE_",
@@ -180,7 +201,8 @@ fn decides_the_build(name: &str) -> bool {
         "RUSTC_WORKSPACE_WRAPPER",
         "RUSTC_BOOTSTRAP",
     ];
-    (cargo.iter().any(|p| name.starts_with(p)) && name != "CARGO_TARGET_DIR")
+    let directories = ["CARGO_TARGET_DIR", "CARGO_BUILD_BUILD_DIR"];
+    (cargo.iter().any(|p| name.starts_with(p)) && !directories.contains(&name))
         || rustc.contains(&name)
 }
 
@@ -353,6 +375,7 @@ impl CargoBuilder<'_> {
             }
             Err(e) => return Err(e),
         };
+        self.check_layout(lane, &built.artifacts);
         let (name, path) = self.binary(&built)?;
         let bytes = io::size(&path)?;
         if let Some(sources) = sources(&path) {
@@ -407,7 +430,8 @@ impl CargoBuilder<'_> {
         step: &Step,
         next: Option<&Step>,
     ) -> Result<Running> {
-        let next = next.filter(|_| !self.clean && !self.one_at_a_time && self.ahead.is_none());
+        let next = next
+            .filter(|_| !self.clean && !self.one_at_a_time && !self.plain && self.ahead.is_none());
         let (Some(next), Some(units)) = (next, self.units) else {
             return Ok(running);
         };
@@ -427,6 +451,9 @@ impl CargoBuilder<'_> {
         // every build script and proc-macro of this build is done: the next step goes on
         // from them
         let so_far = running.artifacts_so_far();
+        if !self.check_layout(lane, &so_far) {
+            return Ok(running);
+        }
         self.note_host(&so_far, &step.profile, lane);
         let other = 1 - lane;
         self.ready(other, None, &next.profile)?;
@@ -434,7 +461,11 @@ impl CargoBuilder<'_> {
             // the crates it relinks over, linked over as the build scripts are: the lane
             // holds that build from now on
             let crates = hashes(&so_far, [UnitKind::Target, UnitKind::Run]);
-            copy_units(&self.lanes[lane].dir, &self.lanes[other].dir, &crates)?;
+            copy_units(
+                &self.lanes[lane].build_dir,
+                &self.lanes[other].build_dir,
+                &crates,
+            )?;
             let key = self.key(&Profile::Release(kept.clone()))?;
             self.lanes[other].builds.insert(key, crates);
         }
@@ -450,6 +481,7 @@ impl CargoBuilder<'_> {
     fn start(&self, profile: &Profile, lane: usize) -> Result<Running> {
         let mut b = self.command(profile)?;
         b.target_dir = Some(self.lanes[lane].dir.clone());
+        b.build_dir = Some(self.lanes[lane].build_dir.clone());
         spawn(&self.at.place(), &b)
     }
 
@@ -479,6 +511,9 @@ impl CargoBuilder<'_> {
     /// The lane a step builds in: the one with the build it relinks over, else the one with
     /// the last build's build scripts and proc-macros.
     fn lane_for(&mut self, kept: Option<&State>) -> Result<usize> {
+        if self.plain {
+            return Ok(0);
+        }
         if let Some(state) = kept {
             let key = self.key(&Profile::Release(state.clone()))?;
             if let Some(lane) = (0..2).find(|l| self.lanes[*l].builds.contains_key(&key)) {
@@ -492,12 +527,15 @@ impl CargoBuilder<'_> {
     /// build scripts, proc-macros and runs from the other lane when they are there. Unless
     /// `what` changes their profile: then they are of no use to it, and none are kept.
     fn ready(&mut self, lane: usize, kept: Option<&State>, profile: &Profile) -> Result<()> {
+        if self.plain {
+            return Ok(());
+        }
         let same = self.same_host(profile);
         self.trim(lane, kept, same)?;
         if let Some(from) = self.host_lane.filter(|l| *l != lane && same) {
             copy_units(
-                &self.lanes[from].dir,
-                &self.lanes[lane].dir,
+                &self.lanes[from].build_dir,
+                &self.lanes[lane].build_dir,
                 &self.host_units,
             )?;
         }
@@ -527,9 +565,14 @@ impl CargoBuilder<'_> {
     /// earlier run's last steps, whose build scripts seldom have the profile of the first
     /// steps. Cargo builds again whatever a step needs of what is gone.
     fn trim(&mut self, lane: usize, kept: Option<&State>, host: bool) -> Result<()> {
-        let dir = self.lanes[lane].dir.clone();
         if self.clean {
-            return io::remove(&dir);
+            for dir in self.lanes[lane].dirs() {
+                io::remove(dir)?;
+            }
+            return Ok(());
+        }
+        if self.plain {
+            return Ok(());
         }
         let kept_key = match kept {
             Some(state) => Some(self.key(&Profile::Release(state.clone()))?),
@@ -541,20 +584,29 @@ impl CargoBuilder<'_> {
         if host {
             keep.extend(self.host_units.iter().cloned());
         }
-        // the dev step's build is never gone on from: its uplifted binary too
-        io::remove(&dir.join("debug"))?;
-        for profile_dir in profile_dirs(&dir) {
-            io::remove(&profile_dir.join("incremental"))?;
-            for part in ["deps", "build"] {
-                for entry in io::entries(&profile_dir.join(part)) {
-                    let name = entry.file_name().unwrap_or_default().to_string_lossy();
-                    if unit_hash(&name).is_some_and(|h| !keep.contains(&h)) {
-                        io::remove(&entry)?;
-                    }
-                }
-            }
+        layout::trim(&self.lanes[lane].dirs(), &keep)
+    }
+
+    /// Whether a build's files in `lane` are laid out as [`layout`] assumes. The first time
+    /// they are not, the ladder says so and goes on with plain builds (see [`Self::plain`]):
+    /// the bytes stay right either way, but trimming and copying would do nothing.
+    fn check_layout(&mut self, lane: usize, artifacts: &[(PathBuf, UnitKind)]) -> bool {
+        if self.plain || self.clean {
+            return !self.plain;
         }
-        Ok(())
+        let lane = &self.lanes[lane];
+        let Some(why) = layout::unknown(&lane.dir, &lane.build_dir, artifacts) else {
+            return true;
+        };
+        self.plain = true;
+        if let Some(ahead) = self.ahead.take() {
+            ahead.running.cancel();
+        }
+        io::err(&format!(
+            "{}note: cargo laid this build out in a way the ladder does not know ({why}): the steps left are plain builds, one at a time in one directory\n",
+            if self.progress { "\r\x1b[K" } else { "" }
+        ));
+        false
     }
 }
 
@@ -589,79 +641,6 @@ pub(crate) fn jobs_limited(selection: &[String], env_jobs: bool, configs: &[&str
             .is_ok_and(|doc| doc.get("build").and_then(|b| b.get("jobs")).is_some())
     };
     selection.iter().any(|a| a == "--jobs") || env_jobs || configs.iter().any(in_config)
-}
-
-/// The hashes of the units of `kinds` among a build's files.
-fn hashes(artifacts: &[(PathBuf, UnitKind)], kinds: [UnitKind; 2]) -> BTreeSet<String> {
-    artifacts
-        .iter()
-        .filter(|(_, k)| kinds.contains(k))
-        .flat_map(|(p, _)| p.iter().filter_map(|c| unit_hash(&c.to_string_lossy())))
-        .collect()
-}
-
-/// Copies the units `hashes` from one target directory to another, where they are not there
-/// already: their files and directories under `deps` and `build`, and cargo's fingerprints
-/// of them, at the same place and with the same times, so cargo finds them fresh. (The
-/// paths in a build script's saved output name the directory it ran in: cargo reads them
-/// for the directory it builds in.) A compiled crate under `deps` is linked, not copied: it
-/// takes no more disk, and rustc replaces such a file rather than writing into it.
-fn copy_units(from: &Path, to: &Path, hashes: &BTreeSet<String>) -> Result<()> {
-    for profile_dir in profile_dirs(from) {
-        let Ok(relative) = profile_dir.strip_prefix(from) else {
-            continue;
-        };
-        let mut copied = BTreeSet::new();
-        for part in ["deps", "build", ".fingerprint"] {
-            for entry in io::entries(&profile_dir.join(part)) {
-                let name = entry.file_name().unwrap_or_default();
-                let Some(hash) = unit_hash(&name.to_string_lossy()) else {
-                    continue;
-                };
-                let dest = to.join(relative).join(part).join(name);
-                let missing = !io::exists(&dest);
-                // a fingerprint goes with the files: one left by a trimmed unit is replaced
-                let fingerprint = part == ".fingerprint" && copied.contains(&hash);
-                if hashes.contains(&hash) && (missing || fingerprint) {
-                    io::remove(&dest)?;
-                    // rustc writes its dep-info file in place: that one is copied
-                    let crate_file = part == "deps" && entry.extension().is_none_or(|e| e != "d");
-                    if crate_file {
-                        io::link_or_copy(&entry, &dest)?;
-                    } else {
-                        io::copy_tree(&entry, &dest)?;
-                    }
-                    copied.insert(hash);
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-/// The directories of a target directory that hold a profile's `deps` and `build`:
-/// `<dir>/<profile>` and, with `--target`, `<dir>/<triple>/<profile>`.
-fn profile_dirs(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for first in io::entries(dir) {
-        if io::is_dir(&first.join("deps")) {
-            out.push(first.clone());
-        }
-        for second in io::entries(&first) {
-            if io::is_dir(&second.join("deps")) {
-                out.push(second);
-            }
-        }
-    }
-    out
-}
-
-/// The hash cargo puts in the name of a unit's files and directories (`libfoo-<16 hex>.rlib`,
-/// `foo-<16 hex>`), if the name has one.
-fn unit_hash(name: &str) -> Option<String> {
-    let stem = name.split('.').next()?;
-    let (_, hash) = stem.rsplit_once('-')?;
-    (hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())).then(|| hash.to_owned())
 }
 
 fn pick_binary<'a>(
@@ -701,76 +680,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_unit_hash_is_the_sixteen_hex_digits_after_the_last_dash() {
-        assert_eq!(
-            unit_hash("libclap_builder-0f1e2d3c4b5a6978.rlib").as_deref(),
-            Some("0f1e2d3c4b5a6978")
-        );
-        assert_eq!(
-            unit_hash("ring-1122334455667788").as_deref(),
-            Some("1122334455667788")
-        );
-        assert_eq!(
-            unit_hash("foldersync-aabbccddeeff0011.d").as_deref(),
-            Some("aabbccddeeff0011")
-        );
-        // the uplifted binary and cargo's own files have none: they stay
-        assert_eq!(unit_hash("foldersync"), None);
-        assert_eq!(unit_hash("my-tool-12345"), None);
-        assert_eq!(unit_hash(".cargo-lock"), None);
-    }
-
-    /// A unit already in the other lane stays as it is there, its directories too (a build
-    /// script's run is a directory); a missing one comes with its fingerprint; a unit not
-    /// asked for stays behind.
-    #[test]
-    fn copying_units_adds_the_missing_ones_and_leaves_those_there() {
-        #![allow(clippy::disallowed_methods)] // the test writes its lanes
-        let root = std::env::temp_dir().join(format!("size-profile-lanes-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&root);
-        let (from, to) = (root.join("0"), root.join("1"));
-        let (run, lib, other) = ("1111111111111111", "2222222222222222", "3333333333333333");
-        let write = |path: PathBuf, text: &str| {
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        };
-        for lane in [&from, &to] {
-            write(
-                lane.join(format!("release/build/dep-{run}/out/data")),
-                "from",
-            );
-            write(
-                lane.join(format!("release/.fingerprint/dep-{run}/run")),
-                "from",
-            );
-        }
-        // what the other lane has of the run since it ran there: kept, not copied over
-        write(to.join(format!("release/build/dep-{run}/out/mine")), "to");
-        let units = [
-            (format!("release/deps/libdep-{lib}.rlib"), "rlib"),
-            (format!("release/deps/dep-{lib}.d"), "dep-info"),
-            (format!("release/.fingerprint/dep-{lib}/lib"), "fp"),
-            (format!("release/deps/libother-{other}.rlib"), "other"),
-        ];
-        for (path, text) in &units {
-            write(from.join(path), text);
-        }
-        let hashes = [run, lib].map(String::from).into_iter().collect();
-        copy_units(&from, &to, &hashes).unwrap();
-        let read = |p: &str| std::fs::read_to_string(to.join(p)).ok();
-        assert_eq!(
-            read(&format!("release/build/dep-{run}/out/mine")).as_deref(),
-            Some("to")
-        );
-        // the units asked for are copied, the other one is not
-        for (path, text) in &units {
-            let copied = !path.contains(other);
-            assert_eq!(read(path).as_deref(), copied.then_some(*text), "{path}");
-        }
-        let _ = std::fs::remove_dir_all(&root);
-    }
-
-    #[test]
     fn jobs_are_limited_by_the_option_the_variable_or_a_config_file() {
         let none: [&str; 0] = [];
         assert!(!jobs_limited(&[], false, &none));
@@ -806,6 +715,7 @@ mod tests {
         }
         for name in [
             "CARGO_TARGET_DIR",
+            "CARGO_BUILD_BUILD_DIR",
             "CARGO_HOME",
             "NO_COLOR",
             "PATH",

@@ -6,9 +6,11 @@
 //! the step before links in the other, trimmed to about one build; measurements are kept by
 //! what decides them, so an unchanged rerun builds nothing.
 //!
-//! [`strategy`] decides, [`cargo_steps`] builds, [`results`] keeps, [`present`] shows.
+//! [`strategy`] decides, [`cargo_steps`] builds (with what it assumes of cargo's layout in
+//! [`layout`]), [`results`] keeps, [`present`] shows.
 
 mod cargo_steps;
+mod layout;
 mod present;
 mod results;
 mod strategy;
@@ -95,6 +97,8 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
     }
     let nightly = args.nightly.then(nightly_src_installed);
     let home = at.target_dir().join("size-profile").join("ladder");
+    // the lanes' build directories under the project's own, when it sets one apart
+    let build_home = at.build_dir().join("size-profile").join("ladder");
     let selection = args.selection.cargo_args();
     let configs: Vec<&str> = at.inputs.configs.iter().map(|d| d.text()).collect();
     let one_at_a_time = jobs_limited(&selection, io::var("CARGO_BUILD_JOBS").is_some(), &configs);
@@ -102,7 +106,7 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
         inputs: CargoBuilder::inputs(&at, &selection, args.bin.as_deref())?,
         at: &at,
         work: home.join("build"),
-        lanes: Lane::two(&home.join("build")),
+        lanes: Lane::two(&home.join("build"), &build_home.join("build")),
         bin: args.bin.clone(),
         selection,
         progress: io::progress_on(),
@@ -116,6 +120,7 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
         units: None,
         clean: io::var("SIZE_PROFILE_LADDER_CLEAN_BUILDS").is_some_and(|v| v == "1"),
         one_at_a_time,
+        plain: false,
     };
     // every step built, for the benchmark's comparison: your profile too
     let yours = as_state(&at, &args.profile).filter(|_| !builder.clean);
@@ -133,11 +138,23 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
             "the build script and `check` quote what each setting saved from your next build on, and #[size_optimized] when its crate next compiles: {}\n",
             shown(&saved)
         ));
+        let (builds, remove) = if build_home == home {
+            (shown(&builder.work), shown(&home))
+        } else {
+            let apart = build_home.join("build");
+            let builds = format!(
+                "{} (their units in {})",
+                shown(&builder.work),
+                shown(&apart)
+            );
+            (
+                builds,
+                format!("{} and {}", shown(&home), shown(&build_home)),
+            )
+        };
         io::out(&format!(
-            "the ladder keeps its measurements in {} and its builds in {}: remove {} to free the space and measure afresh\n",
+            "the ladder keeps its measurements in {} and its builds in {builds}: remove {remove} to free the space and measure afresh\n",
             shown(builder.results.path()),
-            shown(&builder.work),
-            shown(&home)
         ));
     }
     let Climb { state, .. } = &climb;

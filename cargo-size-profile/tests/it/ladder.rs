@@ -137,10 +137,16 @@ fn bytes(step: &Value) -> u64 {
 /// stderr. It runs at the virtual root without `--package`: `app` is the one member with a
 /// binary, so the ladder measures it (a relink, `cargo rustc`, needs that package named).
 fn ladder(dir: &Path, extra: &[&str]) -> (Value, String) {
+    ladder_with(dir, extra, &[])
+}
+
+/// The same, with variables for the CLI and the builds it runs.
+fn ladder_with(dir: &Path, extra: &[&str], env: &[(&str, &str)]) -> (Value, String) {
     let out = crate::support::cli()
         .args(["ladder", "--bin", "app-cli"])
         .args(["--format", "json"])
         .args(extra)
+        .envs(env.iter().copied())
         .current_dir(dir)
         .output()
         .expect("the CLI runs");
@@ -159,6 +165,12 @@ fn one_real_ladder_keeps_its_numbers_consistent_and_apply_best_gives_the_best() 
     let probe_runs_before = probe_runs(&dir);
     let (report, stderr) = ladder(&dir, &[]);
     assert_eq!(report["binary"], "app-cli", "--bin chose the binary");
+    // cargo laid out each build as the ladder's `layout` module assumes: were it otherwise,
+    // the ladder would go on with plain builds and say so here
+    assert!(
+        !stderr.contains("note: cargo laid this build out"),
+        "{stderr}"
+    );
     let steps = report["steps"].as_array().unwrap();
     let release = bytes(&steps[1]);
     assert_eq!(steps[1]["step"], "release");
@@ -342,11 +354,17 @@ fn one_real_ladder_keeps_its_numbers_consistent_and_apply_best_gives_the_best() 
 /// other lane (the one after it, as if it were kept) is the wrong one: it is stopped, and the
 /// right one built. Here `panic = "abort"` fails at the final link (a symbol only that build
 /// asks for), while the next step, `strip` over it, is building. The rows after it are the
-/// sizes plain builds of their settings give.
+/// sizes plain builds of their settings give. The project sets `build.build-dir`: each lane's
+/// units are under it, and the lanes' target directories hold only the binaries.
 #[test]
 #[ignore = "a second whole ladder: .ci/run runs it (cargo test --workspace --tests -- --ignored)"]
 fn a_step_not_kept_stops_the_build_started_ahead_for_the_step_after_it() {
     let dir = fixture("ladder-abort");
+    write(
+        &dir,
+        ".cargo/config.toml",
+        "[build]\nbuild-dir = \"{workspace-root}/build-apart\"\n",
+    );
     write(
         &dir,
         "crates/app/src/main.rs",
@@ -393,6 +411,16 @@ fn a_step_not_kept_stops_the_build_started_ahead_for_the_step_after_it() {
     }
     assert!(kept.iter().any(|(k, _)| k.ends_with("STRIP")), "{kept:?}");
     assert!(!kept.iter().any(|(k, _)| k.ends_with("PANIC")), "{kept:?}");
+    let lanes = dir.join("target/size-profile/ladder/build");
+    let units = dir.join("build-apart/size-profile/ladder/build");
+    for lane in ["0", "1"] {
+        assert!(
+            lanes.join(lane).join("release/app-cli").is_file(),
+            "{stderr}"
+        );
+        assert!(!lanes.join(lane).join("release/deps").exists());
+        assert!(units.join(lane).join("release/deps").is_dir(), "{stderr}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -410,6 +438,43 @@ fn with_jobs_limited_one_step_builds_at_a_time() {
     let work = dir.join("target/size-profile/ladder/build");
     assert!(work.join("0/release").is_dir());
     assert!(!work.join("1").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// When cargo lays out a build in a way the ladder's `layout` module does not know, the
+/// ladder says so and goes on with plain builds in one lane, their bytes a plain build's.
+/// Here the layout cargo is moving to (one directory a unit, `build/<package>/<hash>/`),
+/// which cargo 1.95 has behind an unstable flag.
+#[test]
+#[ignore = "a second whole ladder: .ci/run runs it (cargo test --workspace --tests -- --ignored)"]
+fn a_build_laid_out_otherwise_is_said_and_the_steps_left_are_plain_builds() {
+    let dir = fixture("ladder-layout");
+    let other = [
+        ("__CARGO_TEST_CHANNEL_OVERRIDE_DO_NOT_USE_THIS", "nightly"),
+        ("CARGO_UNSTABLE_BUILD_DIR_NEW_LAYOUT", "true"),
+    ];
+    let (report, stderr) = ladder_with(&dir, &[], &other);
+    let notes: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("note: cargo laid this build out"))
+        .collect();
+    assert_eq!(notes.len(), 1, "{stderr}");
+    assert!(notes[0].contains("`build/` holds `"), "{}", notes[0]);
+    assert!(
+        notes[0].ends_with("the steps left are plain builds, one at a time in one directory"),
+        "{}",
+        notes[0]
+    );
+    let work = dir.join("target/size-profile/ladder/build");
+    assert!(work.join("0/release").is_dir());
+    assert!(!work.join("1").exists(), "{stderr}");
+    let env: Vec<(String, String)> = other
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let release = &report["steps"][1];
+    assert_eq!(release["step"], "release");
+    assert_eq!(bytes(release), plain_release_with(&dir, "plain", &env));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
