@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use anyhow::{Result, bail};
 use cargo_metadata::{Artifact, Message};
@@ -111,9 +111,17 @@ pub(crate) fn build(place: &Place, b: &Build) -> Result<Built> {
 /// A cargo build under way, whose messages are read as they come.
 pub(crate) struct Running {
     child: io::Child,
-    /// Cargo's messages so far (`--message-format=json`), as `cargo_metadata` reads them.
-    messages: Arc<Mutex<Vec<Message>>>,
+    /// Cargo's messages so far, and a signal for each new one (see [`Stream`]).
+    stream: Arc<(Mutex<Stream>, Condvar)>,
     describe: String,
+}
+
+/// Cargo's messages so far (`--message-format=json`), as `cargo_metadata` reads them, and
+/// whether cargo's output has ended.
+#[derive(Default)]
+struct Stream {
+    messages: Vec<Message>,
+    ended: bool,
 }
 
 /// Starts the build (see [`build`]).
@@ -156,40 +164,50 @@ pub(crate) fn spawn(place: &Place, b: &Build) -> Result<Running> {
     for (k, v) in &b.env {
         cmd.env(k, v);
     }
-    let messages = Arc::new(Mutex::new(Vec::new()));
+    let stream = Arc::new((Mutex::new(Stream::default()), Condvar::new()));
     let read = {
-        let messages = messages.clone();
+        let stream = stream.clone();
         move |stdout| {
+            let (shared, more) = &*stream;
             for message in Message::parse_stream(stdout).map_while(Result::ok) {
-                lock(&messages).push(message);
+                lock(shared).messages.push(message);
+                more.notify_all();
             }
+            lock(shared).ended = true;
+            more.notify_all();
         }
     };
     Ok(Running {
         child: io::Child::spawn(&mut cmd, read)?,
-        messages,
+        stream,
         describe: describe(b),
     })
 }
 
-fn lock(messages: &Mutex<Vec<Message>>) -> MutexGuard<'_, Vec<Message>> {
-    messages.lock().unwrap_or_else(|e| e.into_inner())
+fn lock(stream: &Mutex<Stream>) -> MutexGuard<'_, Stream> {
+    stream.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Running {
-    /// How many of its units cargo has finished so far, fresh, compiled or run.
-    pub(crate) fn units_done(&self) -> usize {
-        units(&lock(&self.messages))
+    /// Waits until cargo has finished `n` of its units (fresh, compiled or run), or its output
+    /// has ended: whether it got there.
+    pub(crate) fn wait_for_units(&self, n: usize) -> bool {
+        let (shared, more) = &*self.stream;
+        let mut stream = lock(shared);
+        loop {
+            if units(&stream.messages) >= n {
+                return true;
+            }
+            if stream.ended {
+                return false;
+            }
+            stream = more.wait(stream).unwrap_or_else(|e| e.into_inner());
+        }
     }
 
     /// The files of the units finished so far (see [`Built::artifacts`]).
     pub(crate) fn artifacts_so_far(&self) -> Vec<(PathBuf, UnitKind)> {
-        unit_files(&lock(&self.messages))
-    }
-
-    /// Whether cargo has exited.
-    pub(crate) fn done(&mut self) -> bool {
-        self.child.done()
+        unit_files(&lock(&self.stream.0).messages)
     }
 
     /// Stops the build: cargo and everything it runs (its process group).
@@ -205,7 +223,7 @@ impl Running {
             let tail: Vec<&str> = tail.into_iter().rev().collect();
             bail!("cargo failed ({}):\n{}", self.describe, tail.join("\n"));
         }
-        Ok(collect(&lock(&self.messages), time))
+        Ok(collect(&lock(&self.stream.0).messages, time))
     }
 }
 

@@ -470,13 +470,6 @@ impl Child {
             .unwrap_or_default()
     }
 
-    /// Whether the process has exited.
-    pub(crate) fn done(&mut self) -> bool {
-        self.child
-            .as_mut()
-            .is_none_or(|c| !matches!(c.try_wait(), Ok(None)))
-    }
-
     /// Waits for the end, and for stdout's reader: stderr, success and the time since the
     /// start.
     pub(crate) fn wait(mut self) -> Result<(String, bool, Duration)> {

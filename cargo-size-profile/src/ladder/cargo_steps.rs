@@ -62,7 +62,7 @@ pub(crate) struct CargoBuilder<'a> {
     pub(crate) host_units: BTreeSet<String>,
     /// What of the last release build's step decides its build scripts' profile (see
     /// [`host_profile`]).
-    pub(crate) host_profile: Option<String>,
+    pub(crate) host_profile: Option<HostProfile>,
     /// The lane of the last release build (the one with `host_units`).
     pub(crate) host_lane: Option<usize>,
     /// The build started ahead: the step expected next, while the step before links.
@@ -425,7 +425,7 @@ impl CargoBuilder<'_> {
     /// jobs (see [`jobs_limited`]): two builds at once would run twice as many.
     fn wait_ahead(
         &mut self,
-        mut running: Running,
+        running: Running,
         lane: usize,
         step: &Step,
         next: Option<&Step>,
@@ -439,14 +439,9 @@ impl CargoBuilder<'_> {
         if self.results.find(&next_key).is_some() {
             return Ok(running);
         }
-        loop {
-            if running.done() {
-                return Ok(running);
-            }
-            if running.units_done() + 1 >= units {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
+        // the final crate is the last unit: once all the others are done, it builds alone
+        if !running.wait_for_units(units.saturating_sub(1)) {
+            return Ok(running);
         }
         // every build script and proc-macro of this build is done: the next step goes on
         // from them
@@ -613,23 +608,33 @@ impl CargoBuilder<'_> {
 /// What of a step decides the profile of its build scripts and proc-macros, and of what they
 /// build on: `lto` and `strip` (cargo keeps them for the build-override profile, and a change
 /// of either builds them again, as `cargo build -v` shows), the toolchain and its flags.
-/// `None` for your own profile, whose settings the builder does not know.
-fn host_profile(profile: &Profile) -> Option<String> {
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum HostProfile {
+    Dev,
+    Release {
+        lto: Option<Value>,
+        strip: Option<Value>,
+        nightly: bool,
+        nightly_flags: Vec<String>,
+        build_std: bool,
+    },
+}
+
+/// The [`HostProfile`] of a step; `None` for your own profile, whose settings the builder
+/// does not know.
+fn host_profile(profile: &Profile) -> Option<HostProfile> {
     let state = match profile {
-        Profile::Dev => return Some("dev".into()),
+        Profile::Dev => return Some(HostProfile::Dev),
         Profile::Project(_) => return None,
         Profile::Release(state) => state,
     };
-    let keep = [Setting::Lto, Setting::Strip];
-    let mut parts: Vec<String> = keep
-        .iter()
-        .map(|s| format!("{:?}", state.settings.get(s)))
-        .collect();
-    parts.push(format!(
-        "{} {:?} {}",
-        state.nightly, state.nightly_flags, state.build_std
-    ));
-    Some(parts.join(" "))
+    Some(HostProfile::Release {
+        lto: state.settings.get(&Setting::Lto).copied(),
+        strip: state.settings.get(&Setting::Strip).copied(),
+        nightly: state.nightly,
+        nightly_flags: state.nightly_flags.clone(),
+        build_std: state.build_std,
+    })
 }
 
 /// Whether the user limits cargo's jobs, as cargo reads it: `--jobs` among the build options,
