@@ -175,38 +175,6 @@ impl Located {
         )
     }
 
-    /// At a virtual workspace root, the one member with a binary (named `bin`, when given),
-    /// which `command` measures (`None` for a package); an error naming them when there are
-    /// several.
-    pub(crate) fn sole_binary_member(
-        &self,
-        command: &str,
-        bin: Option<&str>,
-    ) -> Result<Option<String>> {
-        let (None, Some(metadata)) = (&self.package, &self.metadata) else {
-            return Ok(None);
-        };
-        let owners: Vec<&str> = metadata
-            .workspace_packages()
-            .into_iter()
-            .filter(|p| {
-                p.targets
-                    .iter()
-                    .any(|t| t.is_bin() && bin.is_none_or(|b| t.name == b))
-            })
-            .map(|p| p.name.as_str())
-            .collect();
-        match owners.as_slice() {
-            [] => Ok(None),
-            [one] => Ok(Some((*one).to_owned())),
-            many @ [first, ..] => bail!(
-                "several members of the workspace at {} have a binary ({}), and `{command}` measures one: choose it with `cargo size-profile {command} -p {first}`",
-                self.inputs.root_dir.display(),
-                many.join(", ")
-            ),
-        }
-    }
-
     /// Fails, listing every input problem, when the project cannot be used as it is: a file
     /// that cannot be read or parsed, an option of ours that is wrong. For the commands that
     /// build or write (`check` reports them and exits 2 itself).
@@ -224,6 +192,79 @@ impl Located {
     }
 }
 
+/// What a command that builds one binary was asked on its command line.
+pub(crate) struct Asked<'a> {
+    /// The command, for messages (`ladder`).
+    pub(crate) command: &'static str,
+    pub(crate) target: &'a Target,
+    /// `--target`.
+    pub(crate) triple: Option<&'a str>,
+    /// `--profile`; `None`: the project's shipping profile.
+    pub(crate) profile: Option<&'a str>,
+    /// `--bin`.
+    pub(crate) bin: Option<&'a str>,
+    /// At a virtual workspace root, build the one member with the binary, as a package
+    /// (`cargo rustc`, which the ladder relinks with, needs one).
+    pub(crate) sole_member: bool,
+}
+
+/// Resolves, once, the build a command makes: the package, read and usable, with the binary
+/// asked for, the profile (returned: the one asked for, else the shipping profile) and the
+/// target's standard library there.
+pub(crate) fn resolve_build(asked: &Asked) -> Result<(Located, String)> {
+    let names: Vec<&str> = asked.profile.into_iter().collect();
+    let pick = |metadata: &cargo_metadata::Metadata| match asked.sole_member {
+        true => sole_binary_member(metadata, asked.command, asked.bin),
+        false => Ok(None),
+    };
+    let at = locate_picking(
+        asked.target,
+        asked.triple,
+        &Overrides::default(),
+        &names,
+        &pick,
+    )?;
+    at.usable()?;
+    at.require_binary(asked.command, asked.bin)?;
+    let profile = match asked.profile {
+        Some(name) => name.to_owned(),
+        None => at.project.shipping_profile(),
+    };
+    at.require_profile(&profile)?;
+    if let Some(triple) = asked.triple {
+        crate::cargo::require_std(triple)?;
+    }
+    Ok((at, profile))
+}
+
+/// At a virtual workspace root, the one member with a binary (named `bin`, when given),
+/// which `command` measures; an error naming them when there are several.
+fn sole_binary_member(
+    metadata: &cargo_metadata::Metadata,
+    command: &str,
+    bin: Option<&str>,
+) -> Result<Option<String>> {
+    let owners: Vec<&str> = metadata
+        .workspace_packages()
+        .into_iter()
+        .filter(|p| {
+            p.targets
+                .iter()
+                .any(|t| t.is_bin() && bin.is_none_or(|b| t.name == b))
+        })
+        .map(|p| p.name.as_str())
+        .collect();
+    match owners.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some((*one).to_owned())),
+        many @ [first, ..] => bail!(
+            "several members of the workspace at {} have a binary ({}), and `{command}` measures one: choose it with `cargo size-profile {command} -p {first}`",
+            metadata.workspace_root,
+            many.join(", ")
+        ),
+    }
+}
+
 /// Finds the manifest, the workspace and the package, and reads them; `triple` is the
 /// `--target` of a command that builds.
 pub(crate) fn locate(
@@ -231,6 +272,18 @@ pub(crate) fn locate(
     triple: Option<&str>,
     overrides: &Overrides,
     names: &[&str],
+) -> Result<Located> {
+    locate_picking(target, triple, overrides, names, &|_| Ok(None))
+}
+
+/// [`locate`], where at a virtual workspace root with no package given, `pick` may choose a
+/// member from cargo's metadata.
+fn locate_picking(
+    target: &Target,
+    triple: Option<&str>,
+    overrides: &Overrides,
+    names: &[&str],
+    pick: &dyn Fn(&cargo_metadata::Metadata) -> Result<Option<String>>,
 ) -> Result<Located> {
     let cwd = io::cwd()?;
     let manifest = match &target.manifest.manifest_path {
@@ -288,7 +341,17 @@ pub(crate) fn locate(
         let root = metadata.workspace_root.as_std_path();
         gather_in_workspace(d, root, &cwd, &ProcessEnv, &Disk, &flags).map_err(|p| anyhow!("{p}"))
     };
-    let (manifest_dir, inputs) = match (&target.package, &metadata) {
+    // a virtual root, as given
+    let virtual_root = first.package.is_none() && first.root.package_name().is_none();
+    let picked = match (&target.package, &metadata) {
+        (None, Some(metadata))
+            if virtual_root && metadata.workspace_root.as_std_path() == first.root_dir =>
+        {
+            pick(metadata)?
+        }
+        _ => None,
+    };
+    let (manifest_dir, inputs) = match (target.package.as_ref().or(picked.as_ref()), &metadata) {
         (None, None) => (dir, first),
         (None, Some(metadata)) if metadata.workspace_root.as_std_path() == first.root_dir => {
             (dir, first)

@@ -17,7 +17,7 @@ use crate::cargo::{Build, build};
 use crate::cli::{BudgetArgs, TableFormat, Target};
 use crate::io;
 use crate::render::{self, Style};
-use crate::target::{Located, locate, members};
+use crate::target::{Asked, Located, locate, members, resolve_build};
 
 use baseline::{BinaryChange, BinarySize, CrateSize, Measurement, compare, over_growth, signed};
 
@@ -86,15 +86,14 @@ pub(crate) fn run(args: &BudgetArgs) -> Result<ExitCode> {
 fn locate_packages(args: &BudgetArgs) -> Result<Vec<Located>> {
     let names: Vec<&str> = args.profile.iter().map(String::as_str).collect();
     let triple = args.selection.triple.as_deref();
-    let first = locate(&args.target, triple, &Overrides::default(), &names)?;
-    first.usable()?;
-    first.require_binary("budget", args.bin.as_deref())?;
-    if let Some(profile) = &args.profile {
-        first.require_profile(profile)?;
-    }
-    if let Some(triple) = triple {
-        crate::cargo::require_std(triple)?;
-    }
+    let (first, _) = resolve_build(&Asked {
+        command: "budget",
+        target: &args.target,
+        triple,
+        profile: args.profile.as_deref(),
+        bin: args.bin.as_deref(),
+        sole_member: false,
+    })?;
     let every = args.save.is_some() || args.baseline.is_some();
     match (&first.package, &args.target.package) {
         (None, None) => {

@@ -20,11 +20,11 @@ use std::process::ExitCode;
 use anyhow::Result;
 use size_profile::__private::{Env, Overrides, ProcessEnv, SAVINGS_FILE, Savings, linked_lock};
 
-use crate::cli::{LadderArgs, Target};
+use crate::cli::LadderArgs;
 use crate::edit::config::write_link_flags;
 use crate::edit::manifest::{Want, write_wants};
 use crate::io;
-use crate::target::{Located, locate};
+use crate::target::{Asked, Located, resolve_build};
 
 use cargo_steps::{CargoBuilder, Lane, jobs_limited, nightly_src_installed};
 use results::Results;
@@ -69,29 +69,14 @@ fn write_savings(at: &Located, bin: &str, climb: &Climb) -> Result<std::path::Pa
 
 pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
     let triple = args.selection.triple.as_deref();
-    let mut at = locate(
-        &args.target,
+    let (at, _) = resolve_build(&Asked {
+        command: "ladder",
+        target: &args.target,
         triple,
-        &Overrides::default(),
-        &[args.profile.as_str()],
-    )?;
-    at.usable()?;
-    at.require_profile(&args.profile)?;
-    at.require_binary("ladder", args.bin.as_deref())?;
-    // at a virtual workspace root, the member with the binary (`cargo rustc`, which relinks
-    // a step, needs a package)
-    if let Some(member) = at.sole_binary_member("ladder", args.bin.as_deref())? {
-        let target = Target::at(at.root_manifest(), Some(member));
-        at = locate(
-            &target,
-            triple,
-            &Overrides::default(),
-            &[args.profile.as_str()],
-        )?;
-    }
-    if let Some(triple) = triple {
-        crate::cargo::require_std(triple)?;
-    }
+        profile: Some(&args.profile),
+        bin: args.bin.as_deref(),
+        sole_member: true,
+    })?;
     if args.nightly {
         crate::cargo::require_nightly(triple)?;
     }

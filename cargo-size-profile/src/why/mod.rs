@@ -15,12 +15,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use size_profile::__private::Overrides;
 
 use crate::cargo::{Build, build, std_rlibs};
 use crate::cli::{Selection, WhyArgs};
 use crate::io;
-use crate::target::{Located, locate};
+use crate::target::{Asked, Located, resolve_build};
 
 use attribute::{Crates, crate_name};
 use binary::{Image, archive_symbols, read_image};
@@ -185,19 +184,14 @@ pub(crate) fn measure(
 }
 
 pub(crate) fn run(args: &WhyArgs) -> Result<ExitCode> {
-    let triple = args.selection.triple.as_deref();
-    let names: Vec<&str> = args.profile.iter().map(String::as_str).collect();
-    let at = locate(&args.target, triple, &Overrides::default(), &names)?;
-    at.usable()?;
-    at.require_binary("why", args.bin.as_deref())?;
-    if let Some(triple) = triple {
-        crate::cargo::require_std(triple)?;
-    }
-    let profile = match &args.profile {
-        Some(p) => p.clone(),
-        None => at.project.shipping_profile(),
-    };
-    at.require_profile(&profile)?;
+    let (at, profile) = resolve_build(&Asked {
+        command: "why",
+        target: &args.target,
+        triple: args.selection.triple.as_deref(),
+        profile: args.profile.as_deref(),
+        bin: args.bin.as_deref(),
+        sole_member: false,
+    })?;
     let splits = measure(
         &at,
         &profile,
