@@ -65,7 +65,7 @@ pub(crate) struct Target {
 
 impl Target {
     /// The package of the manifest at `path` (`package`, when it is a workspace's).
-    pub(crate) fn at(path: PathBuf, package: Option<String>) -> Target {
+    pub(crate) fn of_manifest(path: PathBuf, package: Option<String>) -> Target {
         let mut manifest = clap_cargo::Manifest::default();
         manifest.manifest_path = Some(path);
         Target { manifest, package }

@@ -100,7 +100,7 @@ fn locate_packages(args: &BudgetArgs) -> Result<Vec<Located>> {
             let mut found = Vec::new();
             let metadata = first.metadata.as_ref().expect("usable: cargo read it");
             for dir in members(metadata) {
-                let target = Target::at(dir.join("Cargo.toml"), None);
+                let target = Target::of_manifest(dir.join("Cargo.toml"), None);
                 let at = locate(&target, triple, &Overrides::default(), &names)?;
                 at.usable()?;
                 if every || at.project.options.max_size.is_some() {
