@@ -143,7 +143,7 @@ fn the_public_api_is_the_checked_in_listing() {
     assert!(now.lines().count() < 60, "{now}");
 }
 
-/// The parts of the core in the order they may depend on each other; the README's layout
+/// The parts of the core in the order they may depend on each other; CONTRIBUTING.md's layout
 /// table shows the same order.
 const PARTS: [&str; 4] = ["toml_tree", "profile", "inputs", "report"];
 

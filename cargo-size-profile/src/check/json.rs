@@ -1,5 +1,5 @@
 //! The document `check --format json` prints, version [`JSON_VERSION`]: one typed struct per
-//! part, borrowing from the core's report. Its shape is documented in the README ("As JSON").
+//! part, borrowing from the core's report. Its shape is documented in docs/cli.md.
 
 use std::path::Path;
 
@@ -315,7 +315,7 @@ mod tests {
         }
     }
 
-    /// Every kind of source and of finding, with the keys and their order the README lists.
+    /// Every kind of source and of finding, with the keys and their order docs/cli.md lists.
     #[test]
     fn each_source_and_finding_kind_has_the_keys_the_readme_lists() {
         let sources = [

@@ -149,7 +149,7 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// The JSON document of `check --format json`; its shape is documented in the README.
+/// The JSON document of `check --format json`; its shape is documented in docs/cli.md.
 pub(crate) fn document(at: &crate::target::Located, checked: &[(Resolved, Vec<Finding>)]) -> Json {
     let report = json::Report::new(at, checked);
     serde_json::to_value(report).expect("the report is JSON")

@@ -619,7 +619,7 @@ fn a_signal_to_the_ladder_alone_stops_every_build_it_started() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// The exit codes the README gives: a project that does not build with cargo's own profile
+/// The exit codes docs/cli.md gives: a project that does not build with cargo's own profile
 /// stops the ladder with 2 (a step whose setting does not build is a row and exits 0, as
 /// `a_step_not_kept_stops_the_build_started_ahead_for_the_step_after_it` shows).
 #[test]

@@ -98,3 +98,76 @@ fn the_configuration_example_is_valid() {
     assert_eq!(options.max_size, Some(Budget::All(3 * 1024 * 1024)));
     assert_eq!(options.max_growth, Some(Growth::Percent(100)));
 }
+
+/// The headings of a markdown text as GitHub anchors them: lower case, spaces as `-`, other
+/// punctuation dropped (headings inside code blocks are none).
+fn anchors(text: &str) -> Vec<String> {
+    let mut in_code = false;
+    let mut out = Vec::new();
+    for line in text.lines() {
+        if line.starts_with("```") {
+            in_code = !in_code;
+        }
+        let heading = line.trim_start_matches('#');
+        if in_code || heading.len() == line.len() || !heading.starts_with(' ') {
+            continue;
+        }
+        let anchor: String = heading
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric() || *c == '-' || *c == '_' || *c == ' ')
+            .map(|c| if c == ' ' { '-' } else { c })
+            .collect();
+        out.push(anchor);
+    }
+    out
+}
+
+/// Every relative link of the README and the pages it leads to names a file of the checkout,
+/// and a heading of it when it names one: moving a section cannot leave a link behind.
+#[test]
+#[allow(clippy::disallowed_methods)] // the test reads the checkout's pages
+fn every_link_between_the_pages_leads_somewhere() {
+    let root = size_profile_tests::repo_root();
+    let mut pages = vec![root.join("README.md"), root.join("CONTRIBUTING.md")];
+    pages.extend(
+        size_profile_tests::checkout_files(".md")
+            .into_iter()
+            .filter(|p| p.starts_with(root.join("docs"))),
+    );
+    let mut links = 0;
+    for page in &pages {
+        let text = std::fs::read_to_string(page).expect("a page");
+        // links in code blocks are examples, not links
+        let prose: String = text.split("```").step_by(2).collect();
+        for (at, _) in prose.match_indices("](") {
+            let rest = &prose[at + 2..];
+            let link = &rest[..rest.find(')').unwrap_or(rest.len())];
+            if link.contains("://") || link.contains(' ') {
+                continue;
+            }
+            links += 1;
+            let (path, anchor) = link.split_once('#').unwrap_or((link, ""));
+            let target = match path {
+                "" => page.clone(),
+                path => page.parent().unwrap().join(path),
+            };
+            assert!(
+                target.exists(),
+                "{}: `{link}` leads to no file",
+                page.display()
+            );
+            if !anchor.is_empty() {
+                let text = std::fs::read_to_string(&target).expect("a linked page");
+                assert!(
+                    anchors(&text).iter().any(|a| a == anchor),
+                    "{}: `{link}`: {} has no heading `#{anchor}`",
+                    page.display(),
+                    target.display()
+                );
+            }
+        }
+    }
+    assert!(links > 20, "only {links} links read");
+}

@@ -1,19 +1,19 @@
-//! The JSON document the README documents has the shape `check --format json` prints.
+//! The JSON document `docs/cli.md` documents has the shape `check --format json` prints.
 
-// a test reads the README it checks
+// a test reads the page it checks
 #![allow(clippy::disallowed_methods)]
 
 use std::path::Path;
 
 use serde_json::Value;
 
-fn readme_json() -> Value {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
-            .expect("README");
-    let start = readme.find("```json\n").expect("a json block") + "```json\n".len();
-    let end = start + readme[start..].find("```").expect("closing fence");
-    serde_json::from_str(&readme[start..end]).expect("the README's JSON parses")
+fn documented_json() -> Value {
+    let page =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/cli.md"))
+            .expect("docs/cli.md");
+    let start = page.find("```json\n").expect("a json block") + "```json\n".len();
+    let end = start + page[start..].find("```").expect("closing fence");
+    serde_json::from_str(&page[start..end]).expect("the documented JSON parses")
 }
 
 /// Setting values are typed per setting: a number, a boolean or a string.
@@ -57,7 +57,7 @@ fn the_documented_check_json_matches_the_real_one() {
     let hello = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/hello/Cargo.toml");
     // a target directory of its own: measurements a ladder left in examples/hello/target (the
     // quick start's first command) would be quoted
-    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/scratch/readme-json");
+    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/scratch/cli-docs-json");
     let out = crate::support::cli()
         .args(["check", "--format", "json", "--manifest-path"])
         .arg(&hello)
@@ -70,7 +70,7 @@ fn the_documented_check_json_matches_the_real_one() {
         String::from_utf8_lossy(&out.stderr)
     );
     let real: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
-    same_shape(&readme_json(), &real, "$");
+    same_shape(&documented_json(), &real, "$");
     assert_eq!(real["version"], 1);
     assert_eq!(
         real["profiles"][0]["findings"].as_array().map(Vec::len),
