@@ -13,7 +13,7 @@ use size_profile::__private::Target;
 use crate::io;
 
 /// Where cargo runs a build: the directory it starts in (config files are found from there),
-/// the manifest, and the package when the manifest is a workspace's.
+/// the manifest, the package when the manifest is a workspace's, and the `--config` values.
 #[derive(Clone, Debug)]
 pub(crate) struct Place {
     /// The directory cargo runs in.
@@ -22,6 +22,8 @@ pub(crate) struct Place {
     pub(crate) manifest: PathBuf,
     /// The package given with `--package`.
     pub(crate) package: Option<String>,
+    /// The `--config` values, as the user gave them.
+    pub(crate) config: Vec<String>,
 }
 
 /// One build: how cargo is asked, and where it builds.
@@ -141,6 +143,15 @@ pub(crate) fn spawn(place: &Place, b: &Build) -> Result<Running> {
     if let Some(name) = &place.package {
         cmd.args(["--package", name]);
     }
+    for value in &place.config {
+        cmd.args(["--config", value]);
+    }
+    // after the user's: a later `--config` wins, and the build directory is ours
+    if let Some(dir) = &b.build_dir {
+        let value = toml_edit::Value::from(dir.to_string_lossy().as_ref());
+        cmd.arg("--config")
+            .arg(format!("build.build-dir={}", value.to_string().trim()));
+    }
     if let Some(bin) = &b.bin {
         cmd.args(["--bin", bin]);
     } else if b.rustc {
@@ -158,9 +169,7 @@ pub(crate) fn spawn(place: &Place, b: &Build) -> Result<Running> {
     if let Some(dir) = &b.target_dir {
         cmd.env("CARGO_TARGET_DIR", dir);
     }
-    if let Some(dir) = &b.build_dir {
-        cmd.env("CARGO_BUILD_BUILD_DIR", dir);
-    }
+
     for (k, v) in &b.env {
         cmd.env(k, v);
     }
@@ -471,12 +480,17 @@ pub(crate) fn target_info(triple: &str) -> Result<Target> {
 pub(crate) fn metadata(
     manifest: &std::path::Path,
     cwd: &std::path::Path,
+    config: &[String],
 ) -> Result<cargo_metadata::Metadata> {
+    let mut options = vec!["--offline".to_owned()];
+    for value in config {
+        options.extend(["--config".to_owned(), value.clone()]);
+    }
     let mut cmd = cargo_metadata::MetadataCommand::new();
     cmd.manifest_path(manifest)
         .current_dir(cwd)
         .no_deps()
-        .other_options(vec!["--offline".to_owned()])
+        .other_options(options)
         .env("CARGO_TERM_COLOR", "never");
     if let Some(cargo) = io::var("CARGO") {
         cmd.cargo_path(cargo);

@@ -53,7 +53,7 @@ pub(crate) enum Command {
     Why(WhyArgs),
 }
 
-/// Which package, as in cargo's own commands.
+/// Which package, and cargo's config from the command line, as in cargo's own commands.
 #[derive(Debug, Args, Clone, Default)]
 pub(crate) struct Target {
     #[command(flatten)]
@@ -61,14 +61,22 @@ pub(crate) struct Target {
     /// The workspace member to use.
     #[arg(short, long, value_name = "SPEC")]
     pub(crate) package: Option<String>,
+    /// Override a configuration value, as cargo's `--config` (read as a config file given
+    /// last, and passed to every cargo command run).
+    #[arg(long = "config", value_name = "KEY=VALUE|PATH")]
+    pub(crate) config: Vec<String>,
 }
 
 impl Target {
-    /// The package of the manifest at `path` (`package`, when it is a workspace's).
-    pub(crate) fn of_manifest(path: PathBuf, package: Option<String>) -> Target {
+    /// The package of the manifest at `path`, with the same `--config` values.
+    pub(crate) fn with_manifest(&self, path: PathBuf) -> Target {
         let mut manifest = clap_cargo::Manifest::default();
         manifest.manifest_path = Some(path);
-        Target { manifest, package }
+        Target {
+            manifest,
+            package: None,
+            config: self.config.clone(),
+        }
     }
 }
 

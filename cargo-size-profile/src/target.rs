@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow, bail};
 use size_profile::__private::{
-    Disk, Document, FlagsFrom, Inputs, Overrides, ProcessEnv, Project, SourceFile, gather_from,
-    gather_in_workspace,
+    ConfigArg, Disk, Document, FlagsFrom, Inputs, Overrides, ProcessEnv, Project, SourceFile,
+    gather_from, gather_in_workspace,
 };
 
 use crate::cli::Target;
@@ -29,6 +29,8 @@ pub(crate) struct Located {
     /// The target triple the build is for: `--target`, else `CARGO_BUILD_TARGET` or
     /// `build.target`, else the host.
     pub(crate) triple: String,
+    /// The `--config` values, as given: every cargo command gets them.
+    pub(crate) config: Vec<String>,
 }
 
 impl Located {
@@ -48,6 +50,7 @@ impl Located {
             cwd: self.cwd.clone(),
             manifest: self.package_manifest(),
             package: self.package.clone(),
+            config: self.config.clone(),
         }
     }
 
@@ -314,32 +317,41 @@ fn locate_picking(
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| cwd.clone());
+    let arguments = config_args(&target.config, &cwd)?;
     // the target cargo builds for (`build.target` in a config file, else the host) decides
     // which `[target]` tables apply: read the config files once to learn it
-    let configs = gather_from(&dir, &cwd, &ProcessEnv, &Disk, &FlagsFrom::Config(None))
+    let none = FlagsFrom::Config(None);
+    let configs = gather_from(&dir, &cwd, &ProcessEnv, &Disk, &none, &arguments)
         .map(|i| i.configs)
         .unwrap_or_default();
-    let configured = || size_profile::__private::configured_target(&configs, &ProcessEnv);
+    let configured =
+        || size_profile::__private::configured_target(&configs, &arguments, &ProcessEnv);
     let triple = match triple.map(str::to_owned).or_else(configured) {
         Some(t) => t,
         None => crate::cargo::host_triple()?,
     };
     let flags = FlagsFrom::Config(Some(crate::cargo::target_info(&triple)?));
-    let read =
-        |d: &Path| gather_from(d, &cwd, &ProcessEnv, &Disk, &flags).map_err(|p| anyhow!("{p}"));
+    let read = |d: &Path| {
+        gather_from(d, &cwd, &ProcessEnv, &Disk, &flags, &arguments).map_err(|p| anyhow!("{p}"))
+    };
     let first = read(&dir)?;
     // cargo's own word on the workspace: its root, members and target directory, and whether
     // it accepts the manifests and config at all (an empty or package-less manifest, a member
     // the root does not list, ...). Input this reader refuses is reported as ours instead.
     let metadata = if first.problems.is_empty() {
-        Some(crate::cargo::metadata(&dir.join("Cargo.toml"), &cwd)?)
+        Some(crate::cargo::metadata(
+            &dir.join("Cargo.toml"),
+            &cwd,
+            &target.config,
+        )?)
     } else {
         None
     };
     // cargo's root is the one whose profiles it builds with: read with it, not ours
     let read_in = |d: &Path, metadata: &cargo_metadata::Metadata| {
         let root = metadata.workspace_root.as_std_path();
-        gather_in_workspace(d, root, &cwd, &ProcessEnv, &Disk, &flags).map_err(|p| anyhow!("{p}"))
+        gather_in_workspace(d, root, &cwd, &ProcessEnv, &Disk, &flags, &arguments)
+            .map_err(|p| anyhow!("{p}"))
     };
     // a virtual root, as given
     let virtual_root = first.package.is_none() && first.root.package_name().is_none();
@@ -391,7 +403,56 @@ fn locate_picking(
         project,
         metadata,
         triple,
+        config: target.config.clone(),
     })
+}
+
+/// The `--config` values as cargo reads them: the path of a file, when one is there (from the
+/// directory cargo runs in), else one `KEY=VALUE` with a dotted key and a value that is no
+/// table; anything else is refused with cargo's reason.
+fn config_args(values: &[String], cwd: &Path) -> Result<Vec<ConfigArg>> {
+    let mut out = Vec::new();
+    for value in values {
+        let path = cwd.join(value);
+        if !value.is_empty() && io::exists(&path) {
+            let text = io::read(&path)?;
+            let doc = Document::parse(SourceFile::new(value, text)).map_err(|p| anyhow!("{p}"))?;
+            out.push(ConfigArg::File(doc));
+            continue;
+        }
+        if let Err(why) = dotted_key_value(value) {
+            bail!(
+                "--config `{value}`: {why} (and no file of that name is in {})",
+                cwd.display()
+            );
+        }
+        let doc = Document::parse(SourceFile::new(value, value.as_str()))
+            .map_err(|p| anyhow!("--config `{value}`: {}", p.message))?;
+        out.push(ConfigArg::Value(doc));
+    }
+    Ok(out)
+}
+
+/// Whether `text` is what cargo takes as a `--config` value: one dotted key set to a value
+/// that is no inline table or array of tables.
+fn dotted_key_value(text: &str) -> std::result::Result<(), String> {
+    let wanted = "not a TOML dotted key expression (such as `build.jobs = 2`)";
+    let doc: toml_edit::DocumentMut = text.parse().map_err(|_| wanted.to_owned())?;
+    let mut table = doc.as_table();
+    loop {
+        let mut items = table.iter();
+        let (Some((_, item)), None) = (items.next(), items.next()) else {
+            return Err(wanted.into());
+        };
+        match item {
+            toml_edit::Item::Table(inner) if inner.is_dotted() => table = inner,
+            toml_edit::Item::Value(v) if v.is_inline_table() => {
+                return Err("sets a value to an inline table, which cargo does not accept".into());
+            }
+            toml_edit::Item::Value(_) => return Ok(()),
+            _ => return Err(wanted.into()),
+        }
+    }
 }
 
 /// The directory of the workspace member named by `spec` (`name` or `name@version`), as

@@ -101,6 +101,8 @@ fn check(args: &Args, no_std: bool) -> Outcome {
         // descendants: the core's one choice, as the build script and the CLI make it
         scope: Scope::Checked,
         no_std,
+        // rustc does not know cargo's command line
+        command_line: &[],
     };
     let report = report(&request, &env, &Disk);
     let mut messages: Vec<String> = report.problems.iter().map(ToString::to_string).collect();

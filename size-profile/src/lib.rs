@@ -177,8 +177,8 @@ pub mod __private {
     };
     pub use crate::profile::setting_map::{SettingMap, SettingSet};
     pub use crate::profile::{
-        BUILT_IN, FileKind, InvalidValue, Layer, PackageTable, ProfileNameError, ProfileTable,
-        Profiles, Sourced, check_profile_name,
+        BUILT_IN, ConfigArg, FileKind, InvalidValue, Layer, PackageTable, ProfileNameError,
+        ProfileTable, Profiles, Sourced, check_profile_name,
     };
     pub use crate::report::directives::{CFG, Directive, Syntax};
     pub use crate::report::finding::{Finding, Fix, SettingFinding};

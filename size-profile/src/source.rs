@@ -49,6 +49,8 @@ pub enum Source {
     /// Cargo told the build script (`OPT_LEVEL`, `DEBUG`) a value that no file or variable it
     /// can see sets: most likely `--config` on cargo's command line.
     Hidden(String),
+    /// A `KEY=VALUE` given with `--config` on cargo's command line: the argument.
+    CommandLine(String),
 }
 
 impl Source {
@@ -81,6 +83,7 @@ impl fmt::Display for Source {
                 write!(f, " does not set it")
             }
             Source::Hidden(var) => write!(f, "cargo's {var}, set where a build script cannot see"),
+            Source::CommandLine(arg) => write!(f, "--config {arg}"),
         }
     }
 }

@@ -14,7 +14,7 @@ use serde_json::json;
 use size_profile::__private::{Budget, Env, Growth, Overrides, ProcessEnv};
 
 use crate::cargo::{Build, build};
-use crate::cli::{BudgetArgs, TableFormat, Target};
+use crate::cli::{BudgetArgs, TableFormat};
 use crate::io;
 use crate::render::{self, Style};
 use crate::target::{Asked, Located, locate, members, resolve_build};
@@ -100,7 +100,7 @@ fn locate_packages(args: &BudgetArgs) -> Result<Vec<Located>> {
             let mut found = Vec::new();
             let metadata = first.metadata.as_ref().expect("usable: cargo read it");
             for dir in members(metadata) {
-                let target = Target::of_manifest(dir.join("Cargo.toml"), None);
+                let target = args.target.with_manifest(dir.join("Cargo.toml"));
                 let at = locate(&target, triple, &Overrides::default(), &names)?;
                 at.usable()?;
                 if every || at.project.options.max_size.is_some() {

@@ -153,6 +153,9 @@ enum SourceJson<'a> {
     Hidden {
         var: &'a str,
     },
+    CommandLine {
+        arg: &'a str,
+    },
 }
 
 impl<'a> SourceJson<'a> {
@@ -175,6 +178,7 @@ impl<'a> SourceJson<'a> {
                 line: at.as_ref().map(|l| l.line),
             },
             Source::Hidden(var) => SourceJson::Hidden { var },
+            Source::CommandLine(arg) => SourceJson::CommandLine { arg },
         }
     }
 
@@ -317,7 +321,7 @@ mod tests {
 
     /// Every kind of source and of finding, with the keys and their order docs/cli.md lists.
     #[test]
-    fn each_source_and_finding_kind_has_the_keys_the_readme_lists() {
+    fn each_source_and_finding_kind_has_the_keys_the_docs_list() {
         let sources = [
             (
                 Source::Manifest(at(3)),
@@ -352,6 +356,10 @@ mod tests {
             (
                 Source::Hidden("OPT_LEVEL".into()),
                 r#"{"kind":"hidden","var":"OPT_LEVEL"}"#,
+            ),
+            (
+                Source::CommandLine("profile.release.lto=false".into()),
+                r#"{"kind":"command-line","arg":"profile.release.lto=false"}"#,
             ),
         ];
         for (source, json) in sources {

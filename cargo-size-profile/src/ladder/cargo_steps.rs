@@ -135,9 +135,10 @@ impl CargoBuilder<'_> {
     }
 
     /// Everything that decides the binaries besides the step and the source files: the
-    /// toolchain, `Cargo.lock`, the workspace's manifests and the config files, the variables
-    /// cargo and rustc read, the build options and the binary asked for. (A path dependency
-    /// outside the workspace is seen by its sources, not its manifest.)
+    /// toolchain, `Cargo.lock`, the workspace's manifests and the config files, the `--config`
+    /// values, the variables cargo and rustc read, the build options and the binary asked
+    /// for. (A path dependency outside the workspace is seen by its sources, not its
+    /// manifest.)
     pub(crate) fn inputs(at: &Located, selection: &[String], bin: Option<&str>) -> Result<String> {
         let mut parts = vec![rustc_vv(None)?];
         // Cargo.lock, and every manifest of the workspace (a member's features decide what
@@ -154,8 +155,9 @@ impl CargoBuilder<'_> {
             let text = io::read_bytes(&file).unwrap_or_default();
             parts.push(format!("{} {:016x}", file.display(), fingerprint(&text)));
         }
-        // the config files as they were read
-        for doc in &at.inputs.configs {
+        // the config files as they were read, and the `--config` values (a file's by content)
+        let arguments = at.inputs.command_line.iter().map(|a| a.document());
+        for doc in at.inputs.configs.iter().chain(arguments) {
             let hash = fingerprint(doc.text().as_bytes());
             parts.push(format!("{} {hash:016x}", doc.path().display()));
         }

@@ -85,7 +85,14 @@ pub(crate) fn run(args: &LadderArgs) -> Result<ExitCode> {
     // the lanes' build directories under the project's own, when it sets one apart
     let build_home = at.build_dir().join("size-profile").join("ladder");
     let selection = args.selection.cargo_args();
-    let configs: Vec<&str> = at.inputs.configs.iter().map(|d| d.text()).collect();
+    let arguments = at.inputs.command_line.iter().map(|a| a.document());
+    let configs: Vec<&str> = at
+        .inputs
+        .configs
+        .iter()
+        .chain(arguments)
+        .map(|d| d.text())
+        .collect();
     let one_at_a_time = jobs_limited(&selection, io::var("CARGO_BUILD_JOBS").is_some(), &configs);
     let mut builder = CargoBuilder {
         inputs: CargoBuilder::inputs(&at, &selection, args.bin.as_deref())?,

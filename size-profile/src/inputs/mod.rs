@@ -19,6 +19,7 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::host::{Env, Files};
 use crate::inputs::build_env::Built;
+use crate::profile::ConfigArg;
 use crate::profile::cfg::Target;
 use crate::profile::rustflags::{self, Rustflags};
 use crate::source::SourceFile;
@@ -43,6 +44,9 @@ pub struct Inputs {
     /// `.cargo/config.toml` files, lowest precedence first (`$CARGO_HOME`'s, then from the
     /// outermost directory to the nearest).
     pub configs: Vec<Document>,
+    /// The `--config` arguments cargo is given, in order (see [`ConfigArg`]); a front that
+    /// runs cargo knows them, a build script and the attribute do not.
+    pub command_line: Vec<ConfigArg>,
     /// The rustflags rustc gets beside cargo's own flags.
     pub rustflags: Option<Rustflags>,
     /// The target of the build, when the front knows it.
@@ -118,7 +122,7 @@ pub fn gather(
     files: &dyn Files,
     flags: &FlagsFrom,
 ) -> Result<Inputs, Problem> {
-    gather_from(manifest_dir, manifest_dir, env, files, flags)
+    gather_from(manifest_dir, manifest_dir, env, files, flags, &[])
 }
 
 /// [`gather`], with config files looked up from `cwd` upwards, as cargo does when it runs in
@@ -129,8 +133,9 @@ pub fn gather_from(
     env: &dyn Env,
     files: &dyn Files,
     flags: &FlagsFrom,
+    command_line: &[ConfigArg],
 ) -> Result<Inputs, Problem> {
-    gather_inner(manifest_dir, None, cwd, env, files, flags)
+    gather_inner(manifest_dir, None, cwd, env, files, flags, command_line)
 }
 
 /// [`gather_from`] for a package whose workspace root is known already: the CLI takes it
@@ -142,8 +147,17 @@ pub fn gather_in_workspace(
     env: &dyn Env,
     files: &dyn Files,
     flags: &FlagsFrom,
+    command_line: &[ConfigArg],
 ) -> Result<Inputs, Problem> {
-    gather_inner(manifest_dir, Some(root_dir), cwd, env, files, flags)
+    gather_inner(
+        manifest_dir,
+        Some(root_dir),
+        cwd,
+        env,
+        files,
+        flags,
+        command_line,
+    )
 }
 
 fn gather_inner(
@@ -153,6 +167,7 @@ fn gather_inner(
     env: &dyn Env,
     files: &dyn Files,
     flags: &FlagsFrom,
+    command_line: &[ConfigArg],
 ) -> Result<Inputs, Problem> {
     let mut problems = Vec::new();
     // cargo hands a path dependency's directory over as written (`app/../lib`); its
@@ -210,6 +225,10 @@ fn gather_inner(
     };
     let mut unread = Vec::new();
     let mut from_config = |problems: &mut Vec<Problem>| -> Option<Rustflags> {
+        let configs = rustflags::Configs {
+            files: &configs,
+            command_line,
+        };
         rustflags::from_config(&configs, env, target.as_ref(), problems, &mut unread)
     };
     let (rustflags, ignored_rustflags) = match flags {
@@ -250,7 +269,7 @@ fn gather_inner(
         .unwrap_or(&root)
         .package_name()
         .map(str::to_owned);
-    let target_dirs = savings::target_dirs(env, &configs, &root_dir, cwd);
+    let target_dirs = savings::target_dirs(env, &configs, command_line, &root_dir, cwd);
     let places = savings::candidates(&target_dirs);
     let savings = match savings::read(&places, package_name.as_deref(), files) {
         Ok(Some(found)) => {
@@ -277,6 +296,7 @@ fn gather_inner(
         package,
         members: Vec::new(),
         configs,
+        command_line: command_line.to_vec(),
         rustflags,
         target,
         features,

@@ -9,6 +9,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::host::{Env, Files};
+use crate::profile::ConfigArg;
 use crate::profile::setting::{Raw, Setting, Value};
 use crate::source::SourceFile;
 use crate::toml_tree::{Document, Item, Problem};
@@ -202,10 +203,12 @@ pub fn thousands(n: u64) -> String {
 /// The target directories a savings file may be under: the one of the build in progress, as
 /// `OUT_DIR` tells it (a build script, and the crate it builds, has one:
 /// `<target>/[<triple>/]<profile>/build/<package>-<hash>/out`), then the one cargo uses
-/// (`CARGO_TARGET_DIR`, `CARGO_BUILD_TARGET_DIR`, `build.target-dir`, else `<root>/target`).
+/// (`CARGO_TARGET_DIR`, `build.target-dir` in a `--config`, `CARGO_BUILD_TARGET_DIR`,
+/// `build.target-dir` in a config file, else `<root>/target`).
 pub(crate) fn target_dirs(
     env: &dyn Env,
     configs: &[Document],
+    command_line: &[ConfigArg],
     root_dir: &Path,
     cwd: &Path,
 ) -> Vec<PathBuf> {
@@ -214,18 +217,23 @@ pub(crate) fn target_dirs(
         let up = Path::new(&out_dir).ancestors();
         out.extend(up.skip(4).take(2).map(Path::to_path_buf));
     }
+    // a config file's is relative to the directory holding its `.cargo`, a `--config`
+    // value's to where cargo runs
+    let in_file = |doc: &Document| {
+        let dir = doc.root.at_path(&["build", "target-dir"])?.str()?;
+        let base = doc.path().parent()?.parent()?;
+        Some(root_dir.join(base).join(dir))
+    };
+    let in_argument = |arg: &ConfigArg| match arg {
+        ConfigArg::Value(doc) => Some(cwd.join(doc.root.at_path(&["build", "target-dir"])?.str()?)),
+        ConfigArg::File(doc) => in_file(doc),
+    };
     let target_dir = env
         .var("CARGO_TARGET_DIR")
-        .or_else(|| env.var("CARGO_BUILD_TARGET_DIR"))
         .map(|d| cwd.join(d))
-        .or_else(|| {
-            // the nearest config file that sets it, relative to the directory holding `.cargo`
-            configs.iter().rev().find_map(|doc| {
-                let dir = doc.root.at_path(&["build", "target-dir"])?.str()?;
-                let base = doc.path().parent()?.parent()?;
-                Some(root_dir.join(base).join(dir))
-            })
-        })
+        .or_else(|| command_line.iter().rev().find_map(in_argument))
+        .or_else(|| env.var("CARGO_BUILD_TARGET_DIR").map(|d| cwd.join(d)))
+        .or_else(|| configs.iter().rev().find_map(in_file))
         .unwrap_or_else(|| root_dir.join("target"));
     out.push(target_dir);
     out
@@ -388,7 +396,13 @@ mod tests {
             "/w/target/release/build/app-0123456789abcdef/out".to_owned(),
         )]
         .into();
-        let found = candidates(&target_dirs(&env, &[], Path::new("/w"), Path::new("/w")));
+        let found = candidates(&target_dirs(
+            &env,
+            &[],
+            &[],
+            Path::new("/w"),
+            Path::new("/w"),
+        ));
         assert!(found.contains(&PathBuf::from(
             "/w/target/size-profile/measured/savings.toml"
         )));
@@ -407,15 +421,38 @@ mod tests {
             target_dirs(
                 &env,
                 std::slice::from_ref(&config),
+                &[],
                 Path::new("/w"),
                 Path::new("/w/sub")
             ),
             [PathBuf::from("/w/sub/out")]
         );
         let none = std::collections::BTreeMap::new();
+        let (root, cwd) = (Path::new("/w"), Path::new("/w/sub"));
+        let files = std::slice::from_ref(&config);
         assert_eq!(
-            target_dirs(&none, &[config], Path::new("/w"), Path::new("/w/sub")),
+            target_dirs(&none, files, &[], root, cwd),
             [PathBuf::from("/w/elsewhere")]
+        );
+        // a `--config` value beats CARGO_BUILD_TARGET_DIR and the files, relative to where
+        // cargo runs; CARGO_TARGET_DIR beats it (cargo 1.95)
+        let arg = "build.target-dir=\"given\"";
+        let given = [ConfigArg::Value(
+            Document::parse(SourceFile::new(arg, arg)).unwrap(),
+        )];
+        let build_var: std::collections::BTreeMap<String, String> =
+            [("CARGO_BUILD_TARGET_DIR".to_owned(), "var".to_owned())].into();
+        assert_eq!(
+            target_dirs(&build_var, files, &given, root, cwd),
+            [PathBuf::from("/w/sub/given")]
+        );
+        assert_eq!(
+            target_dirs(&env, files, &given, root, cwd),
+            [PathBuf::from("/w/sub/out")]
+        );
+        assert_eq!(
+            target_dirs(&build_var, files, &[], root, cwd),
+            [PathBuf::from("/w/sub/var")]
         );
     }
 

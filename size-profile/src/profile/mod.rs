@@ -200,6 +200,37 @@ pub enum FileKind {
     Manifest,
     /// A `.cargo/config.toml` file.
     Config,
+    /// A `KEY=VALUE` given with `--config` on cargo's command line.
+    CommandLine,
+}
+
+/// A `--config` argument of cargo's command line. It wins over the config files and over
+/// the variables that stand for config keys (`CARGO_PROFILE_*`, `CARGO_BUILD_*`), a later one
+/// over an earlier one; not over `CARGO_TARGET_DIR`, `CARGO_INCREMENTAL` or `RUSTFLAGS`,
+/// which cargo reads apart from its config (all as cargo 1.95 does, checked with `-v`).
+#[derive(Clone, Debug)]
+pub enum ConfigArg {
+    /// `KEY=VALUE`: a document of that one line, whose path is the argument as given.
+    Value(Document),
+    /// The path of an extra config file, read.
+    File(Document),
+}
+
+impl ConfigArg {
+    /// The document it gives.
+    pub fn document(&self) -> &Document {
+        match self {
+            ConfigArg::Value(doc) | ConfigArg::File(doc) => doc,
+        }
+    }
+
+    /// Its layer of profile tables.
+    pub fn layer(&self) -> Layer {
+        match self {
+            ConfigArg::Value(doc) => Layer::from_document(doc, FileKind::CommandLine),
+            ConfigArg::File(doc) => Layer::from_document(doc, FileKind::Config),
+        }
+    }
 }
 
 impl Layer {
@@ -209,6 +240,7 @@ impl Layer {
         let source = |node: &Node| match kind {
             FileKind::Manifest => Source::Manifest(node.at.clone()),
             FileKind::Config => Source::Config(node.at.clone()),
+            FileKind::CommandLine => Source::CommandLine(doc.path().display().to_string()),
         };
         if let Some(profiles) = doc.root.get("profile").and_then(Node::table) {
             for (name, node) in profiles {
@@ -295,7 +327,7 @@ impl Layer {
                 layer.profiles.insert(name.clone(), profile);
             }
         }
-        if kind == FileKind::Config {
+        if kind != FileKind::Manifest {
             if let Some(node) = doc.root.at_path(&["build", "incremental"]) {
                 match Raw::of(node) {
                     Raw::Bool(b) => {

@@ -14,13 +14,16 @@
 //! arrays from several files are joined, farthest file first; a string (split at whitespace)
 //! in a nearer file replaces a farther one; an array and a string do not merge (cargo refuses).
 //! `CARGO_TARGET_<TRIPLE>_RUSTFLAGS` and `CARGO_BUILD_RUSTFLAGS` are the same keys as
-//! environment config: their flags (split at whitespace) come after the files' flags.
+//! environment config: their flags (split at whitespace) come after the files' flags. The
+//! `--config` arguments merge over the files the same way, and their flags come last, after
+//! the variable's (a string there replaces the files' string, not the variable's flags).
 //!
 //! rustc then reads its command line left to right and the last value of a setting wins, in
 //! any spelling: `-O` is `-C opt-level=3`, `-g` is `-C debuginfo=2`, and `-C x=y`, `-Cx=y`,
 //! `--codegen x=y`, `--codegen=x=y` are one flag.
 
 use crate::host::Env;
+use crate::profile::ConfigArg;
 use crate::profile::cfg::Target;
 use crate::profile::setting::Value;
 use crate::profile::setting_map::SettingMap;
@@ -141,15 +144,44 @@ pub(crate) fn from_env(env: &dyn Env) -> Option<Rustflags> {
 /// 3 and 4 above. `target` is `None` when the front cannot know it (the attribute, which runs
 /// inside rustc): then only `build.rustflags` is read, and `unread` names each file whose
 /// `[target]` rustflags were left out, so the front can say so.
+/// The config documents cargo reads: the files, then the `--config` arguments.
+#[derive(Clone, Copy)]
+pub(crate) struct Configs<'a> {
+    pub(crate) files: &'a [Document],
+    pub(crate) command_line: &'a [ConfigArg],
+}
+
+/// Where a config document comes from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Given {
+    /// A config file cargo found.
+    File,
+    /// A `--config` file.
+    ArgumentFile,
+    /// A `--config` `KEY=VALUE`.
+    ArgumentValue,
+}
+
+impl<'a> Configs<'a> {
+    /// Every document, lowest precedence first, and where it comes from.
+    fn all(self) -> impl Iterator<Item = (&'a Document, Given)> {
+        let args = self.command_line.iter().map(|a| match a {
+            ConfigArg::Value(doc) => (doc, Given::ArgumentValue),
+            ConfigArg::File(doc) => (doc, Given::ArgumentFile),
+        });
+        self.files.iter().map(|d| (d, Given::File)).chain(args)
+    }
+}
+
 pub(crate) fn from_config(
-    configs: &[Document],
+    configs: &Configs<'_>,
     env: &dyn Env,
     target: Option<&Target>,
     problems: &mut Vec<Problem>,
     unread: &mut Vec<String>,
 ) -> Option<Rustflags> {
     let Some(target) = target else {
-        for doc in configs {
+        for doc in configs.files {
             let tables = doc.root.get("target").and_then(Node::table);
             let with_flags = tables
                 .into_iter()
@@ -172,8 +204,8 @@ pub(crate) fn from_config(
         flags.extend(list);
     }
     let mut cfg_keys: Vec<&String> = configs
-        .iter()
-        .filter_map(|doc| doc.root.get("target")?.table())
+        .all()
+        .filter_map(|(doc, _)| doc.root.get("target")?.table())
         .flat_map(|t| t.keys())
         .filter(|k| k.starts_with("cfg(") && target.matches_cfg(k))
         .collect();
@@ -192,7 +224,7 @@ pub(crate) fn from_config(
 
 /// `build.rustflags`, with `CARGO_BUILD_RUSTFLAGS`.
 fn build_flags(
-    configs: &[Document],
+    configs: &Configs<'_>,
     env: &dyn Env,
     problems: &mut Vec<Problem>,
 ) -> Option<Rustflags> {
@@ -206,20 +238,30 @@ fn build_flags(
     .map(|flags| Rustflags { flags })
 }
 
-/// The target cargo builds for when its command line names none: `CARGO_BUILD_TARGET`, else
-/// `build.target` in the nearest config file that sets it (the first, when it lists several).
-pub fn configured_target(configs: &[Document], env: &dyn Env) -> Option<String> {
-    if let Some(t) = env.var("CARGO_BUILD_TARGET") {
-        return Some(t);
-    }
-    configs.iter().rev().find_map(|doc| {
+/// The target cargo builds for when its command line names none with `--target`: the last
+/// `--config` that sets `build.target`, else `CARGO_BUILD_TARGET`, else `build.target` in the
+/// nearest config file that sets it (the first, when it lists several).
+pub fn configured_target(
+    configs: &[Document],
+    command_line: &[ConfigArg],
+    env: &dyn Env,
+) -> Option<String> {
+    let build_target = |doc: &Document| {
         let node = doc.root.at_path(&["build", "target"])?;
         match &node.item {
             Item::Str(s) => Some(s.clone()),
             Item::Array(items) => items.first()?.str().map(str::to_owned),
             _ => None,
         }
-    })
+    };
+    let docs = command_line.iter().map(ConfigArg::document);
+    if let Some(t) = docs.rev().find_map(build_target) {
+        return Some(t);
+    }
+    if let Some(t) = env.var("CARGO_BUILD_TARGET") {
+        return Some(t);
+    }
+    configs.iter().rev().find_map(build_target)
 }
 
 /// How a config value was written, for merging.
@@ -232,7 +274,7 @@ enum Form {
 /// A config key that holds a list of strings, merged over the files as cargo merges it,
 /// then with its environment variable.
 fn list(
-    configs: &[Document],
+    configs: &Configs<'_>,
     path: &[&str],
     env_key: Option<&str>,
     env: &dyn Env,
@@ -240,11 +282,16 @@ fn list(
 ) -> Option<Vec<Rustflag>> {
     let key = shown_key(path);
     let mut merged: Option<(Form, Vec<Rustflag>)> = None;
-    for doc in configs {
+    // where the flags of the `--config` arguments start: the variable's go there
+    let mut from_arguments: Option<usize> = None;
+    for (doc, given) in configs.all() {
         let Some(node) = doc.root.at_path(path) else {
             continue;
         };
-        let origin = |at: &Node| format!("{key} at {}", at.at);
+        let origin = |at: &Node| match given {
+            Given::ArgumentValue => format!("--config {}", doc.path().display()),
+            Given::File | Given::ArgumentFile => format!("{key} at {}", at.at),
+        };
         let (form, flags) = match &node.item {
             Item::Str(s) => (
                 Form::Str,
@@ -284,6 +331,13 @@ fn list(
                 continue;
             }
         };
+        if given != Given::File && from_arguments.is_none() {
+            // a string replaces the files' string; otherwise the files' flags stay first
+            from_arguments = Some(match (&merged, form) {
+                (None, _) | (Some((Form::Str, _)), Form::Str) => 0,
+                (Some((_, old)), _) => old.len(),
+            });
+        }
         merged = match merged {
             None => Some((form, flags)),
             Some((Form::Array, mut old)) if form == Form::Array => {
@@ -307,9 +361,11 @@ fn list(
             text: t.to_owned(),
             origin: format!("env {var}"),
         });
-        // appended to the files' value, string or array (cargo 1.95, checked with `-v`)
+        // after the files' value, string or array, and before the arguments' (cargo 1.95,
+        // checked with `-v`)
         let (form, mut old) = merged.unwrap_or((Form::Str, Vec::new()));
-        old.extend(from_env);
+        let at = from_arguments.unwrap_or(old.len()).min(old.len());
+        old.splice(at..at, from_env);
         merged = Some((form, old));
     }
     merged.map(|(_, flags)| flags)
@@ -350,11 +406,38 @@ mod tests {
 
     /// The flags and their origins from config files (farthest first) and variables.
     fn flags(configs: &[(&str, &str)], env: &[(&str, &str)]) -> (Vec<String>, Vec<String>) {
+        flags_with(configs, &[], env)
+    }
+
+    /// The same, with `--config` arguments: `KEY=VALUE`, or a path with a file's text.
+    fn flags_with(
+        configs: &[(&str, &str)],
+        arguments: &[(&str, Option<&str>)],
+        env: &[(&str, &str)],
+    ) -> (Vec<String>, Vec<String>) {
         let docs: Vec<Document> = configs.iter().map(|(p, t)| doc(p, t)).collect();
+        let arguments: Vec<ConfigArg> = arguments
+            .iter()
+            .map(|(arg, file)| match file {
+                Some(text) => ConfigArg::File(doc(arg, text)),
+                None => ConfigArg::Value(doc(arg, arg)),
+            })
+            .collect();
+        let configs = Configs {
+            files: &docs,
+            command_line: &arguments,
+        };
         let env = env_map(env);
         let mut problems = Vec::new();
-        let got = from_env(&env)
-            .or_else(|| from_config(&docs, &env, Some(&linux()), &mut problems, &mut Vec::new()));
+        let got = from_env(&env).or_else(|| {
+            from_config(
+                &configs,
+                &env,
+                Some(&linux()),
+                &mut problems,
+                &mut Vec::new(),
+            )
+        });
         let shown = got
             .map(|f| {
                 f.flags
@@ -510,19 +593,84 @@ mod tests {
             doc("/w/p/q/.cargo/config.toml", "[build]\njobs = 2\n"),
         ];
         assert_eq!(
-            configured_target(&docs, &env_map(&[])).as_deref(),
+            configured_target(&docs, &[], &env_map(&[])).as_deref(),
             Some("aarch64-unknown-linux-gnu")
         );
         assert_eq!(
-            configured_target(&docs[..1], &env_map(&[])).as_deref(),
+            configured_target(&docs[..1], &[], &env_map(&[])).as_deref(),
             Some("x86_64-unknown-linux-musl")
         );
+        let variable = env_map(&[("CARGO_BUILD_TARGET", "wasm32-wasip1")]);
         assert_eq!(
-            configured_target(&docs, &env_map(&[("CARGO_BUILD_TARGET", "wasm32-wasip1")]))
-                .as_deref(),
+            configured_target(&docs, &[], &variable).as_deref(),
             Some("wasm32-wasip1")
         );
-        assert_eq!(configured_target(&docs[2..], &env_map(&[])), None);
+        assert_eq!(configured_target(&docs[2..], &[], &env_map(&[])), None);
+        // a `--config` wins over the variable, the last one that sets it over the others
+        // (cargo 1.95: `CARGO_BUILD_TARGET=x86_64… --config build.target="aarch64…"` builds
+        // for aarch64)
+        let arguments = [
+            "build.target=\"riscv64gc-unknown-linux-gnu\"",
+            "build.target=\"i686-unknown-linux-gnu\"",
+            "build.jobs=2",
+        ]
+        .map(|a| ConfigArg::Value(doc(a, a)));
+        assert_eq!(
+            configured_target(&docs, &arguments, &variable).as_deref(),
+            Some("i686-unknown-linux-gnu")
+        );
+        assert_eq!(
+            configured_target(&docs, &arguments[2..], &variable).as_deref(),
+            Some("wasm32-wasip1")
+        );
+    }
+
+    /// `--config` arguments merge over the files as another file would, and their flags come
+    /// after the variable's: cargo 1.95 (`-v`) gives rustc `-Cdebuginfo=1 -Ccodegen-units=5
+    /// -Ccodegen-units=3` for a file's `["-Cdebuginfo=1"]`, `CARGO_BUILD_RUSTFLAGS=-Ccodegen-units=5`
+    /// and `--config 'build.rustflags=["-Ccodegen-units=3"]'`; a string argument replaces a
+    /// file's string (`-Ccodegen-units=5 -Ccodegen-units=3` for a file's `"-Cdebuginfo=1"`),
+    /// and against a file's array it is refused.
+    #[test]
+    fn config_arguments_merge_after_the_files_and_their_flags_follow_the_variable() {
+        let array = [(".cargo/config.toml", "[build]\nrustflags = [\"-Cd\"]\n")];
+        let string = [(".cargo/config.toml", "[build]\nrustflags = \"-Cd\"\n")];
+        let variable = [("CARGO_BUILD_RUSTFLAGS", "-Ce")];
+        let arg_array = ("build.rustflags=[\"-Ca\"]", None);
+        let arg_string = ("build.rustflags=\"-Ca\"", None);
+        assert_eq!(
+            flags_with(&array, &[arg_array], &variable).0,
+            [
+                "-Cd @ build.rustflags at .cargo/config.toml:2",
+                "-Ce @ env CARGO_BUILD_RUSTFLAGS",
+                "-Ca @ --config build.rustflags=[\"-Ca\"]",
+            ]
+        );
+        assert_eq!(
+            flags_with(&string, &[arg_string], &variable).0,
+            [
+                "-Ce @ env CARGO_BUILD_RUSTFLAGS",
+                "-Ca @ --config build.rustflags=\"-Ca\""
+            ]
+        );
+        let (_, problems) = flags_with(&array, &[arg_string], &[]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        // two arguments, a value and a file, in the order given; a file argument is named
+        // by its path and line, as a config file is
+        let file = ("extra.toml", Some("build.rustflags = [\"-Cf\"]\n"));
+        assert_eq!(
+            flags_with(&array, &[arg_array, file], &[]).0,
+            [
+                "-Cd @ build.rustflags at .cargo/config.toml:2",
+                "-Ca @ --config build.rustflags=[\"-Ca\"]",
+                "-Cf @ build.rustflags at extra.toml:1",
+            ]
+        );
+        // RUSTFLAGS still wins over every config, arguments too
+        assert_eq!(
+            flags_with(&array, &[arg_array], &[("RUSTFLAGS", "-Cr")]).0,
+            ["-Cr @ RUSTFLAGS"]
+        );
     }
 
     /// The attribute cannot know the target: it reads `build.rustflags` and says which files
@@ -540,7 +688,12 @@ mod tests {
             ),
         ];
         let mut unread = Vec::new();
-        let got = from_config(&docs, &env_map(&[]), None, &mut Vec::new(), &mut unread).unwrap();
+        let configs = Configs {
+            files: &docs,
+            command_line: &[],
+        };
+        let got = from_config(&configs, &env_map(&[]), None, &mut Vec::new(), &mut unread);
+        let got = got.unwrap();
         assert_eq!(got.texts(), ["-g"]);
         assert_eq!(
             unread,

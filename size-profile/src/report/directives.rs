@@ -124,6 +124,7 @@ pub(crate) fn plan(overrides: &Overrides, env: &dyn Env, files: &dyn Files) -> V
         overrides: overrides.clone(),
         scope: Scope::Building(active.clone()),
         no_std: false,
+        command_line: &[],
     };
     let report = report(&request, env, files);
     // the profile being built is reported only when it is checked; then input cargo would
@@ -190,6 +191,7 @@ pub(crate) fn report_here(env: &dyn Env, files: &dyn Files) -> Option<(String, R
         },
         scope: Scope::Building(active.clone()),
         no_std: false,
+        command_line: &[],
     };
     Some((active, report(&request, env, files)))
 }

@@ -120,6 +120,13 @@ pub enum Fix {
         /// The flag as written.
         flag: String,
     },
+    /// The value comes from a `KEY=VALUE` given with `--config`.
+    ConfigArg {
+        /// The argument.
+        arg: String,
+        /// The argument that gives the wanted value (`profile.release.lto=true`).
+        wanted: String,
+    },
     /// The value comes from somewhere a build script cannot see (cargo's `--config`).
     CommandLine {
         /// The table the setting belongs in.
@@ -146,6 +153,10 @@ impl fmt::Display for Fix {
             }
             Fix::Env { var, set_to } => write!(f, "unset {var} (or set it to {set_to})"),
             Fix::RemoveFlag { origin, flag } => write!(f, "remove `{flag}` from {origin}"),
+            Fix::ConfigArg { arg, wanted } => write!(
+                f,
+                "drop `--config {arg}` from cargo's command line, or make it `--config {wanted}`"
+            ),
             Fix::CommandLine { table, assignment } => write!(
                 f,
                 "look for `--config` on cargo's command line; [{table}] wants `{assignment}`"
@@ -254,6 +265,10 @@ fn fix_for(source: &Source, wanted: Value, table: &str, root: &std::path::Path) 
         Source::Hidden(_) => Fix::CommandLine {
             table: table.to_owned(),
             assignment,
+        },
+        Source::CommandLine(arg) => Fix::ConfigArg {
+            arg: arg.clone(),
+            wanted: format!("{table}.{}", assignment.replacen(" = ", "=", 1)),
         },
     }
 }

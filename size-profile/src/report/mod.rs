@@ -14,6 +14,7 @@ use crate::inputs::build_env::set_by_cargo;
 use crate::inputs::record::{RecordingEnv, RecordingFiles};
 use crate::inputs::savings;
 use crate::inputs::{FlagsFrom, gather_from};
+use crate::profile::ConfigArg;
 use crate::profile::resolve::Resolved;
 use crate::report::finding::Finding;
 use crate::report::project::{Overrides, Project};
@@ -50,6 +51,9 @@ pub struct Request<'a> {
     /// A `#![no_std]` binary: `panic = "abort"` is also required in `dev` and every checked
     /// profile.
     pub no_std: bool,
+    /// The `--config` arguments cargo is given, when the front knows them (none in a build
+    /// script or the attribute, which cannot see cargo's command line).
+    pub command_line: &'a [ConfigArg],
 }
 
 /// Everything a front shows: input problems, each profile's values and findings, and what was
@@ -123,7 +127,14 @@ pub fn report(request: &Request<'_>, env: &dyn Env, files: &dyn Files) -> Report
     let in_build_script = request.flags == FlagsFrom::BuildScript;
     let mut watched_dir = None;
     let dir = request.manifest_dir;
-    let gathered = gather_from(dir, request.cwd, &env, &files, &request.flags);
+    let gathered = gather_from(
+        dir,
+        request.cwd,
+        &env,
+        &files,
+        &request.flags,
+        request.command_line,
+    );
     let failed = gathered.is_err();
     let mut report = match gathered {
         Ok(inputs) => {
@@ -319,6 +330,7 @@ mod tests {
             overrides: Overrides::default(),
             scope: Scope::Checked,
             no_std: false,
+            command_line: &[],
         };
         let report = report(&request, &env, &files());
         let read: Vec<String> = env.names.borrow().iter().cloned().collect();
@@ -345,6 +357,7 @@ mod tests {
             overrides: Overrides::default(),
             scope: Scope::Checked,
             no_std: false,
+            command_line: &[],
         };
         let report = report(&request, &NameMap::new(), &files);
         assert_eq!(report.problems.len(), 1);

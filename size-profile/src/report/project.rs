@@ -12,7 +12,7 @@ use crate::profile::preset::{NO_STD_PANIC, Preset};
 use crate::profile::resolve::{Crate, Entry, ResolveError, Resolved};
 use crate::profile::rustflags::Rustflags;
 use crate::profile::setting_map::{SettingMap, SettingSet};
-use crate::profile::{FileKind, Layer, Profiles};
+use crate::profile::{ConfigArg, FileKind, Layer, Profiles};
 use crate::report::finding::{Finding, Policy, check_profile};
 use crate::report::{ProfileReport, Report, Scope};
 use crate::toml_tree::Document;
@@ -108,15 +108,25 @@ impl Project {
             }
             o
         };
+        let command_line: Vec<Layer> = inputs.command_line.iter().map(ConfigArg::layer).collect();
         let mut known: Vec<String> = crate::profile::BUILT_IN.map(String::from).into();
         known.extend(layers.iter().flat_map(|l| l.names().cloned()));
+        known.extend(command_line.iter().flat_map(|l| l.names().cloned()));
         known.extend(profile_names.iter().map(|s| s.to_string()));
         if let Some(p) = &options.profiles {
             known.extend(p.iter().cloned());
         }
         known.sort();
         known.dedup();
-        layers.push(Layer::from_env(env, &known));
+        // `--config` wins over the variables, but `CARGO_INCREMENTAL` over every config
+        let mut from_env = Layer::from_env(env, &known);
+        let incremental = from_env.incremental.take();
+        layers.push(from_env);
+        layers.extend(command_line);
+        layers.push(Layer {
+            incremental,
+            ..Layer::default()
+        });
         let profiles = Profiles::merge(&layers);
 
         let ignored_profiles = inputs.package.as_ref().and_then(|member| {

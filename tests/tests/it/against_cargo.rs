@@ -16,8 +16,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use size_profile::__private::{
-    DebugInfo, Disk, Env, FlagsFrom, Lto, NameMap, OptLevel, Overrides, Panic, ProcessEnv, Request,
-    Scope, Setting, Strip, Value, report,
+    ConfigArg, DebugInfo, Disk, Document, Env, FlagsFrom, Lto, NameMap, OptLevel, Overrides, Panic,
+    ProcessEnv, Request, Scope, Setting, SourceFile, Strip, Value, report,
 };
 use size_profile_tests::{Rng, Scratch, host_target};
 
@@ -444,12 +444,22 @@ fn from_rustc(args: &[String]) -> BTreeMap<Setting, Value> {
 
 /// The CLI front: the files and variables cargo reads, from where cargo runs.
 fn cli_front(p: &Scratch, case: &Case) -> Result<BTreeMap<Setting, Value>, String> {
+    cli_front_with(p, &case.env, &case.profile, &[])
+}
+
+/// The same, for variables, a profile and `--config` arguments of its own.
+fn cli_front_with(
+    p: &Scratch,
+    vars: &[(String, String)],
+    profile: &str,
+    command_line: &[ConfigArg],
+) -> Result<BTreeMap<Setting, Value>, String> {
     // the same environment cargo saw: the tests' own, and the case's variables
     let mut env: NameMap<String> = size_profile_tests::hermetic::vars()
         .into_iter()
         .filter_map(|(k, v)| Some((k, v.into_string().ok()?)))
         .collect();
-    for (key, value) in &case.env {
+    for (key, value) in vars {
         env.insert(key.clone(), value.clone());
     }
     let flags = FlagsFrom::Config(Some(host_target()));
@@ -459,8 +469,9 @@ fn cli_front(p: &Scratch, case: &Case) -> Result<BTreeMap<Setting, Value>, Strin
         cwd: &app,
         flags,
         overrides: Overrides::default(),
-        scope: Scope::Named(vec![case.profile.clone()]),
+        scope: Scope::Named(vec![profile.to_owned()]),
         no_std: false,
+        command_line,
     };
     let report = report(&request, &env, &Disk);
     if !report.problems.is_empty() {
@@ -1043,4 +1054,98 @@ fn rustc_reads_the_spellings_as_the_oracle_does() {
     }
     // and the pairs differ where the settings differ: the comparison can fail
     assert_ne!(build("o1", &["-C", "opt-level=1"]), build("o3", &["-O"]));
+}
+
+/// `--config` on cargo's command line, as cargo reads it: each configuration is built with
+/// `cargo build --release -v` and resolved by the CLI's front from the same files, variables
+/// and arguments. An argument wins over the variables, the config files and the manifest, and
+/// a later one over an earlier one, a value or a file (a path that is there); not over
+/// `CARGO_INCREMENTAL`; its rustflags come after the variable's. In each, the arguments
+/// change what cargo builds: the front without them would differ.
+#[test]
+fn config_arguments_are_read_as_cargo_reads_them() {
+    let manifest = "[profile.release]\nopt-level = 1\ncodegen-units = 7\n";
+    let extra = "[profile.release]\ncodegen-units = 3\nlto = \"thin\"\nstrip = \"symbols\"\n";
+    /// A case: the config file beside the package, the variables, the `--config` arguments.
+    type Given<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str]);
+    let cases: [Given; 3] = [
+        (
+            "[profile.release]\nopt-level = 2\n",
+            &[("CARGO_PROFILE_RELEASE_OPT_LEVEL", "s")],
+            &["profile.release.opt-level=3"],
+        ),
+        (
+            "[profile.release]\nlto = true\ndebug = 1\n",
+            &[("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "2")],
+            &["extra.toml", "profile.release.codegen-units=5"],
+        ),
+        (
+            "",
+            &[
+                ("CARGO_INCREMENTAL", "1"),
+                ("CARGO_BUILD_RUSTFLAGS", "-Ccodegen-units=4"),
+            ],
+            &[
+                "build.incremental=false",
+                "build.rustflags=[\"-Ccodegen-units=9\"]",
+                "extra.toml",
+            ],
+        ),
+    ];
+    let mut failures = String::new();
+    for (i, (config, vars, arguments)) in cases.iter().enumerate() {
+        let p = Scratch::new(&format!("oracle-config-{i}"), "");
+        p.write(
+            "app/Cargo.toml",
+            &format!(
+                "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n\n{manifest}"
+            ),
+        );
+        p.write("app/src/main.rs", "fn main() {}\n");
+        p.write("app/.cargo/config.toml", config);
+        p.write("app/extra.toml", extra);
+        let mut args = vec!["build", "--release", "-v"];
+        for a in arguments.iter() {
+            args.extend(["--config", a]);
+        }
+        let run = p.cargo_in("app", &args, vars);
+        assert!(run.success, "case {i}:\n{}", run.stderr);
+        let rustc = run.rustc_args("app").expect("a rustc line");
+        let want = from_rustc(&rustc);
+        // as the CLI reads them: a path that is there is a file, else a `KEY=VALUE`
+        let read: Vec<ConfigArg> = arguments
+            .iter()
+            .map(|a| {
+                let path = p.dir.join("app").join(a);
+                #[allow(clippy::disallowed_methods)] // the test reads the file it wrote
+                let text = std::fs::read_to_string(&path);
+                match text {
+                    Ok(text) => ConfigArg::File(doc(a, &text)),
+                    Err(_) => ConfigArg::Value(doc(a, a)),
+                }
+            })
+            .collect();
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let ours = cli_front_with(&p, &vars, "release", &read);
+        let diff = differences(&want, &ours);
+        if !diff.is_empty() {
+            let _ = writeln!(
+                failures,
+                "case {i} ({arguments:?}): {diff:?}\nrustc: {rustc:?}"
+            );
+        }
+        let without = cli_front_with(&p, &vars, "release", &[]);
+        assert!(
+            !differences(&want, &without).is_empty(),
+            "case {i}: the arguments change nothing cargo builds"
+        );
+    }
+    assert!(failures.is_empty(), "{failures}");
+}
+
+fn doc(path: &str, text: &str) -> Document {
+    Document::parse(SourceFile::new(path, text)).expect("valid TOML")
 }
