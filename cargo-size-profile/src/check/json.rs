@@ -17,6 +17,8 @@ pub(crate) struct Report<'a> {
     version: u32,
     root_manifest: String,
     package: Option<&'a str>,
+    /// The target triple checked for (its `[target]` rustflags tables apply).
+    target: &'a str,
     preset: &'a str,
     problems: Vec<ProblemJson<'a>>,
     notes: &'a [String],
@@ -31,6 +33,7 @@ impl<'a> Report<'a> {
             version: JSON_VERSION,
             root_manifest: at.root_manifest().display().to_string(),
             package: at.package.as_deref(),
+            target: &at.triple,
             preset: project.options.preset.name(),
             problems: project.problems.iter().map(ProblemJson::new).collect(),
             notes: &at.inputs.unread,
