@@ -25,7 +25,7 @@ pub(crate) fn run(args: &ApplyArgs) -> Result<ExitCode> {
         ..Overrides::default()
     };
     let names: Vec<&str> = args.profile.iter().map(String::as_str).collect();
-    let at = locate(&args.target, None, &overrides, &names)?;
+    let at = locate(&args.target, args.triple.as_deref(), &overrides, &names)?;
     // by default every profile the check covers, so `check --deny` passes right after
     let profiles = match &args.profile {
         Some(p) => vec![p.clone()],

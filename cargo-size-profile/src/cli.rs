@@ -178,6 +178,10 @@ pub(crate) struct ApplyArgs {
     /// descendants).
     #[arg(long, value_name = "NAME")]
     pub(crate) profile: Option<String>,
+    /// Say what still overrides the written settings in the build for this target triple
+    /// (its `[target]` rustflags tables; default: `build.target`, else the host).
+    #[arg(long = "target", value_name = "TRIPLE")]
+    pub(crate) triple: Option<String>,
     /// Print the change, write nothing.
     #[arg(long)]
     pub(crate) dry_run: bool,
