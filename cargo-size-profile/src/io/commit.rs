@@ -15,14 +15,14 @@ pub(crate) struct Committed {
 
 /// Changes a file (creating it, and its directory, if missing) as one locked, atomic step.
 ///
-/// `path` may be a symlink: the file it names is changed and the link stays. An exclusive lock
-/// on that file is held from the read to the rename, so a second run waits and then plans on
-/// the first one's result: `plan` gets the text as it is under the lock and returns the new
-/// text (or `None` for no change); `show` sees old and new before anything is written. The
-/// old file is copied to the next free `<name>.<n>` in `backup_dir`. The new text goes to a
-/// uniquely named temporary file beside the target, flushed, then renamed over it, so readers
-/// see the old file or the new one, never half of one; temporary files left by a run that was
-/// killed are removed under the lock.
+/// `plan` gets the text as it is under an exclusive lock and returns the new text (`None`: no
+/// change); `show` sees old and new before anything is written. A second run waits for the
+/// lock and plans on the first one's result.
+///
+/// The old file is copied to the next free `<name>.<n>` in `backup_dir`, and the new text is
+/// renamed over the file from a temporary file beside it, so a reader sees the old file or
+/// the new one. A symlink stays a link to the file it names, which is the one changed.
+/// Temporary files a killed run left are removed under the lock.
 pub(crate) fn commit(
     path: &Path,
     backup_dir: &Path,

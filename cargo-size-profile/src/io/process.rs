@@ -48,7 +48,7 @@ fn wait_for_the_end() -> ! {
 /// On SIGINT, SIGTERM or SIGHUP, stops every process the tool started and what they started
 /// (a terminal's Ctrl-C reaches them all, but `kill` and a closed session reach the tool
 /// alone), then ends the tool as the signal would. Files of ours are written whole or not at
-/// all ([`write_ours`]), so what the tool kept stays readable.
+/// all ([`write_ours`](super::write_ours)), so what the tool kept stays readable.
 pub(crate) fn stop_children_on_signals() {
     #[cfg(unix)]
     {

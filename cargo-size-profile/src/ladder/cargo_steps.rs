@@ -1,22 +1,11 @@
-//! The real [`Builder`]: each step a plain cargo build of the release profile with its keys set
-//! by `CARGO_PROFILE_RELEASE_*` variables (which win over the manifest and config files).
-//! Cargo itself reuses whatever a step does not change (build scripts and proc-macros, unless
-//! the step changes `lto` or `strip`, which cargo passes on to them; every crate but the final
-//! one when only linker flags change), so each binary is what a plain `cargo build` from
-//! scratch gives, byte for byte.
+//! The real [`Builder`]: each step a plain cargo build of the release profile, its keys set
+//! by `CARGO_PROFILE_RELEASE_*` variables, so each binary is what a plain `cargo build` gives.
 //!
-//! The builds happen in two lanes, two target directories under the work directory (and two
-//! build directories, under the project's `build.build-dir` when it has one). A build
-//! ends with its final crate compiling and linking alone (with fat LTO, a single thread for
-//! seconds): meanwhile the step expected next starts in the other lane, with the last build's
-//! build scripts, proc-macros and their runs (compiled crates hard-linked, the rest copied,
-//! their times kept, so cargo finds them fresh; none for a step that changes their profile).
-//! A step that relinks over the build linking gets all of its crates the same way, and
-//! compiles its final crate beside that build's. A lane is trimmed before each build to
-//! those and, for a step that relinks, the build it relinks over (always in its own lane);
-//! the lane a step leaves is trimmed when the next step goes on. So the two hold at most the
-//! build linking and the one started beside it. What this assumes of cargo's layout is in
-//! [`layout`]: when a build does not match it, the steps left are plain builds in one lane.
+//! Builds happen in two lanes (two target and build directories). While a build links its
+//! final crate, the step expected next starts in the other lane, with the build scripts,
+//! proc-macros and runs it can reuse copied over; each lane is trimmed to what the next steps
+//! reuse. What this assumes of cargo's layout is in [`layout`]; when a build does not match
+//! it, the steps left are plain builds in one lane. `docs/ladder.md` tells the whole story.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -45,10 +34,9 @@ pub(crate) struct CargoBuilder<'a> {
     pub(crate) selection: Vec<String>,
     /// Whether progress is one line rewritten in place (on a terminal).
     pub(crate) progress: bool,
-    /// The values the project's `release` takes from cargo's defaults: a step leaves these
-    /// unset rather than writing them out, since an explicit value can change cargo's
-    /// metadata hash (`codegen-units = 16` moves a hello world by 256 bytes), and the
-    /// `release` step is to be cargo's own default release build, byte for byte.
+    /// The values the project's `release` takes from cargo's defaults. A step leaves these
+    /// unset: an explicit value, even cargo's default, changes cargo's metadata hash and so
+    /// the bytes, and the `release` step is to be cargo's own default release build.
     pub(crate) untouched: Vec<(Setting, Value)>,
     /// Measurements of earlier runs.
     pub(crate) results: Results,
@@ -416,15 +404,13 @@ impl CargoBuilder<'_> {
         })
     }
 
-    /// Waits while `running` builds `step`, and starts the step expected next in the other
-    /// lane once only the final crate is left to build here: so two builds overlap only while
-    /// one of them compiles its final crate (never both running build scripts), and cargo has
-    /// resolved, downloaded and written `Cargo.lock` before the second starts. A step that
-    /// relinks over this build (or over the one this relinks over: the same crates) gets
-    /// them all in its lane, so it compiles its final crate beside this one's. Not during a
-    /// run's first build (no build has said yet how many units a build has), nor for a step
-    /// measured by an earlier run; nor in a clean ladder, nor when the user limits cargo's
-    /// jobs (see [`jobs_limited`]): two builds at once would run twice as many.
+    /// Waits while `running` builds `step`, and once only its final crate is left, starts the
+    /// step expected next in the other lane (two builds overlap only while one links). A step
+    /// that relinks over this build gets all its crates in its lane too.
+    ///
+    /// Nothing starts ahead in a run's first build (the unit count is not known yet), for a
+    /// step an earlier run measured, in a clean or plain ladder, or when the user limits
+    /// cargo's jobs (see [`jobs_limited`]).
     fn wait_ahead(
         &mut self,
         running: Running,

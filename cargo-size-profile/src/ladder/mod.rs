@@ -1,10 +1,7 @@
 //! `cargo size-profile ladder`: build the binary with each size setting added in turn, and
 //! measure every step, next to the project's own profile as it is. The user's files are never
-//! edited: each step sets the profile's keys with `CARGO_PROFILE_<NAME>_*` variables, which win
-//! over the manifest and config files (a key the project leaves at cargo's default stays
-//! unset). Builds happen in a work directory of two lanes, the next step starting in one while
-//! the step before links in the other, trimmed to about one build; measurements are kept by
-//! what decides them, so an unchanged rerun builds nothing.
+//! edited: each step sets the profile with `CARGO_PROFILE_<NAME>_*` variables. Measurements
+//! are kept by what decides them, so an unchanged rerun builds nothing.
 //!
 //! [`strategy`] decides, [`cargo_steps`] builds (with what it assumes of cargo's layout in
 //! [`layout`]), [`results`] keeps, [`present`] shows.
