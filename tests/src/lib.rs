@@ -155,6 +155,41 @@ pub struct Scratch {
     owned: bool,
     /// The target directory it builds in.
     target: PathBuf,
+    /// The build-script target directory it holds, if it builds in one (see [`Scratch::checked`]).
+    _slot: Option<TargetSlot>,
+}
+
+/// How many projects use each build-script target directory now.
+static BUILD_SCRIPT_TARGETS: std::sync::Mutex<[usize; 2]> = std::sync::Mutex::new([0; 2]);
+
+/// One of the build-script target directories, held by a project until it is dropped: two,
+/// so that two tests' builds run side by side (cargo builds in one target directory at a
+/// time), each taking the one fewer projects use.
+#[derive(Debug)]
+struct TargetSlot(usize);
+
+impl TargetSlot {
+    fn take() -> TargetSlot {
+        let mut used = BUILD_SCRIPT_TARGETS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let free = if used[0] <= used[1] { 0 } else { 1 };
+        used[free] += 1;
+        TargetSlot(free)
+    }
+
+    fn dir(&self) -> PathBuf {
+        cache_root().join(format!("target-build-script-{}", self.0))
+    }
+}
+
+impl Drop for TargetSlot {
+    fn drop(&mut self) {
+        let mut used = BUILD_SCRIPT_TARGETS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        used[self.0] -= 1;
+    }
 }
 
 impl Drop for Scratch {
@@ -244,6 +279,7 @@ impl Scratch {
             env: Vec::new(),
             owned: true,
             target: shared_target(),
+            _slot: None,
         };
         s.write(
             "Cargo.toml",
@@ -321,10 +357,13 @@ impl Scratch {
             dep.display().to_string()
         );
         let mut s = Scratch::new(name, &tail);
-        // a target directory of their own: cargo builds in one target directory at a time, so
+        // target directories of their own: cargo builds in one target directory at a time, so
         // build-script projects and the others (which need the attribute's syn and quote) build
-        // side by side; only the small `size-profile` is compiled in both
-        s.target = cache_root().join("target-build-script");
+        // side by side, and two build-script projects too; only the small `size-profile` is
+        // compiled in each
+        let slot = TargetSlot::take();
+        s.target = slot.dir();
+        s._slot = Some(slot);
         s.write("build.rs", "fn main() {\n    size_profile::check();\n}\n");
         s
     }
@@ -469,6 +508,7 @@ impl Scratch {
             env: Vec::new(),
             owned: false,
             target: shared_target(),
+            _slot: None,
         }
     }
 
@@ -479,6 +519,7 @@ impl Scratch {
             env: Vec::new(),
             owned: false,
             target: shared_target(),
+            _slot: None,
         }
     }
 }

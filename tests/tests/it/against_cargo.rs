@@ -1066,8 +1066,6 @@ fn rustc_reads_the_spellings_as_the_oracle_does() {
 fn config_arguments_are_read_as_cargo_reads_them() {
     let manifest = "[profile.release]\nopt-level = 1\ncodegen-units = 7\n";
     let extra = "[profile.release]\ncodegen-units = 3\nlto = \"thin\"\nstrip = \"symbols\"\n";
-    /// A case: the config file beside the package, the variables, the `--config` arguments.
-    type Given<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str]);
     let cases: [Given; 3] = [
         (
             "[profile.release]\nopt-level = 2\n",
@@ -1092,58 +1090,73 @@ fn config_arguments_are_read_as_cargo_reads_them() {
             ],
         ),
     ];
-    let mut failures = String::new();
-    for (i, (config, vars, arguments)) in cases.iter().enumerate() {
-        let p = Scratch::new(&format!("oracle-config-{i}"), "");
-        p.write(
-            "app/Cargo.toml",
-            &format!(
-                "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n\n{manifest}"
-            ),
-        );
-        p.write("app/src/main.rs", "fn main() {}\n");
-        p.write("app/.cargo/config.toml", config);
-        p.write("app/extra.toml", extra);
-        let mut args = vec!["build", "--release", "-v"];
-        for a in arguments.iter() {
-            args.extend(["--config", a]);
-        }
-        let run = p.cargo_in("app", &args, vars);
-        assert!(run.success, "case {i}:\n{}", run.stderr);
-        let rustc = run.rustc_args("app").expect("a rustc line");
-        let want = from_rustc(&rustc);
-        // as the CLI reads them: a path that is there is a file, else a `KEY=VALUE`
-        let read: Vec<ConfigArg> = arguments
+    // the cases side by side, each in a target directory of its own (they share nothing)
+    let failures: String = std::thread::scope(|scope| {
+        let runs: Vec<_> = cases
             .iter()
-            .map(|a| {
-                let path = p.dir.join("app").join(a);
-                #[allow(clippy::disallowed_methods)] // the test reads the file it wrote
-                let text = std::fs::read_to_string(&path);
-                match text {
-                    Ok(text) => ConfigArg::File(doc(a, &text)),
-                    Err(_) => ConfigArg::Value(doc(a, a)),
-                }
-            })
+            .enumerate()
+            .map(|(i, case)| scope.spawn(move || config_case(i, case, manifest, extra)))
             .collect();
-        let vars: Vec<(String, String)> = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        let ours = cli_front_with(&p, &vars, "release", &read);
-        let diff = differences(&want, &ours);
-        if !diff.is_empty() {
-            let _ = writeln!(
-                failures,
-                "case {i} ({arguments:?}): {diff:?}\nrustc: {rustc:?}"
-            );
-        }
-        let without = cli_front_with(&p, &vars, "release", &[]);
-        assert!(
-            !differences(&want, &without).is_empty(),
-            "case {i}: the arguments change nothing cargo builds"
-        );
-    }
+        runs.into_iter()
+            .map(|r| r.join().expect("a case ran"))
+            .collect()
+    });
     assert!(failures.is_empty(), "{failures}");
+}
+
+/// A case of [`config_arguments_are_read_as_cargo_reads_them`]: the config file beside the
+/// package, the variables, the `--config` arguments.
+type Given<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str]);
+
+/// One case of [`config_arguments_are_read_as_cargo_reads_them`]: what differs between cargo
+/// and the CLI's front, as a line (empty when they agree).
+fn config_case(i: usize, (config, vars, arguments): &Given, manifest: &str, extra: &str) -> String {
+    let p =
+        Scratch::new(&format!("oracle-config-{i}"), "").own_target(&format!("oracle-config-{i}"));
+    p.write(
+        "app/Cargo.toml",
+        &format!(
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n\n{manifest}"
+        ),
+    );
+    p.write("app/src/main.rs", "fn main() {}\n");
+    p.write("app/.cargo/config.toml", config);
+    p.write("app/extra.toml", extra);
+    let mut args = vec!["build", "--release", "-v"];
+    for a in arguments.iter() {
+        args.extend(["--config", a]);
+    }
+    let run = p.cargo_in("app", &args, vars);
+    assert!(run.success, "case {i}:\n{}", run.stderr);
+    let rustc = run.rustc_args("app").expect("a rustc line");
+    let want = from_rustc(&rustc);
+    // as the CLI reads them: a path that is there is a file, else a `KEY=VALUE`
+    let read: Vec<ConfigArg> = arguments
+        .iter()
+        .map(|a| {
+            let path = p.dir.join("app").join(a);
+            #[allow(clippy::disallowed_methods)] // the test reads the file it wrote
+            let text = std::fs::read_to_string(&path);
+            match text {
+                Ok(text) => ConfigArg::File(doc(a, &text)),
+                Err(_) => ConfigArg::Value(doc(a, a)),
+            }
+        })
+        .collect();
+    let vars: Vec<(String, String)> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let without = cli_front_with(&p, &vars, "release", &[]);
+    assert!(
+        !differences(&want, &without).is_empty(),
+        "case {i}: the arguments change nothing cargo builds"
+    );
+    let diff = differences(&want, &cli_front_with(&p, &vars, "release", &read));
+    match diff.is_empty() {
+        true => String::new(),
+        false => format!("case {i} ({arguments:?}): {diff:?}\nrustc: {rustc:?}\n"),
+    }
 }
 
 fn doc(path: &str, text: &str) -> Document {
