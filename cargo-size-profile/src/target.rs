@@ -407,49 +407,73 @@ fn locate_picking(
     })
 }
 
-/// The `--config` values as cargo reads them: the path of a file, when one is there (from the
-/// directory cargo runs in), else one `KEY=VALUE` with a dotted key and a value that is no
-/// table; anything else is refused with cargo's reason.
+/// The `--config` values as cargo reads them ([`ConfigArg::read`]); a value that is not what
+/// cargo takes is refused with cargo's reason.
 fn config_args(values: &[String], cwd: &Path) -> Result<Vec<ConfigArg>> {
     let mut out = Vec::new();
     for value in values {
-        let path = cwd.join(value);
-        if !value.is_empty() && io::exists(&path) {
-            let text = io::read(&path)?;
-            let doc = Document::parse(SourceFile::new(value, text)).map_err(|p| anyhow!("{p}"))?;
-            out.push(ConfigArg::File(doc));
-            continue;
-        }
-        if let Err(why) = dotted_key_value(value) {
-            bail!(
-                "--config `{value}`: {why} (and no file of that name is in {})",
+        let refused = |why: String| {
+            anyhow!(
+                "--config argument `{value}` {why} (and no file of that name is in {})",
                 cwd.display()
-            );
+            )
+        };
+        match ConfigArg::read(value, cwd, &Disk) {
+            Ok(arg @ ConfigArg::File(_)) => out.push(arg),
+            Ok(arg @ ConfigArg::Value(_)) => {
+                dotted_key_value(value).map_err(refused)?;
+                out.push(arg);
+            }
+            // not even TOML: cargo's reason, unless it was a file that is there
+            Err(_) if !io::exists(&cwd.join(value)) => {
+                return Err(refused(dotted_key_value(value).err().unwrap_or_default()));
+            }
+            Err(p) => bail!("--config argument `{value}`: {p}"),
         }
-        let doc = Document::parse(SourceFile::new(value, value.as_str()))
-            .map_err(|p| anyhow!("--config `{value}`: {}", p.message))?;
-        out.push(ConfigArg::Value(doc));
     }
     Ok(out)
 }
 
 /// Whether `text` is what cargo takes as a `--config` value: one dotted key set to a value
-/// that is no inline table or array of tables.
+/// that is no inline table or array of tables, with no comment (cargo 1.95's rules and
+/// words, from its `load_cli_args`).
 fn dotted_key_value(text: &str) -> std::result::Result<(), String> {
-    let wanted = "not a TOML dotted key expression (such as `build.jobs = 2`)";
+    let wanted = "was not a TOML dotted key expression (such as `build.jobs = 2`)";
+    let decorated = "includes non-whitespace decoration";
     let doc: toml_edit::DocumentMut = text.parse().map_err(|_| wanted.to_owned())?;
+    let plain = |d: Option<&toml_edit::RawString>| {
+        d.is_none_or(|d| d.as_str().is_none_or(|s| s.trim().is_empty()))
+    };
     let mut table = doc.as_table();
+    if !plain(doc.trailing().into()) {
+        return Err(decorated.into());
+    }
     loop {
         let mut items = table.iter();
-        let (Some((_, item)), None) = (items.next(), items.next()) else {
+        let (Some((key, item)), None) = (items.next(), items.next()) else {
             return Err(wanted.into());
         };
+        let key_plain = table
+            .key(key)
+            .is_none_or(|k| plain(k.leaf_decor().prefix()) && plain(k.leaf_decor().suffix()));
+        if !key_plain {
+            return Err(decorated.into());
+        }
         match item {
             toml_edit::Item::Table(inner) if inner.is_dotted() => table = inner,
             toml_edit::Item::Value(v) if v.is_inline_table() => {
-                return Err("sets a value to an inline table, which cargo does not accept".into());
+                return Err("sets a value to an inline table, which is not accepted".into());
             }
-            toml_edit::Item::Value(_) => return Ok(()),
+            toml_edit::Item::Value(v) => {
+                let decor = v.decor();
+                return match plain(decor.prefix()) && plain(decor.suffix()) {
+                    true => Ok(()),
+                    false => Err(decorated.into()),
+                };
+            }
+            toml_edit::Item::ArrayOfTables(_) => {
+                return Err("sets a value to an array of tables, which is not accepted".into());
+            }
             _ => return Err(wanted.into()),
         }
     }

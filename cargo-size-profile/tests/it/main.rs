@@ -7,6 +7,7 @@ mod architecture;
 mod budget;
 mod cli;
 mod cli_docs_json;
+mod config_args;
 mod examples;
 mod ladder;
 mod selection;

@@ -16,13 +16,14 @@ pub(crate) mod setting;
 pub(crate) mod setting_map;
 
 use std::fmt;
+use std::path::Path;
 
-use crate::host::Env;
+use crate::host::{Env, Files};
 use crate::map::NameMap;
 use crate::profile::setting::{Raw, Setting, Value, env_form};
 use crate::profile::setting_map::SettingMap;
-use crate::source::Source;
-use crate::toml_tree::{Document, Node};
+use crate::source::{Source, SourceFile};
+use crate::toml_tree::{Document, Node, Problem};
 
 /// A value and where it was set.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -217,6 +218,29 @@ pub enum ConfigArg {
 }
 
 impl ConfigArg {
+    /// Reads a `--config` argument as cargo does: the file at `cwd`/`arg` when there is one,
+    /// else the argument itself as a `KEY=VALUE` document. (That a value is one dotted key,
+    /// as cargo also requires, the front checks: this reader keeps no TOML decoration.)
+    pub fn read(arg: &str, cwd: &Path, files: &dyn Files) -> Result<ConfigArg, Problem> {
+        let path = cwd.join(arg);
+        let file = match arg.is_empty() {
+            true => Err(std::io::ErrorKind::NotFound.into()),
+            false => files.read(&path),
+        };
+        match file {
+            Ok(text) => Ok(ConfigArg::File(Document::parse(SourceFile::new(
+                arg, text,
+            ))?)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(ConfigArg::Value(
+                Document::parse(SourceFile::new(arg, arg))?,
+            )),
+            Err(e) => Err(Problem::file(
+                arg,
+                format!("--config file cannot be read: {e}"),
+            )),
+        }
+    }
+
     /// The document it gives.
     pub fn document(&self) -> &Document {
         match self {
@@ -483,6 +507,37 @@ mod tests {
     use crate::host::env_map as env;
     use crate::profile::setting::{Lto, OptLevel};
     use crate::toml_tree::doc;
+
+    /// A `--config` argument is the file of that name when there is one (from where cargo
+    /// runs), else a `KEY=VALUE`, shown as given; its profile values win with their source.
+    #[test]
+    fn a_config_argument_is_a_file_when_there_is_one_else_a_value() {
+        let files = crate::host::file_map(&[("/w/app/extra", "profile.release.lto = true\n")]);
+        let cwd = std::path::Path::new("/w/app");
+        let file = ConfigArg::read("extra", cwd, &files).unwrap();
+        assert!(matches!(file, ConfigArg::File(_)));
+        let value = ConfigArg::read("profile.release.lto=false", cwd, &files).unwrap();
+        assert!(matches!(value, ConfigArg::Value(_)));
+        let lto = |arg: &ConfigArg| {
+            let layer = arg.layer();
+            let table = &layer.profiles.get("release").unwrap().settings;
+            table
+                .get(Setting::Lto)
+                .map(|s| (s.value, s.source.to_string()))
+        };
+        assert_eq!(
+            lto(&file),
+            Some((Value::Lto(Lto::Fat), "extra:1".to_owned()))
+        );
+        assert_eq!(
+            lto(&value),
+            Some((
+                Value::Lto(Lto::ThinLocal),
+                "--config profile.release.lto=false".to_owned()
+            ))
+        );
+        assert!(ConfigArg::read("profile.release.lto", cwd, &files).is_err());
+    }
 
     #[test]
     fn manifest_tables_with_overrides() {

@@ -16,8 +16,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use size_profile::__private::{
-    ConfigArg, DebugInfo, Disk, Document, Env, FlagsFrom, Lto, NameMap, OptLevel, Overrides, Panic,
-    ProcessEnv, Request, Scope, Setting, SourceFile, Strip, Value, report,
+    ConfigArg, DebugInfo, Disk, Env, FlagsFrom, Lto, NameMap, OptLevel, Overrides, Panic,
+    ProcessEnv, Request, Scope, Setting, Strip, Value, report,
 };
 use size_profile_tests::{Rng, Scratch, host_target};
 
@@ -1131,17 +1131,10 @@ fn config_case(i: usize, (config, vars, arguments): &Given, manifest: &str, extr
     let rustc = run.rustc_args("app").expect("a rustc line");
     let want = from_rustc(&rustc);
     // as the CLI reads them: a path that is there is a file, else a `KEY=VALUE`
+    let app = p.dir.join("app");
     let read: Vec<ConfigArg> = arguments
         .iter()
-        .map(|a| {
-            let path = p.dir.join("app").join(a);
-            #[allow(clippy::disallowed_methods)] // the test reads the file it wrote
-            let text = std::fs::read_to_string(&path);
-            match text {
-                Ok(text) => ConfigArg::File(doc(a, &text)),
-                Err(_) => ConfigArg::Value(doc(a, a)),
-            }
-        })
+        .map(|a| ConfigArg::read(a, &app, &Disk).expect("an argument cargo took"))
         .collect();
     let vars: Vec<(String, String)> = vars
         .iter()
@@ -1157,8 +1150,4 @@ fn config_case(i: usize, (config, vars, arguments): &Given, manifest: &str, extr
         true => String::new(),
         false => format!("case {i} ({arguments:?}): {diff:?}\nrustc: {rustc:?}\n"),
     }
-}
-
-fn doc(path: &str, text: &str) -> Document {
-    Document::parse(SourceFile::new(path, text)).expect("valid TOML")
 }
