@@ -228,8 +228,8 @@ mod tests {
         let _ = std::fs::remove_dir_all(&root);
     }
 
-    /// Cargo 1.95's messages for a binary with a build script on a proc-macro: every file
-    /// is where the layout says. Nightly cargo's `-Zbuild-dir-new-layout` (one directory a
+    /// Cargo 1.95's messages for a binary with a build script on a proc-macro, without and
+    /// with `--target`: every file is where the layout says. Nightly cargo's `-Zbuild-dir-new-layout` (one directory a
     /// unit, `build/<package>/<hash>/`) is not, and that is said, naming the file.
     #[test]
     fn a_build_in_another_layout_is_told_from_the_one_assumed() {
@@ -239,6 +239,11 @@ mod tests {
         // executable)
         assert_eq!(stable.len(), 5);
         assert_eq!(unknown(target, target, &stable), None);
+        // with `--target`: the binary's units under `<triple>/release`, the build script and
+        // the proc-macro under `release` (cargo 1.95)
+        let cross = unit_files_of(include_str!("../testdata/release-layout-target.jsonl"));
+        assert!(cross.iter().any(|(p, _)| p.starts_with("/w/app/target/x86_64-unknown-linux-gnu/release/build")));
+        assert_eq!(unknown(target, target, &cross), None);
         let new = unit_files_of(include_str!("../testdata/release-new-layout.jsonl"));
         let why = unknown(target, target, &new).expect("the new layout is another one");
         assert!(
