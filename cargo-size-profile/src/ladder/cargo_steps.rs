@@ -574,8 +574,12 @@ impl CargoBuilder<'_> {
     /// they are not, the ladder says so and goes on with plain builds (see [`Self::plain`]):
     /// the bytes stay right either way, but trimming and copying would do nothing.
     fn check_layout(&mut self, lane: usize, artifacts: &[(PathBuf, UnitKind)]) -> bool {
-        if self.plain || self.clean {
-            return !self.plain;
+        if self.plain {
+            return false;
+        }
+        if self.clean {
+            // nothing is reused in a clean ladder, so nothing depends on the layout
+            return true;
         }
         let lane = &self.lanes[lane];
         let Some(why) = layout::unknown(&lane.dir, &lane.build_dir, artifacts) else {
